@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Anju",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "anju", targets: ["anju"])
+    ],
+    dependencies: [
+        // Subcommands, options and usage errors (exit 64) for the one `anju` executable.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SHA-256 for lottery numbers and input digests (the contract fixes SHA-256).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure engine: model, eligibility, commute, lottery, mechanisms, explanations.
+        .target(
+            name: "Allocation",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The file contract: CSV/JSON parsing, validation diagnostics, result writers.
+        .target(
+            name: "AllocationFiles",
+            dependencies: ["Allocation", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Synthetic Shanghai-like cities for demos, tests and benchmarks.
+        .target(name: "CityGenerator", dependencies: ["Allocation"]),
+        // `anju bench`: end-to-end timing and peak RSS against peer tools.
+        .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator"]),
+        // The subcommands, as a library so tests can drive them.
+        .target(
+            name: "AnjuCLI",
+            dependencies: [
+                "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "anju", dependencies: ["AnjuCLI"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "AllocationFilesTests", dependencies: ["AllocationFiles", "Allocation"]),
+        .testTarget(name: "AnjuCLITests", dependencies: ["AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator"]),
+    ]
+)

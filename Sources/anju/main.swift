@@ -1,0 +1,3 @@
+import AnjuCLI
+
+await AnjuCommand.main()
