@@ -9,36 +9,43 @@ public enum Allocator {
         progress: (@Sendable (Double) -> Void)? = nil
     ) -> RoundResult {
         let market = Market(input, seed: seed)
-        let candidates = Candidates(market: market, progress: progress.map { p in { @Sendable f in p(0.6 * f) } })
+        let n = input.applicants.count
+        let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
         let slotOf: [Int32]
         switch mechanism {
-        case .serial: slotOf = SerialMechanism.run(market, candidates)
-        case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, candidates)
-        case .optimal:
-            slotOf = OptimalMechanism.run(market, candidates, progress: progress.map { p in { @Sendable f in p(0.6 + 0.35 * f) } })
+        case .serial: slotOf = SerialMechanism.run(market, progress: counter)
+        case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, progress: counter)
+        case .optimal: slotOf = OptimalMechanism.run(market, progress: counter)
         }
-        progress?(0.95)
-        let explain = Explanations(market, candidates, mechanism: mechanism, slotOf: slotOf)
-        var rows: [ApplicantResult] = []
-        rows.reserveCapacity(input.applicants.count)
-        for (a, applicant) in input.applicants.enumerated() {
-            let pos = Int(slotOf[a])
-            if pos >= 0 {
-                let slot = input.slots[Int(market.slots[pos])]
-                let project = input.projects[Int(market.groups[Int(market.groupOfPosition[pos])].project)]
-                let minutes = input.policy.commute.minutes(
-                    fromLat: applicant.workLat, lon: applicant.workLon, toLat: project.lat, lon: project.lon)
-                rows.append(ApplicantResult(
-                    applicantID: applicant.id, outcome: .offered, slotID: slot.id, projectID: project.id,
-                    commuteMin: minutes, rent: slot.rent))
-            } else if candidates.count(of: a) > 0 {
-                rows.append(ApplicantResult(applicantID: applicant.id, outcome: .unmatched, reason: explain.unmatched(a)))
-            } else {
-                rows.append(ApplicantResult(applicantID: applicant.id, outcome: .ineligible, reason: explain.ineligible(a)))
+        counter.set(n)
+        let explain = Explanations(market, mechanism: mechanism, slotOf: slotOf)
+        let chunks = max(1, min(64, n / 256))
+        let parts = Parallel.map(chunks: chunks) { chunk -> [ApplicantResult] in
+            var rows: [ApplicantResult] = []
+            let range = Parallel.range(chunk, of: chunks, count: n)
+            rows.reserveCapacity(range.count)
+            for a in range {
+                let applicant = input.applicants[a]
+                let pos = Int(slotOf[a])
+                if pos >= 0 {
+                    let slot = input.slots[Int(market.slots[pos])]
+                    let project = input.projects[Int(market.groups[Int(market.groupOfPosition[pos])].project)]
+                    let minutes = input.policy.commute.minutes(
+                        fromLat: applicant.workLat, lon: applicant.workLon, toLat: project.lat, lon: project.lon)
+                    rows.append(ApplicantResult(
+                        applicantID: applicant.id, outcome: .offered, slotID: slot.id, projectID: project.id,
+                        commuteMin: minutes, rent: slot.rent))
+                } else {
+                    let (outcome, reason) = explain.reason(a)
+                    rows.append(ApplicantResult(applicantID: applicant.id, outcome: outcome, reason: reason))
+                }
+                if a & 1023 == 1023 { counter.add(1024) }
             }
+            return rows
         }
+        var rows = parts.flatMap { $0 }
         rows.sort { $0.applicantID.utf8Less($1.applicantID) }
-        progress?(1)
+        counter.set(2 * n)
         return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.slots.count)
     }
 }

@@ -10,27 +10,30 @@
 /// slots is free or held by someone ranked below them — checked per class in O(1) from each
 /// class's free count and worst holder. The result is the slot-level applicant-optimal
 /// stable matching, which does not depend on the order proposals are processed in.
+///
+/// Proposals are found lazily: an applicant's next proposal is the best group after their
+/// last one that would admit them now. Skipping a group that would refuse them now is the
+/// same as proposing and being refused, because a group's holders only get better, so a
+/// refusal is permanent. A project whose every class is full of holders ranked above the
+/// applicant is skipped whole, without computing its commute.
 enum DeferredAcceptanceMechanism {
     /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, _ cands: Candidates) -> [Int32] {
+    static func run(_ m: Market, progress: ProgressCounter?) -> [Int32] {
         let n = m.input.applicants.count
         var state = GroupStates(m)
-        var next = Array(cands.start.dropLast())
+        var last = [UInt64?](repeating: nil, count: n)  // key of the last group proposed to
         var stack = m.priorityOrder.reversed().map { $0 }
+        var firstProposals = 0
         while let a32 = stack.popLast() {
             let a = Int(a32)
-            let end = cands.start[a + 1]
-            while next[a] < end {
-                let g = Int(m.groupByOrder[Candidates.order(cands.keys[next[a]])])
-                if let displaced = state.propose(a, to: g) {
-                    if displaced >= 0 {
-                        next[Int(displaced)] += 1
-                        stack.append(displaced)
-                    }
-                    break
-                }
-                next[a] += 1
+            if last[a] == nil {
+                firstProposals += 1
+                if firstProposals & 4095 == 0 { progress?.add(4096) }
             }
+            guard let (key, g) = state.nextGroup(for: a, after: last[a]) else { continue }
+            last[a] = key
+            let displaced = state.admit(a, to: g)
+            if displaced >= 0 { stack.append(displaced) }
         }
         var result = [Int32](repeating: -1, count: n)
         for g in m.groups.indices {
@@ -50,28 +53,63 @@ struct GroupStates {
     /// Per class: free slots and the rank of its worst holder (-1 when none).
     var free: [Int]
     var worst: [Int]
+    /// Per project: applicants ranked at or below this are refused by every full class.
+    var projectCutoff: [Int]
+    /// Per project: bit `i` set when its `i`-th class has a free slot (all bits for
+    /// projects of more than 64 classes, which are never skipped).
+    var openClasses: [UInt64]
 
     init(_ m: Market) {
         self.m = m
         holders = Array(repeating: [], count: m.groups.count)
         holderRank = Array(repeating: [], count: m.groups.count)
-        free = m.classes.map { $0.slots.count }
+        free = (0..<m.classes.count).map { m.size(ofClass: $0) }
         worst = Array(repeating: -1, count: m.classes.count)
+        projectCutoff = Array(repeating: -1, count: m.input.projects.count)
+        openClasses = m.projectClasses.map { $0.count > 64 ? .max : $0.isEmpty ? 0 : .max >> UInt64(64 - $0.count) }
     }
 
-    /// `a` proposes to group `g`. Returns nil when rejected; otherwise the applicant it
-    /// displaced, or -1 when nobody was.
-    mutating func propose(_ a: Int, to g: Int) -> Int32? {
-        let rank = m.projectRank(of: a, at: Int(m.groups[g].project))
-        var admitted = false
-        for c32 in m.groups[g].classes {
-            let c = Int(c32)
-            if (free[c] > 0 || worst[c] > rank) && m.admits(c, applicant: a) {
-                admitted = true
-                break
+    /// The best group, after key `after`, that would admit `a` now, or nil when none will.
+    func nextGroup(for a: Int, after: UInt64?) -> (UInt64, Int)? {
+        var bestKey = UInt64.max
+        var bestGroup = -1
+        m.forEachReachableProject(
+            of: a,
+            skip: { p in
+                let mask = m.admission.mask(applicant: a, project: p)
+                return mask & openClasses[p] == 0 && m.projectRank(of: a, at: p) >= projectCutoff[p]
+            }
+        ) { p, minutes in
+            let rank = m.projectRank(of: a, at: p)
+            let mask = m.admission.mask(applicant: a, project: p)
+            for g in m.projectGroups[p] {
+                let key = m.key(group: g, minutes: minutes)
+                if let after, key <= after { continue }
+                if key >= bestKey { break }
+                if wouldAdmit(a, rank: rank, group: g, project: p, mask: mask) {
+                    bestKey = key
+                    bestGroup = g
+                    break
+                }
             }
         }
-        guard admitted else { return nil }
+        return bestGroup >= 0 ? (bestKey, bestGroup) : nil
+    }
+
+    /// Whether one of `a`'s eligible slots in `g` is free or held by someone ranked below
+    /// `a` — exactly when serial dictatorship over the holders plus `a` gives `a` a slot.
+    @inline(__always)
+    func wouldAdmit(_ a: Int, rank: Int, group g: Int, project p: Int, mask: UInt64) -> Bool {
+        for c in m.groups[g].classes {
+            if (free[c] > 0 || worst[c] > rank) && m.admits(c, applicant: a, project: p, mask: mask) { return true }
+        }
+        return false
+    }
+
+    /// Adds `a` to group `g` (which must admit them) and returns the holder displaced, or -1.
+    mutating func admit(_ a: Int, to g: Int) -> Int32 {
+        let p = Int(m.groups[g].project)
+        let rank = m.projectRank(of: a, at: p)
         var lo = 0, hi = holderRank[g].count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -82,14 +120,14 @@ struct GroupStates {
         let assigned = serialDictatorship(g)
         var displaced: Int32 = -1
         if let out = assigned.firstIndex(where: { $0.position < 0 }) {
+            precondition(out != lo, "an admitted applicant always gets a slot")
             displaced = holders[g].remove(at: out)
             holderRank[g].remove(at: out)
             precondition(!assigned[(out + 1)...].contains { $0.position < 0 }, "one admission displaces at most one holder")
         }
-        // Refresh the per-class statistics from the new assignment.
         for c in m.groups[g].classes {
-            free[Int(c)] = m.classes[Int(c)].slots.count
-            worst[Int(c)] = -1
+            free[c] = m.size(ofClass: c)
+            worst[c] = -1
         }
         var i = 0
         for slot in assigned where slot.position >= 0 {
@@ -97,6 +135,20 @@ struct GroupStates {
             worst[slot.klass] = max(worst[slot.klass], holderRank[g][i])
             i += 1
         }
+        // Skipping a project needs: none of the applicant's classes open, and the applicant
+        // ranked below the worst holder of every full class.
+        let classes = m.projectClasses[p]
+        var cutoff = -1
+        var open: UInt64 = classes.count > 64 ? .max : 0
+        for c in classes {
+            if free[c] > 0 {
+                if classes.count <= 64 { open |= 1 << UInt64(c - classes.lowerBound) }
+            } else {
+                cutoff = max(cutoff, worst[c])
+            }
+        }
+        projectCutoff[p] = cutoff
+        openClasses[p] = open
         return displaced
     }
 
@@ -110,16 +162,16 @@ struct GroupStates {
         for (i, h) in holders[g].enumerated() {
             var best: Int32 = .max
             var bestIndex = -1
-            for (ci, c32) in classes.enumerated() {
-                let slots = m.classes[Int(c32)].slots
-                guard taken[ci] < slots.count, slots[taken[ci]] < best, m.admits(Int(c32), applicant: Int(h))
-                else { continue }
-                best = slots[taken[ci]]
+            for (ci, c) in classes.enumerated() {
+                guard taken[ci] < m.size(ofClass: c) else { continue }
+                let slot = m.slot(taken[ci], ofClass: c)
+                guard slot < best, m.admits(c, applicant: Int(h)) else { continue }
+                best = slot
                 bestIndex = ci
             }
             if bestIndex >= 0 {
                 taken[bestIndex] += 1
-                out[i] = (best, Int(classes[bestIndex]))
+                out[i] = (best, classes.lowerBound + bestIndex)
             }
         }
         return out

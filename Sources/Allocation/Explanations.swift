@@ -1,79 +1,110 @@
 /// Reasons a bureau can read to an applicant who was not offered a place, in their terms:
 /// the rule that kept them out, or the priority that beat them where they wanted to live.
-struct Explanations {
+struct Explanations: Sendable {
     let m: Market
-    let cands: Candidates
     let mechanism: Mechanism
-    /// Holder of each slot position (-1 when free), from the mechanism's result.
-    let holderAt: [Int32]
+    /// Per class: the lowest-ranked holder under the mechanism's ranking (-1 when empty):
+    /// the cutoff an applicant refused there had to beat.
+    let cutoffHolder: [Int32]
 
-    init(_ m: Market, _ cands: Candidates, mechanism: Mechanism, slotOf: [Int32]) {
+    init(_ m: Market, mechanism: Mechanism, slotOf: [Int32]) {
         self.m = m
-        self.cands = cands
         self.mechanism = mechanism
-        var holderAt = [Int32](repeating: -1, count: m.slots.count)
-        for (a, pos) in slotOf.enumerated() where pos >= 0 { holderAt[Int(pos)] = Int32(a) }
-        self.holderAt = holderAt
+        var classOfPosition = [Int32](repeating: 0, count: m.slots.count)
+        for (c, k) in m.classes.enumerated() { for pos in k.slots { classOfPosition[Int(pos)] = Int32(c) } }
+        var cutoff = [Int32](repeating: -1, count: m.classes.count)
+        var cutoffRank = [Int](repeating: -1, count: m.classes.count)
+        for (a, pos) in slotOf.enumerated() where pos >= 0 {
+            let c = Int(classOfPosition[Int(pos)])
+            let p = Int(m.groups[Int(m.classGroup[c])].project)
+            let r = mechanism == .serial ? Int(m.globalRank[a]) : m.projectRank(of: a, at: p)
+            if r > cutoffRank[c] {
+                cutoffRank[c] = r
+                cutoff[c] = Int32(a)
+            }
+        }
+        cutoffHolder = cutoff
     }
 
-    /// For an applicant with eligible places but no offer.
-    func unmatched(_ a: Int) -> String {
-        let range = cands.start[a]..<cands.start[a + 1]
-        var projects = Set<Int32>()
-        for k in range { projects.insert(m.groups[Int(m.groupByOrder[Candidates.order(cands.keys[k])])].project) }
-        let count = projects.count == 1 ? "the 1 project" : "all \(projects.count) projects"
-        let draw = "Your lottery draw: \(Self.grouped(Int(m.globalRank[a]) + 1)) of \(Self.grouped(m.input.applicants.count))."
+    /// The outcome and reason for an applicant who was offered nothing: unmatched when
+    /// some slot was open to them, else ineligible.
+    func reason(_ a: Int) -> (ApplicantResult.Outcome, String) {
+        var count = 0
+        var top: [(key: UInt64, project: Int)] = []  // the two most preferred, ascending
+        var bound = Double.infinity  // chord² beyond which a project cannot enter `top`
+        let model = m.input.policy.commute
+        m.geometry.forEachProjectChord(
+            near: m.workLat[a], m.workLon[a], withinMinutes: m.maxCommute[a], model: model,
+            skip: { p in
+                m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p) || m.admission.mask(applicant: a, project: p) == 0
+            }
+        ) { p, chord2 in
+            let mask = m.admission.mask(applicant: a, project: p)
+            var firstGroup = -1
+            for c in m.projectClasses[p] where m.admits(c, applicant: a, project: p, mask: mask) {
+                firstGroup = Int(m.classGroup[c])
+                break
+            }
+            guard firstGroup >= 0 else { return }
+            count += 1
+            guard chord2 <= bound else { return }
+            let minutes = m.geometry.minutes(fromLat: m.workLat[a], m.workLon[a], to: p, chord2: chord2, model: model)
+            let key = m.key(group: firstGroup, minutes: minutes)
+            if top.count < 2 || key < top[top.count - 1].key {
+                if top.count == 2 { top.removeLast() }
+                let at = top.firstIndex { $0.key > key } ?? top.count
+                top.insert((key, p), at: at)
+                if top.count == 2 { bound = ProjectGeometry.chord2Bound(minutes: Int(top[1].key >> 32), model: model) }
+            }
+        }
+        if count == 0 { return (.ineligible, ineligible(a)) }
+        return (.unmatched, unmatched(a, projects: count, top: top))
+    }
+
+    private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> String {
+        let scope = count == 1 ? "the one project open to you" : "all \(count) projects open to you"
+        func describe(_ t: (key: UInt64, project: Int)) -> String {
+            "\(m.input.projects[t.project].name) (\(Int(t.key >> 32)) min)"
+        }
         if mechanism == .optimal {
-            let first = cands.keys[range.lowerBound]
-            let g = m.groups[Int(m.groupByOrder[Candidates.order(first)])]
-            return "The allocation that houses the most applicants, with the least total commute, "
-                + "gave the places you qualified for in \(count) to others; "
-                + "the nearest was \(m.input.projects[Int(g.project)].name) (\(Candidates.commute(first)) min)."
+            return "The allocation housing the most applicants with the least total commute gave the places in "
+                + "\(scope) to others; nearest: \(describe(top[0]))."
         }
-        var parts: [String] = []
-        for k in range.prefix(3) {
-            let g = Int(m.groupByOrder[Candidates.order(cands.keys[k])])
-            let group = m.groups[g]
-            let p = m.input.projects[Int(group.project)]
-            let place = "\(p.name) (\(Candidates.commute(cands.keys[k])) min, \(Self.grouped(group.rent)) yuan)"
-            parts.append("\(place): \(cutoff(for: a, in: g))")
-        }
-        let more = range.count > 3 ? "; and \(range.count - 3) more" : ""
-        let order = mechanism == .serial ? "before your turn" : "by applicants ranked ahead of you there"
-        return "Every place you qualified for, in \(count), was taken \(order). "
-            + parts.joined(separator: "; ") + more + ". " + draw
+        let x = m.input.applicants[a]
+        let taken = mechanism == .serial ? "were taken before your turn" : "went to applicants ranked ahead of you there"
+        let parts = top.map { "\(describe($0)): \(cutoff(for: a, at: $0.project))" }
+        return "The places in \(scope) \(taken) (your priority position: \(Self.grouped(Int(m.globalRank[a]) + 1)) "
+            + "of \(Self.grouped(m.input.applicants.count)), \(x.priorityPoints) points). Nearest: "
+            + parts.joined(separator: "; ") + "."
     }
 
-    /// Why the holders of the group's places that `a` could take beat `a`: the cutoff is
-    /// the lowest-ranked of them.
-    private func cutoff(for a: Int, in g: Int) -> String {
-        let project = Int(m.groups[g].project)
+    /// Why the holders of the places `a` could take at `project` beat `a`, from the
+    /// lowest-ranked of them.
+    private func cutoff(for a: Int, at project: Int) -> String {
         func rank(_ x: Int) -> Int {
             mechanism == .serial ? Int(m.globalRank[x]) : m.projectRank(of: x, at: project)
         }
         var last = -1
-        for c in m.groups[g].classes where m.admits(Int(c), applicant: a) {
-            for pos in m.classes[Int(c)].slots {
-                let h = Int(holderAt[Int(pos)])
-                if h >= 0, last < 0 || rank(h) > rank(last) { last = h }
-            }
+        for c in m.projectClasses[project] where m.admits(c, applicant: a) {
+            let h = Int(cutoffHolder[c])
+            if h >= 0, last < 0 || rank(h) > rank(last) { last = h }
         }
         guard last >= 0 else { return "no place left" }
         let mine = m.input.applicants[a], theirs = m.input.applicants[last]
         if mechanism == .deferredAcceptance && m.input.policy.localPriority
             && m.applicantDistrict[last] == m.projectDistrict[project] && m.applicantDistrict[a] != m.projectDistrict[project]
         {
-            return "places go first to applicants working in \(m.input.projects[project].district)"
+            return "people working in \(m.input.projects[project].district) come first"
         }
         if theirs.priorityPoints > mine.priorityPoints {
-            return "filled by applicants with more priority points (cutoff \(theirs.priorityPoints), yours \(mine.priorityPoints))"
+            return "more priority points (cutoff \(theirs.priorityPoints))"
         }
-        return "filled by applicants with the same priority points and an earlier lottery draw"
+        return "same points, earlier lottery draw"
     }
 
     /// For an applicant eligible for no slot: the rule of the nearest miss, i.e. the slot
     /// that passes the most rules in the contract's order (then the shortest commute).
-    func ineligible(_ a: Int) -> String {
+    private func ineligible(_ a: Int) -> String {
         let x = m.input.applicants[a]
         let policy = m.input.policy
         guard !m.classes.isEmpty else { return "No places are available in this round." }
@@ -95,9 +126,9 @@ struct Explanations {
             } else {
                 rule = .notAvailable
                 for c in m.projectClasses[p] {
-                    let r = slotRule(Int(c), a) ?? .commute
-                    if r == .householdSize { largest = max(largest, m.classes[Int(c)].maxHousehold) }
-                    if r >= .rent { cheapest = min(cheapest, m.groups[Int(m.classes[Int(c)].group)].rent) }
+                    let r = slotRule(c, a) ?? .commute
+                    if r == .householdSize { largest = max(largest, m.classMaxHousehold[c]) }
+                    if r >= .rent { cheapest = min(cheapest, m.classRent[c]) }
                     rule = max(rule, r)
                 }
             }
@@ -138,12 +169,11 @@ struct Explanations {
     }
 
     private func slotRule(_ c: Int, _ a: Int) -> IneligibilityRule? {
-        let k = m.classes[c]
-        if m.householdSize[a] > k.maxHousehold { return .householdSize }
-        if k.genderCode != 0, k.genderCode != m.genderCode[a] { return .gender }
-        if m.needsAccessible[a], !k.accessible { return .accessibility }
-        if m.groups[Int(k.group)].rent > m.maxRent[a] { return .rent }
-        if k.employer >= 0, k.employer != m.applicantEmployer[a] { return .reservedEmployer }
+        if m.householdSize[a] > m.classMaxHousehold[c] { return .householdSize }
+        if m.classGenderCode[c] != 0, m.classGenderCode[c] != m.genderCode[a] { return .gender }
+        if m.needsAccessible[a], !m.classAccessible[c] { return .accessibility }
+        if m.classRent[c] > m.maxRent[a] { return .rent }
+        if m.classEmployer[c] >= 0, m.classEmployer[c] != m.applicantEmployer[a] { return .reservedEmployer }
         return nil
     }
 

@@ -23,8 +23,8 @@ struct Market: Sendable {
     struct Group: Sendable {
         var project: Int32
         var rent: Int
-        /// Indices into `Market.classes`.
-        var classes: [Int32]
+        /// Its classes: a contiguous range of `Market.classes`.
+        var classes: Range<Int>
         /// Position of the group in (rent, project_id) order: ties in commute are broken by it.
         var order: Int32
     }
@@ -37,8 +37,28 @@ struct Market: Sendable {
     let groupByOrder: [Int32]
     /// The group of each position in `slots`.
     let groupOfPosition: [Int32]
-    /// Per project: its classes, for eligibility scans.
-    let projectClasses: [[Int32]]
+    /// Per project: its classes, a contiguous range of `classes`.
+    let projectClasses: [Range<Int>]
+    /// Flat copies of the class fields that hot loops read, so they copy no arrays.
+    let classGenderCode: [UInt8]
+    let classMaxHousehold: [Int]
+    let classAccessible: [Bool]
+    let classRent: [Int]
+    let classEmployer: [Int32]
+    let classGroup: [Int32]
+    /// Slot positions of class `c`: `classSlotList[classSlotStart[c]..<classSlotStart[c + 1]]`.
+    let classSlotStart: [Int]
+    let classSlotList: [Int32]
+    /// Per project: its groups, a contiguous range in ascending rent (and so tie-break) order.
+    let projectGroups: [Range<Int>]
+    /// Whether applicant `a`'s category, age and income pass the programme of project `p`:
+    /// `programmeAdmits[a * programmeCount + projectProgrammeIndex[p]]`.
+    let programmeAdmits: [Bool]
+    let programmeCount: Int
+    let projectProgrammeIndex: [Int]
+    let geometry: ProjectGeometry
+    /// Memoised slot-level admission per applicant profile and project.
+    private(set) var admission = AdmissionTable.empty
     let projectProgramme: [Programme?]
     let projectDistrict: [Int32]
     /// Per applicant: interned work district and employer (-1 when none).
@@ -55,14 +75,19 @@ struct Market: Sendable {
     let needsAccessible: [Bool]
     let maxRent: [Int]  // Int.max when not given
     let maxCommute: [Int]
+    let workLat: [Double]
+    let workLon: [Double]
 
     init(_ input: RoundInput, seed: String) {
         self.input = input
-        var districts: [String: Int32] = [:]
-        func intern(_ s: String, _ table: inout [String: Int32]) -> Int32 {
-            if let id = table[s] { return id }
+        // Keyed by UTF-8 bytes: the contract compares districts and ids byte-wise, while
+        // Swift's String equality treats canonically equivalent spellings as equal.
+        var districts: [[UInt8]: Int32] = [:]
+        func intern(_ s: String, _ table: inout [[UInt8]: Int32]) -> Int32 {
+            let key = Array(s.utf8)
+            if let id = table[key] { return id }
             let id = Int32(table.count)
-            table[s] = id
+            table[key] = id
             return id
         }
         var projectIndex: [String: Int32] = [:]
@@ -74,8 +99,10 @@ struct Market: Sendable {
         genderCode = input.applicants.map { $0.gender == .female ? 1 : 2 }
         needsAccessible = input.applicants.map(\.needsAccessible)
         maxRent = input.applicants.map { $0.maxRent ?? Int.max }
+        workLat = input.applicants.map(\.workLat)
+        workLon = input.applicants.map(\.workLon)
         maxCommute = input.applicants.map { Eligibility.maxCommute(of: $0, policy: input.policy) }
-        var employers: [String: Int32] = [:]
+        var employers: [[UInt8]: Int32] = [:]
         applicantEmployer = input.applicants.map { a in a.employerID.map { intern($0, &employers) } ?? -1 }
 
         // Available slots sorted by (project, rent, slot_id): groups and classes fall out in order.
@@ -94,14 +121,14 @@ struct Market: Sendable {
         struct ClassKey: Hashable { var gender: Slot.Gender; var maxHousehold: Int; var accessible: Bool; var employer: Int32 }
         var classes: [SlotClass] = []
         var groups: [Group] = []
-        var projectClasses = Array(repeating: [Int32](), count: input.projects.count)
+        var projectClasses = Array(repeating: 0..<0, count: input.projects.count)
         var i = 0
         while i < available.count {
             let first = all[Int(available[i])]
             let project = slotProject[Int(available[i])]
             var j = i
             var keyToClass: [ClassKey: Int32] = [:]
-            var groupClasses: [Int32] = []
+            let firstClass = classes.count
             let groupIndex = Int32(groups.count)
             while j < available.count {
                 let s = all[Int(available[j])]
@@ -114,7 +141,6 @@ struct Market: Sendable {
                 } else {
                     let c = Int32(classes.count)
                     keyToClass[key] = c
-                    groupClasses.append(c)
                     classes.append(SlotClass(
                         group: groupIndex, gender: key.gender,
                         genderCode: key.gender == .any ? 0 : key.gender == .female ? 1 : 2, maxHousehold: key.maxHousehold,
@@ -122,8 +148,9 @@ struct Market: Sendable {
                 }
                 j += 1
             }
-            groups.append(Group(project: project, rent: first.rent, classes: groupClasses, order: 0))
-            projectClasses[Int(project)].append(contentsOf: groupClasses)
+            groups.append(Group(project: project, rent: first.rent, classes: firstClass..<classes.count, order: 0))
+            let pc = projectClasses[Int(project)]
+            projectClasses[Int(project)] = (pc.isEmpty ? firstClass : pc.lowerBound)..<classes.count
             i = j
         }
         let projects = input.projects
@@ -137,10 +164,46 @@ struct Market: Sendable {
         var groupOfPosition = [Int32](repeating: 0, count: available.count)
         for k in classes { for pos in k.slots { groupOfPosition[Int(pos)] = k.group } }
         self.groupOfPosition = groupOfPosition
+        var projectGroups = Array(repeating: 0..<0, count: input.projects.count)
+        var gi = 0
+        while gi < groups.count {
+            let p = Int(groups[gi].project)
+            var gj = gi
+            while gj < groups.count && Int(groups[gj].project) == p { gj += 1 }
+            projectGroups[p] = gi..<gj
+            gi = gj
+        }
+        self.projectGroups = projectGroups
         self.classes = classes
+        classGenderCode = classes.map(\.genderCode)
+        classMaxHousehold = classes.map(\.maxHousehold)
+        classAccessible = classes.map(\.accessible)
+        classRent = classes.map { groups[Int($0.group)].rent }
+        classEmployer = classes.map(\.employer)
+        classGroup = classes.map(\.group)
+        var slotStart = [0]
+        for k in classes { slotStart.append(slotStart[slotStart.count - 1] + k.slots.count) }
+        classSlotStart = slotStart
+        classSlotList = classes.flatMap(\.slots)
         self.groups = groups
         self.groupByOrder = byOrder.map { Int32($0) }
         self.projectClasses = projectClasses
+
+        let programmeNames = Array(Set(input.projects.map(\.programme))).sorted { $0.utf8Less($1) }
+        let programmeIndex = Dictionary(uniqueKeysWithValues: programmeNames.enumerated().map { ($1, $0) })
+        projectProgrammeIndex = input.projects.map { programmeIndex[$0.programme]! }
+        programmeCount = programmeNames.count
+        let policy = input.policy
+        let programmes = programmeNames.map { policy.programmes[$0] }
+        var admitsProgramme = [Bool](repeating: false, count: input.applicants.count * programmeNames.count)
+        for (a, x) in input.applicants.enumerated() {
+            for (i, programme) in programmes.enumerated() {
+                admitsProgramme[a * programmes.count + i] =
+                    programme.map { Eligibility.programmeRule(of: x, for: $0, roundDate: policy.roundDate) == nil } ?? false
+            }
+        }
+        programmeAdmits = admitsProgramme
+        geometry = ProjectGeometry(input.projects)
 
         // Global priority: (−points, lottery number, applicant_id), lower first.
         let lottery = input.applicants.map { Lottery.number(seed: seed, applicantID: $0.id) }
@@ -157,6 +220,16 @@ struct Market: Sendable {
         for (r, a) in order.enumerated() { rank[Int(a)] = Int32(r) }
         priorityOrder = order
         globalRank = rank
+        admission = AdmissionTable(self)
+    }
+
+    /// Whether class `c` (of project `p`) admits `a`, using the memoised `mask` of
+    /// `admission.mask(applicant: a, project: p)`.
+    @inline(__always)
+    func admits(_ c: Int, applicant a: Int, project p: Int, mask: UInt64) -> Bool {
+        let bit = c - projectClasses[p].lowerBound
+        if bit < 64 && mask & (1 << UInt64(bit)) == 0 { return false }
+        return admission.exact(p) || admits(c, applicant: a)
     }
 
     /// The applicant's rank in project `p`'s priority order: local workers first when the
@@ -168,16 +241,46 @@ struct Market: Sendable {
         return (local ? 0 : n) + Int(globalRank[a])
     }
 
+    @inline(__always)
+    func programmeAdmits(_ a: Int, project p: Int) -> Bool {
+        programmeAdmits[a * programmeCount + projectProgrammeIndex[p]]
+    }
+
+    /// Calls `body(project, minutes)` for every project whose programme admits `a` and
+    /// which lies within `a`'s commute limit. `skip(p)` is asked first, before any geometry, so cheap refusals cost no commute.
+    @inline(__always)
+    func forEachReachableProject(of a: Int, skip: (Int) -> Bool = { _ in false }, _ body: (Int, Int) -> Void) {
+        geometry.forEachProject(
+            near: workLat[a], workLon[a], withinMinutes: maxCommute[a], model: input.policy.commute,
+            skip: { p in projectClasses[p].isEmpty || !programmeAdmits(a, project: p) || skip(p) }, body)
+    }
+
+    /// The number of slots in class `c`.
+    @inline(__always)
+    func size(ofClass c: Int) -> Int { classSlotStart[c + 1] - classSlotStart[c] }
+
+    /// The `i`-th lowest slot position of class `c`.
+    @inline(__always)
+    func slot(_ i: Int, ofClass c: Int) -> Int32 { classSlotList[classSlotStart[c] + i] }
+
+    /// The tie-break key of group `g` for an applicant `minutes` away: preference order is
+    /// ascending key, i.e. (commute_min, rent, project_id), slot ids resolved in the group.
+    @inline(__always)
+    func key(group g: Int, minutes: Int) -> UInt64 {
+        UInt64(minutes) << 32 | UInt64(groups[g].order)
+    }
+
     /// Slot-level rules (household, gender, accessibility, rent, reserved employer) for a
     /// whole class at once: every slot of a class shares them.
     @inline(__always)
     func admits(_ c: Int, applicant a: Int) -> Bool {
-        let k = classes[c]
-        if householdSize[a] > k.maxHousehold { return false }
-        if k.genderCode != 0, k.genderCode != genderCode[a] { return false }
-        if needsAccessible[a], !k.accessible { return false }
-        if groups[Int(k.group)].rent > maxRent[a] { return false }
-        if k.employer >= 0, k.employer != applicantEmployer[a] { return false }
+        if householdSize[a] > classMaxHousehold[c] { return false }
+        let g = classGenderCode[c]
+        if g != 0, g != genderCode[a] { return false }
+        if needsAccessible[a], !classAccessible[c] { return false }
+        if classRent[c] > maxRent[a] { return false }
+        let e = classEmployer[c]
+        if e >= 0, e != applicantEmployer[a] { return false }
         return true
     }
 }

@@ -1,30 +1,45 @@
 /// `serial`: applicants in global priority order each take their most preferred eligible
 /// slot still free. Slots are never freed again, so each class keeps a pointer to its
-/// lowest free slot and a full class is skipped in O(1).
+/// lowest free slot, and a project with no free slot is skipped without computing its
+/// commute; once every slot is taken the remaining applicants need no search at all.
 enum SerialMechanism {
     /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, _ cands: Candidates) -> [Int32] {
+    static func run(_ m: Market, progress: ProgressCounter?) -> [Int32] {
         var nextFree = [Int32](repeating: 0, count: m.classes.count)
+        var projectFree = m.projectClasses.map { $0.reduce(0) { $0 + m.size(ofClass: $1) } }
+        var remaining = m.slots.count
         var result = [Int32](repeating: -1, count: m.input.applicants.count)
-        for a32 in m.priorityOrder {
+        for (i, a32) in m.priorityOrder.enumerated() {
+            if i & 4095 == 4095 { progress?.add(4096) }
+            guard remaining > 0 else { break }
             let a = Int(a32)
-            for k in cands.start[a]..<cands.start[a + 1] {
-                let g = Int(m.groupByOrder[Candidates.order(cands.keys[k])])
-                var best: Int32 = .max
-                var bestClass = -1
-                for c32 in m.groups[g].classes {
-                    let c = Int(c32)
-                    let slots = m.classes[c].slots
-                    let free = Int(nextFree[c])
-                    guard free < slots.count, slots[free] < best, m.admits(c, applicant: a) else { continue }
-                    best = slots[free]
-                    bestClass = c
+            var bestKey = UInt64.max
+            var bestSlot = Int32.max
+            var bestClass = -1
+            m.forEachReachableProject(
+                of: a, skip: { projectFree[$0] == 0 || m.admission.mask(applicant: a, project: $0) == 0 }
+            ) { p, minutes in
+                let mask = m.admission.mask(applicant: a, project: p)
+                for g in m.projectGroups[p] {
+                    let key = m.key(group: g, minutes: minutes)
+                    if key > bestKey { break }
+                    for c in m.groups[g].classes {
+                        let free = Int(nextFree[c])
+                        guard free < m.size(ofClass: c) else { continue }
+                        let slot = m.slot(free, ofClass: c)
+                        guard key < bestKey || slot < bestSlot, m.admits(c, applicant: a, project: p, mask: mask)
+                        else { continue }
+                        bestKey = key
+                        bestSlot = slot
+                        bestClass = c
+                    }
                 }
-                if bestClass >= 0 {
-                    nextFree[bestClass] += 1
-                    result[a] = best
-                    break
-                }
+            }
+            if bestClass >= 0 {
+                nextFree[bestClass] += 1
+                projectFree[Int(m.groups[Int(m.classGroup[bestClass])].project)] -= 1
+                remaining -= 1
+                result[a] = bestSlot
             }
         }
         return result

@@ -1,6 +1,7 @@
 import ArgumentParser
 
 /// The root of the `anju` executable: every job is a subcommand.
+@available(macOS 10.15, *)
 public struct AnjuCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "anju",
@@ -8,4 +9,11 @@ public struct AnjuCommand: AsyncParsableCommand {
         subcommands: [SolveCommand.self, GenerateCommand.self, DemoCommand.self, BenchCommand.self]
     )
     public init() {}
+
+    /// Entry point for the executable: parses the arguments and runs the chosen
+    /// subcommand (the asynchronous overload, so async subcommands can run too).
+    public static func runMain() async {
+        let main: () async -> Void = Self.main
+        await main()
+    }
 }

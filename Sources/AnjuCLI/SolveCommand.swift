@@ -3,7 +3,7 @@ import AllocationFiles
 import ArgumentParser
 import Foundation
 
-extension Mechanism: @retroactive ExpressibleByArgument {}
+extension Mechanism: ExpressibleByArgument {}
 
 /// `anju solve`: a whole round on plain files, as the file contract defines it.
 public struct SolveCommand: ParsableCommand {

@@ -1,3 +1,3 @@
 import AnjuCLI
 
-await AnjuCommand.main()
+await AnjuCommand.runMain()

@@ -1,0 +1,176 @@
+import Foundation
+import Synchronization
+
+/// Projects arranged for "which projects are within N minutes of this workplace": sorted
+/// by latitude (a great-circle distance is never less than the latitude difference) and
+/// held as unit vectors, so most far projects are skipped with a few multiplications.
+struct ProjectGeometry: Sendable {
+    private let lat: [Double]  // sorted ascending
+    private let index: [Int]
+    private let unit: [(Double, Double, Double)]
+    private let lon: [Double]
+    private let original: [Project]
+
+    init(_ projects: [Project]) {
+        let order = projects.indices.sorted { projects[$0].lat < projects[$1].lat }
+        index = order
+        lat = order.map { projects[$0].lat }
+        lon = order.map { projects[$0].lon }
+        unit = order.map { ProjectGeometry.unitVector(lat: projects[$0].lat, lon: projects[$0].lon) }
+        original = projects
+    }
+
+    static func unitVector(lat: Double, lon: Double) -> (Double, Double, Double) {
+        let p = lat * .pi / 180, l = lon * .pi / 180
+        return (cos(p) * cos(l), cos(p) * sin(l), sin(p))
+    }
+
+    /// Calls `body(projectIndex, commuteMinutes)` for every project whose commute from
+    /// (`lat`, `lon`) is at most `limit` minutes, in latitude order, unless `skip(project)`.
+    func forEachProject(
+        near lat0: Double, _ lon0: Double, withinMinutes limit: Int, model: CommuteModel,
+        skip: (Int) -> Bool, _ body: (Int, Int) -> Void
+    ) {
+        let reach = model.reachKm(withinMinutes: limit)
+        guard reach >= 0 else { return }
+        let r = CommuteModel.earthRadiusKm
+        let dLat = min(180, reach / r * 180 / .pi * (1 + 1e-9) + 1e-9)
+        // Chord length of the reach: a monotone stand-in for distance that needs no asin.
+        let maxChord = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
+        let maxChord2 = maxChord * maxChord * (1 + 1e-9)
+        let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
+        let dLon = ProjectGeometry.lonBound(lat0: lat0, dLat: dLat, reach: reach)
+        var lo = 0, hi = lat.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lat[mid] < lat0 - dLat { lo = mid + 1 } else { hi = mid }
+        }
+        var k = lo
+        while k < lat.count, lat[k] <= lat0 + dLat {
+            defer { k += 1 }
+            if ProjectGeometry.lonGap(lon[k], lon0) > dLon || skip(index[k]) { continue }
+            let v = unit[k]
+            let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
+            let c2 = dx * dx + dy * dy + dz * dz
+            if c2 <= maxChord2 {
+                let minutes = ProjectGeometry.minutes(chord2: c2, model: model) {
+                    model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
+                }
+                if minutes <= limit { body(index[k], minutes) }
+            }
+        }
+    }
+
+    /// Like `forEachProject`, but reports the squared chord instead of the minutes, so a
+    /// caller that only needs "within reach" pays no `asin`; every project reported is
+    /// within `limit` minutes (exactly checked when close to the edge).
+    func forEachProjectChord(
+        near lat0: Double, _ lon0: Double, withinMinutes limit: Int, model: CommuteModel,
+        skip: (Int) -> Bool, _ body: (Int, Double) -> Void
+    ) {
+        let reach = model.reachKm(withinMinutes: limit)
+        guard reach >= 0 else { return }
+        let r = CommuteModel.earthRadiusKm
+        let dLat = min(180, reach / r * 180 / .pi * (1 + 1e-9) + 1e-9)
+        let maxChord = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
+        let maxChord2 = maxChord * maxChord * (1 + 1e-9)
+        let sureChord2 = maxChord * maxChord * (1 - 1e-6)
+        let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
+        let dLon = ProjectGeometry.lonBound(lat0: lat0, dLat: dLat, reach: reach)
+        var lo = 0, hi = lat.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lat[mid] < lat0 - dLat { lo = mid + 1 } else { hi = mid }
+        }
+        var k = lo
+        while k < lat.count, lat[k] <= lat0 + dLat {
+            defer { k += 1 }
+            if ProjectGeometry.lonGap(lon[k], lon0) > dLon || skip(index[k]) { continue }
+            let v = unit[k]
+            let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
+            let c2 = dx * dx + dy * dy + dz * dz
+            guard c2 <= maxChord2 else { continue }
+            if c2 > sureChord2 {
+                let minutes = ProjectGeometry.minutes(chord2: c2, model: model) {
+                    model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
+                }
+                if minutes > limit { continue }
+            }
+            body(index[k], c2)
+        }
+    }
+
+    /// The exact commute minutes from a workplace to project `p` (by original index).
+    func minutes(fromLat lat0: Double, _ lon0: Double, to p: Int, chord2: Double, model: CommuteModel) -> Int {
+        ProjectGeometry.minutes(chord2: chord2, model: model) {
+            model.minutes(fromLat: lat0, lon: lon0, toLat: self.original[p].lat, lon: self.original[p].lon)
+        }
+    }
+
+    /// The squared chord beyond which the commute is certainly more than `m` minutes.
+    static func chord2Bound(minutes m: Int, model: CommuteModel) -> Double {
+        let reach = model.reachKm(withinMinutes: m)
+        guard reach >= 0 else { return -1 }
+        let r = CommuteModel.earthRadiusKm
+        let c = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
+        return c * c * (1 + 1e-9)
+    }
+
+    /// A conservative bound on |longitude difference| (degrees) for points within `reach`
+    /// km of latitude `lat0`, when all candidates lie within `dLat` degrees of it: from the
+    /// haversine, h ≥ cos φ1 · cos φ2 · sin²(Δλ/2). Returns 360 when no bound applies.
+    static func lonBound(lat0: Double, dLat: Double, reach: Double) -> Double {
+        let maxAbsLat = abs(lat0) + dLat
+        guard maxAbsLat < 89.9 else { return 360 }
+        let cmin = cos(maxAbsLat * .pi / 180)
+        let s = sin(min(.pi / 2, reach / (2 * CommuteModel.earthRadiusKm))) / cmin
+        guard s < 1 else { return 360 }
+        return 2 * asin(s) * 180 / .pi * (1 + 1e-9) + 1e-9
+    }
+
+    /// |lon1 − lon2| in degrees, across the antimeridian if shorter.
+    @inline(__always)
+    static func lonGap(_ a: Double, _ b: Double) -> Double {
+        let d = abs(a - b)
+        return d > 180 ? 360 - d : d
+    }
+
+    /// Commute minutes from a squared chord. The chord form of the great-circle distance
+    /// agrees with the contract's haversine to ~1e-12 minutes; when the value lies that close
+    /// to a rounding edge, `exact` (the contract's own formula) decides.
+    @inline(__always)
+    static func minutes(chord2: Double, model: CommuteModel, exact: () -> Int) -> Int {
+        let d = 2 * CommuteModel.earthRadiusKm * asin(min(1, chord2.squareRoot() / 2))
+        let x = model.overheadMin + d * model.detourFactor / model.speedKmh * 60 + 0.5
+        let f = x.rounded(.down)
+        if x - f < 1e-7 || f + 1 - x < 1e-7 { return exact() }
+        return Int(f)
+    }
+}
+
+/// Counts finished work across threads and reports the fraction done.
+final class ProgressCounter: Sendable {
+    private let total: Int
+    private let report: (@Sendable (Double) -> Void)?
+    private let done = Mutex(0)
+
+    init(total: Int, report: (@Sendable (Double) -> Void)?) {
+        self.total = max(1, total)
+        self.report = report
+    }
+
+    /// Sets the amount done (for phases that know it exactly).
+    func set(_ value: Int) {
+        done.withLock { $0 = value }
+        report?(min(1, Double(value) / Double(total)))
+    }
+
+    func add(_ n: Int) {
+        guard let report else { return }
+        let value = done.withLock { d in
+            d += n
+            return d
+        }
+        report(min(1, Double(value) / Double(total)))
+    }
+}
