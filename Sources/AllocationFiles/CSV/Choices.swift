@@ -1,0 +1,19 @@
+/// The values of an enumerated column, matched on bytes exactly (case-sensitive, as the
+/// contract spells them) without building a String per cell; built once per file.
+struct Choices<E> {
+    private let table: [([UInt8], E)]
+    /// The accepted spellings, in declaration order, for messages.
+    let names: String
+
+    init() where E: RawRepresentable & CaseIterable, E.RawValue == String {
+        table = E.allCases.map { (Array($0.rawValue.utf8), $0) }
+        names = E.allCases.map(\.rawValue).joined(separator: ", ")
+    }
+
+    func match(_ bytes: UnsafeBufferPointer<UInt8>) -> E? {
+        for (spelling, value) in table where spelling.count == bytes.count && spelling.elementsEqual(bytes) {
+            return value
+        }
+        return nil
+    }
+}

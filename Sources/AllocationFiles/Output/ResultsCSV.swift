@@ -1,0 +1,54 @@
+import Allocation
+
+/// Renders `results.csv` byte for byte as the contract fixes it, so two runs on the same
+/// inputs produce identical files that anyone can diff or hash.
+public enum ResultsCSV {
+    /// The header the contract fixes.
+    public static let header = "applicant_id,outcome,slot_id,project_id,commute_min,rent,reason"
+
+    /// UTF-8 without byte-order mark, LF line ends, RFC 4180 quoting only where a field
+    /// needs it, one row per applicant ordered by applicant id byte-wise. Rows are
+    /// written as given (the engine leaves slot columns empty unless offered); only their
+    /// order is enforced here, since the contract fixes it.
+    public static func render(_ rows: [ApplicantResult]) -> [UInt8] {
+        let ordered = zip(rows, rows.dropFirst()).allSatisfy { !$1.applicantID.utf8Less($0.applicantID) }
+            ? rows : rows.sorted { $0.applicantID.utf8Less($1.applicantID) }
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + rows.count * 48)
+        out.append(contentsOf: header.utf8)
+        out.append(UInt8(ascii: "\n"))
+        for r in ordered {
+            appendField(r.applicantID, to: &out)
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: r.outcome.rawValue.utf8)
+            out.append(UInt8(ascii: ","))
+            appendField(r.slotID ?? "", to: &out)
+            out.append(UInt8(ascii: ","))
+            appendField(r.projectID ?? "", to: &out)
+            out.append(UInt8(ascii: ","))
+            if let m = r.commuteMin { out.append(contentsOf: String(m).utf8) }
+            out.append(UInt8(ascii: ","))
+            if let rent = r.rent { out.append(contentsOf: String(rent).utf8) }
+            out.append(UInt8(ascii: ","))
+            appendField(r.reason, to: &out)
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
+    }
+
+    /// A field in double quotes (inner quotes doubled) when it holds a comma, a quote,
+    /// CR or LF; otherwise as is.
+    static func appendField(_ value: String, to out: inout [UInt8]) {
+        let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else {
+            out.append(contentsOf: value.utf8)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        for b in value.utf8 {
+            if b == UInt8(ascii: "\"") { out.append(b) }
+            out.append(b)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,62 @@
+import Allocation
+
+/// Reads `applicants.csv`: the people (or heads of households) taking part in a round.
+public enum ApplicantsFile {
+    /// The name the contract gives the file; diagnostics use it unless told otherwise.
+    public static let defaultName = "applicants.csv"
+
+    private enum Column: Int {
+        case applicantID, category, householdSize, gender, birthDate, monthlyIncome, workLat, workLon, workDistrict
+        case maxCommuteMin, maxRent, needsAccessible, priorityPoints, employerID, appliedAt
+    }
+
+    static let columns = [
+        CSVColumn("applicant_id"), CSVColumn("category"), CSVColumn("household_size"), CSVColumn("gender"),
+        CSVColumn("birth_date"), CSVColumn("monthly_income"), CSVColumn("work_lat"), CSVColumn("work_lon"),
+        CSVColumn("work_district"), CSVColumn("max_commute_min", optional: true),
+        CSVColumn("max_rent", optional: true), CSVColumn("needs_accessible"),
+        CSVColumn("priority_points", optional: true), CSVColumn("employer_id", optional: true),
+        CSVColumn("applied_at", optional: true),
+    ]
+
+    /// Parses and validates the file's bytes. Applicants refer to nothing in other files
+    /// (an `employer_id` need not match any reserved slot), so no context is needed.
+    public static func parse(_ bytes: [UInt8], fileName: String = defaultName) -> ParsedRows<Applicant> {
+        var applicants: [Applicant] = []
+        let categories = Choices<Applicant.Category>()
+        let genders = Choices<Applicant.Gender>()
+        let capacity = CSVReader.lineCount(bytes)
+        applicants.reserveCapacity(capacity)
+        var seen = FirstOccurrences(capacity: capacity)
+        let outcome = CSVReader.read(bytes, file: fileName, columns: columns) { row in
+            let id = row.id(Column.applicantID.rawValue)
+            seen.register(id, column: Column.applicantID.rawValue, in: &row)
+            let category = row.choice(Column.category.rawValue, categories)
+            let householdSize = row.int(Column.householdSize.rawValue, atLeast: 1)
+            let gender = row.choice(Column.gender.rawValue, genders)
+            let birthDate = row.date(Column.birthDate.rawValue)
+            let income = row.int(Column.monthlyIncome.rawValue, atLeast: 0)
+            let workLat = row.latitude(Column.workLat.rawValue)
+            let workLon = row.longitude(Column.workLon.rawValue)
+            let workDistrict = row.text(Column.workDistrict.rawValue)
+            let maxCommute = row.int(Column.maxCommuteMin.rawValue, atLeast: 1)
+            let maxRent = row.int(Column.maxRent.rawValue, atLeast: 0)
+            let needsAccessible = row.bool(Column.needsAccessible.rawValue)
+            let points = row.int(Column.priorityPoints.rawValue, atLeast: 0)
+            let employer = row.id(Column.employerID.rawValue)
+            let appliedAt = row.timestamp(Column.appliedAt.rawValue)
+            guard !row.failed, let id, let category, let householdSize, let gender, let birthDate, let income,
+                let workLat, let workLon, let workDistrict, let needsAccessible
+            else { return }
+            applicants.append(
+                Applicant(
+                    id: id, category: category, householdSize: householdSize, gender: gender, birthDate: birthDate,
+                    monthlyIncome: income, workLat: workLat, workLon: workLon, workDistrict: workDistrict,
+                    maxCommuteMin: maxCommute, maxRent: maxRent, needsAccessible: needsAccessible,
+                    priorityPoints: points ?? 0, employerID: employer, appliedAt: appliedAt))
+        }
+        let idsReadable = outcome.complete && outcome.present[Column.applicantID.rawValue]
+        return ParsedRows(
+            rows: applicants, diagnostics: Diagnostic.sorted(outcome.diagnostics), idLines: idsReadable ? seen.lines : nil)
+    }
+}
