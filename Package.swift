@@ -25,7 +25,7 @@ let package = Package(
             dependencies: ["Allocation", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Synthetic Shanghai-like cities for demos, tests and benchmarks.
-        .target(name: "CityGenerator", dependencies: ["Allocation"]),
+        .target(name: "CityGenerator"),
         // `anju bench`: end-to-end timing and peak RSS against peer tools.
         .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator"]),
         // The subcommands, as a library so tests can drive them.
