@@ -132,7 +132,11 @@ struct Explanations: Sendable {
                     rule = max(rule, r)
                 }
             }
-            if rule > bestRule || (rule == bestRule && minutes < bestCommute) {
+            // Ties go to the lower project id (byte-wise), never to input order.
+            if rule > bestRule || (rule == bestRule && minutes < bestCommute)
+                || (rule == bestRule && minutes == bestCommute && bestProject >= 0
+                    && project.id.utf8Less(m.input.projects[bestProject].id))
+            {
                 bestRule = rule
                 bestCommute = minutes
                 bestProject = p
