@@ -11,14 +11,15 @@ public enum Allocator {
         let market = Market(input, seed: seed)
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
+        let lists = ProjectLists(market, progress: counter)
         let slotOf: [Int32]
         switch mechanism {
-        case .serial: slotOf = SerialMechanism.run(market, progress: counter)
-        case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, progress: counter)
-        case .optimal: slotOf = OptimalMechanism.run(market, progress: counter)
+        case .serial: slotOf = SerialMechanism.run(market, lists, progress: counter)
+        case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
+        case .optimal: slotOf = OptimalMechanism.run(market, lists, progress: counter)
         }
         counter.set(n)
-        let explain = Explanations(market, mechanism: mechanism, slotOf: slotOf)
+        let explain = Explanations(market, lists, mechanism: mechanism, slotOf: slotOf)
         let chunks = max(1, min(64, n / 256))
         let parts = Parallel.map(chunks: chunks) { chunk -> [ApplicantResult] in
             var rows: [ApplicantResult] = []

@@ -18,9 +18,9 @@
 /// applicant is skipped whole, without computing its commute.
 enum DeferredAcceptanceMechanism {
     /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, progress: ProgressCounter?) -> [Int32] {
+    static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
         let n = m.input.applicants.count
-        var state = GroupStates(m)
+        var state = GroupStates(m, lists)
         var last = [UInt64?](repeating: nil, count: n)  // key of the last group proposed to
         var stack = m.priorityOrder.reversed().map { $0 }
         var firstProposals = 0
@@ -28,7 +28,7 @@ enum DeferredAcceptanceMechanism {
             let a = Int(a32)
             if last[a] == nil {
                 firstProposals += 1
-                if firstProposals & 4095 == 0 { progress?.add(4096) }
+                if firstProposals & 4095 == 0 { progress?.add(2048) }
             }
             guard let (key, g) = state.nextGroup(for: a, after: last[a]) else { continue }
             last[a] = key
@@ -47,6 +47,7 @@ enum DeferredAcceptanceMechanism {
 /// The tentative state of every group during deferred acceptance.
 struct GroupStates {
     let m: Market
+    let lists: ProjectLists
     /// Holders of each group, sorted by their rank at the group's project (best first).
     var holders: [[Int32]]
     var holderRank: [[Int]]
@@ -59,8 +60,9 @@ struct GroupStates {
     /// projects of more than 64 classes, which are never skipped).
     var openClasses: [UInt64]
 
-    init(_ m: Market) {
+    init(_ m: Market, _ lists: ProjectLists) {
         self.m = m
+        self.lists = lists
         holders = Array(repeating: [], count: m.groups.count)
         holderRank = Array(repeating: [], count: m.groups.count)
         free = (0..<m.classes.count).map { m.size(ofClass: $0) }
@@ -73,15 +75,15 @@ struct GroupStates {
     func nextGroup(for a: Int, after: UInt64?) -> (UInt64, Int)? {
         var bestKey = UInt64.max
         var bestGroup = -1
-        m.forEachReachableProject(
-            of: a,
-            skip: { p in
-                let mask = m.admission.mask(applicant: a, project: p)
-                return mask & openClasses[p] == 0 && m.projectRank(of: a, at: p) >= projectCutoff[p]
-            }
-        ) { p, minutes in
-            let rank = m.projectRank(of: a, at: p)
+        let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
+        for e in from..<lists.start[a + 1] {
+            let entry = lists.entries[e]
+            let minutes = ProjectLists.minutes(entry)
+            if minutes > Int(bestKey >> 32) { break }
+            let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
+            let rank = m.projectRank(of: a, at: p)
+            if mask & openClasses[p] == 0 && rank >= projectCutoff[p] { continue }
             for g in m.projectGroups[p] {
                 let key = m.key(group: g, minutes: minutes)
                 if let after, key <= after { continue }

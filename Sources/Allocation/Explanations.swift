@@ -2,13 +2,15 @@
 /// the rule that kept them out, or the priority that beat them where they wanted to live.
 struct Explanations: Sendable {
     let m: Market
+    let lists: ProjectLists
     let mechanism: Mechanism
     /// Per class: the lowest-ranked holder under the mechanism's ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
 
-    init(_ m: Market, mechanism: Mechanism, slotOf: [Int32]) {
+    init(_ m: Market, _ lists: ProjectLists, mechanism: Mechanism, slotOf: [Int32]) {
         self.m = m
+        self.lists = lists
         self.mechanism = mechanism
         var classOfPosition = [Int32](repeating: 0, count: m.slots.count)
         for (c, k) in m.classes.enumerated() { for pos in k.slots { classOfPosition[Int(pos)] = Int32(c) } }
@@ -29,36 +31,28 @@ struct Explanations: Sendable {
     /// The outcome and reason for an applicant who was offered nothing: unmatched when
     /// some slot was open to them, else ineligible.
     func reason(_ a: Int) -> (ApplicantResult.Outcome, String) {
-        var count = 0
-        var top: [(key: UInt64, project: Int)] = []  // the two most preferred, ascending
-        var bound = Double.infinity  // chord² beyond which a project cannot enter `top`
-        let model = m.input.policy.commute
-        m.geometry.forEachProjectChord(
-            near: m.workLat[a], m.workLon[a], withinMinutes: m.maxCommute[a], model: model,
-            skip: { p in
-                m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p) || m.admission.mask(applicant: a, project: p) == 0
-            }
-        ) { p, chord2 in
+        let range = lists.range(of: a)
+        if range.isEmpty { return (.ineligible, ineligible(a)) }
+        // The two most preferred projects: ordered by (commute, rent, project id) of the
+        // first group that admits `a`, so only the first commute tiers need looking at.
+        var top: [(key: UInt64, project: Int)] = []
+        for e in range {
+            let entry = lists.entries[e]
+            let minutes = ProjectLists.minutes(entry)
+            if top.count == 2 && minutes > Int(top[1].key >> 32) { break }
+            let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
-            var firstGroup = -1
-            for c in m.projectClasses[p] where m.admits(c, applicant: a, project: p, mask: mask) {
-                firstGroup = Int(m.classGroup[c])
-                break
+            guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
+                continue
             }
-            guard firstGroup >= 0 else { return }
-            count += 1
-            guard chord2 <= bound else { return }
-            let minutes = m.geometry.minutes(fromLat: m.workLat[a], m.workLon[a], to: p, chord2: chord2, model: model)
-            let key = m.key(group: firstGroup, minutes: minutes)
-            if top.count < 2 || key < top[top.count - 1].key {
+            let key = m.key(group: Int(m.classGroup[c]), minutes: minutes)
+            if top.count < 2 || key < top[1].key {
                 if top.count == 2 { top.removeLast() }
                 let at = top.firstIndex { $0.key > key } ?? top.count
                 top.insert((key, p), at: at)
-                if top.count == 2 { bound = ProjectGeometry.chord2Bound(minutes: Int(top[1].key >> 32), model: model) }
             }
         }
-        if count == 0 { return (.ineligible, ineligible(a)) }
-        return (.unmatched, unmatched(a, projects: count, top: top))
+        return (.unmatched, unmatched(a, projects: range.count, top: top))
     }
 
     private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> String {
@@ -114,8 +108,9 @@ struct Explanations: Sendable {
         var cheapest = Int.max  // among places passing every rule before rent
         var largest = 0  // household size, among places passing every rule before it
         var programmeName = ""
+        let commute = m.geometry.minutesToAll(fromLat: x.workLat, x.workLon, model: policy.commute)
         for (p, project) in m.input.projects.enumerated() where !m.projectClasses[p].isEmpty {
-            let minutes = policy.commute.minutes(fromLat: x.workLat, lon: x.workLon, toLat: project.lat, lon: project.lon)
+            let minutes = commute[p]
             var rule: IneligibilityRule
             if let programme = m.projectProgramme[p],
                 let broken = Eligibility.programmeRule(of: x, for: programme, roundDate: policy.roundDate)
@@ -183,12 +178,12 @@ struct Explanations: Sendable {
 
     /// 12345 → "12,345": numbers as a bureau prints them, independent of locale.
     static func grouped(_ v: Int) -> String {
-        let digits = String(v.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
+        var digits = Array(String(v.magnitude).utf8)
+        var i = digits.count - 3
+        while i > 0 {
+            digits.insert(UInt8(ascii: ","), at: i)
+            i -= 3
         }
-        return v < 0 ? "-" + out : out
+        return (v < 0 ? "-" : "") + String(decoding: digits, as: UTF8.self)
     }
 }

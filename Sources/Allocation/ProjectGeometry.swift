@@ -100,6 +100,21 @@ struct ProjectGeometry: Sendable {
         }
     }
 
+    /// Commute minutes from a workplace to every project, by original index: the chord
+    /// form over precomputed unit vectors (no sin or cos per project), exact at edges.
+    func minutesToAll(fromLat lat0: Double, _ lon0: Double, model: CommuteModel) -> [Int] {
+        let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
+        var out = [Int](repeating: 0, count: index.count)
+        for k in index.indices {
+            let v = unit[k]
+            let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
+            out[index[k]] = ProjectGeometry.minutes(chord2: dx * dx + dy * dy + dz * dz, model: model) {
+                model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
+            }
+        }
+        return out
+    }
+
     /// The exact commute minutes from a workplace to project `p` (by original index).
     func minutes(fromLat lat0: Double, _ lon0: Double, to p: Int, chord2: Double, model: CommuteModel) -> Int {
         ProjectGeometry.minutes(chord2: chord2, model: model) {

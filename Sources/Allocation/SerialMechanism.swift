@@ -1,24 +1,28 @@
 /// `serial`: applicants in global priority order each take their most preferred eligible
 /// slot still free. Slots are never freed again, so each class keeps a pointer to its
-/// lowest free slot, and a project with no free slot is skipped without computing its
-/// commute; once every slot is taken the remaining applicants need no search at all.
+/// lowest free slot, a project with no free slot is skipped, and an applicant's search
+/// stops at the first commute tier with a place; once every slot is taken the remaining
+/// applicants need no search at all.
 enum SerialMechanism {
     /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, progress: ProgressCounter?) -> [Int32] {
+    static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
         var nextFree = [Int32](repeating: 0, count: m.classes.count)
         var projectFree = m.projectClasses.map { $0.reduce(0) { $0 + m.size(ofClass: $1) } }
         var remaining = m.slots.count
         var result = [Int32](repeating: -1, count: m.input.applicants.count)
         for (i, a32) in m.priorityOrder.enumerated() {
-            if i & 4095 == 4095 { progress?.add(4096) }
+            if i & 4095 == 4095 { progress?.add(2048) }
             guard remaining > 0 else { break }
             let a = Int(a32)
             var bestKey = UInt64.max
             var bestSlot = Int32.max
             var bestClass = -1
-            m.forEachReachableProject(
-                of: a, skip: { projectFree[$0] == 0 || m.admission.mask(applicant: a, project: $0) == 0 }
-            ) { p, minutes in
+            for e in lists.range(of: a) {
+                let entry = lists.entries[e]
+                let minutes = ProjectLists.minutes(entry)
+                if minutes > Int(bestKey >> 32) { break }
+                let p = ProjectLists.project(entry)
+                guard projectFree[p] > 0 else { continue }
                 let mask = m.admission.mask(applicant: a, project: p)
                 for g in m.projectGroups[p] {
                     let key = m.key(group: g, minutes: minutes)
