@@ -119,6 +119,20 @@ struct GroupStates {
         }
         holders[g].insert(Int32(a), at: lo)
         holderRank[g].insert(rank, at: lo)
+        let classes = m.groups[g].classes
+        if classes.count == 1 {
+            // One class: its slots go to the best holders in order; an overflow displaces the worst.
+            let c = classes.lowerBound
+            var displaced: Int32 = -1
+            if holders[g].count > m.size(ofClass: c) {
+                displaced = holders[g].removeLast()
+                holderRank[g].removeLast()
+            }
+            free[c] = m.size(ofClass: c) - holders[g].count
+            worst[c] = holderRank[g].last ?? -1
+            refreshProject(p)
+            return displaced
+        }
         let assigned = serialDictatorship(g)
         var displaced: Int32 = -1
         if let out = assigned.firstIndex(where: { $0.position < 0 }) {
@@ -137,8 +151,14 @@ struct GroupStates {
             worst[slot.klass] = max(worst[slot.klass], holderRank[g][i])
             i += 1
         }
-        // Skipping a project needs: none of the applicant's classes open, and the applicant
-        // ranked below the worst holder of every full class.
+        refreshProject(p)
+        return displaced
+    }
+
+    /// Recomputes project `p`'s skip data. Skipping a project needs: none of the
+    /// applicant's classes open, and the applicant ranked below the worst holder of every
+    /// full class.
+    private mutating func refreshProject(_ p: Int) {
         let classes = m.projectClasses[p]
         var cutoff = -1
         var open: UInt64 = classes.count > 64 ? .max : 0
@@ -151,7 +171,6 @@ struct GroupStates {
         }
         projectCutoff[p] = cutoff
         openClasses[p] = open
-        return displaced
     }
 
     /// The group's stable assignment: holders in rank order each take their lowest-id

@@ -1,5 +1,178 @@
+/// `optimal`: the most applicants offered a place and, among such allocations, the least
+/// total commute.
+///
+/// Slots of one class are interchangeable for this objective (same project, so same
+/// commute; same rules), so this is a transportation problem from applicants to
+/// capacitated classes, solved exactly by `TransportationSolver`. A city has far more
+/// eligible (applicant, class) pairs than memory wants (82 million at 200k × 50k), so the
+/// solver first sees only each applicant's cheapest arcs (column generation): its dual
+/// prices then *price out* every other pair, generated on the fly. An omitted pair whose
+/// reduced cost is negative is added and the problem solved again; when none is, the
+/// duals are feasible for the full problem and certify that the restricted optimum is the
+/// full optimum (LP duality: a feasible primal and dual with complementary slackness).
 enum OptimalMechanism {
-    static func run(_ m: Market, progress: ProgressCounter?) -> [Int32] {
-        fatalError("waiting for TransportationSolver")
+    /// Arcs per applicant in the first restricted problem.
+    static let initialArcs = 12
+
+    /// Returns, per applicant, a position in `market.slots` or -1.
+    static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
+        let n = m.input.applicants.count
+        var arcs = ArcSet(count: n)
+        var initial = Parallel.map(chunks: chunkCount(n)) { chunk in
+            var part = ArcSet.Part()
+            for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
+                part.append(applicant: a, eligibleArcs(m, lists, a, limit: initialArcs))
+            }
+            return part
+        }
+        arcs.merge(&initial)
+        // The reward per assigned applicant must dominate every arc of the FULL problem (the
+        // lists end with each applicant's farthest open project), or "most assigned, then
+        // least commute" would not follow from the restricted problem's duals.
+        var maxCost = 0
+        for a in 0..<n where !lists.range(of: a).isEmpty {
+            maxCost = max(maxCost, ProjectLists.minutes(lists.entries[lists.start[a + 1] - 1]))
+        }
+        let reward = m.classes.count * maxCost + 1
+        var round = 0
+        while true {
+            round += 1
+            let problem = arcs.problem(capacities: (0..<m.classes.count).map { m.size(ofClass: $0) })
+            let solution = TransportationSolver.solve(problem, minimumReward: reward)
+            precondition(solution.unitReward >= reward)
+            if let failure = TransportationSolver.certify(solution, for: problem) {
+                preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
+            }
+            // Price out every eligible pair not yet in the problem.
+            let current = arcs
+            var violated = Parallel.map(chunks: chunkCount(n)) { chunk in
+                var part = ArcSet.Part()
+                for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
+                    // Dual feasibility u_a + price_j ≥ M − c(a, j), with u_a the surplus a
+                    // already has: M − c − price of its own class, or 0 when unassigned.
+                    let own = Int(solution.sinkOf[a])
+                    var surplus = 0
+                    if own >= 0 {
+                        let cost = current.cost(applicant: a, sink: Int32(own))!
+                        surplus = solution.unitReward - cost - solution.classPrice[own]
+                    }
+                    let bad = eligibleArcs(m, lists, a, limit: .max).filter { arc in
+                        solution.unitReward - Int(arc.cost) - solution.classPrice[Int(arc.sink)] > surplus
+                            && !current.contains(applicant: a, sink: arc.sink)
+                    }
+                    part.append(applicant: a, bad)
+                }
+                return part
+            }
+            if violated.allSatisfy({ $0.isEmpty }) {
+                return assignSlots(m, solution.sinkOf)
+            }
+            arcs.merge(&violated)
+            precondition(round < 50, "column generation did not converge")
+        }
+    }
+
+    static func chunkCount(_ n: Int) -> Int { max(1, min(64, n / 512)) }
+
+    /// Classes that admit `a`, cheapest commute first (the list is in commute order), at
+    /// most `limit` of them but never cutting a commute tier in two.
+    static func eligibleArcs(_ m: Market, _ lists: ProjectLists, _ a: Int, limit: Int) -> [(sink: Int32, cost: Int32)] {
+        var out: [(sink: Int32, cost: Int32)] = []
+        var lastMinutes = -1
+        for e in lists.range(of: a) {
+            let entry = lists.entries[e]
+            let minutes = ProjectLists.minutes(entry)
+            if out.count >= limit && minutes != lastMinutes { break }
+            lastMinutes = minutes
+            let p = ProjectLists.project(entry)
+            let mask = m.admission.mask(applicant: a, project: p)
+            for c in m.projectClasses[p] where m.admits(c, applicant: a, project: p, mask: mask) {
+                out.append((Int32(c), Int32(minutes)))
+            }
+        }
+        return out
+    }
+
+    /// Hands out slots within each class in priority order: better-ranked applicants get
+    /// lower slot ids. Any order is optimal; this one is deterministic and explainable.
+    static func assignSlots(_ m: Market, _ sinkOf: [Int32]) -> [Int32] {
+        var taken = [Int](repeating: 0, count: m.classes.count)
+        var result = [Int32](repeating: -1, count: sinkOf.count)
+        for a32 in m.priorityOrder {
+            let c = Int(sinkOf[Int(a32)])
+            guard c >= 0 else { continue }
+            result[Int(a32)] = m.slot(taken[c], ofClass: c)
+            taken[c] += 1
+        }
+        return result
+    }
+}
+
+/// The arcs of the restricted problem, per applicant, kept sorted by sink for lookups.
+struct ArcSet: Sendable {
+    /// A chunk's contribution: applicants in ascending order with their new arcs.
+    struct Part: Sendable {
+        var applicants: [Int32] = []
+        var start: [Int] = [0]
+        var sink: [Int32] = []
+        var cost: [Int32] = []
+        var isEmpty: Bool { sink.isEmpty }
+
+        mutating func append(applicant a: Int, _ arcs: [(sink: Int32, cost: Int32)]) {
+            guard !arcs.isEmpty else { return }
+            applicants.append(Int32(a))
+            for arc in arcs {
+                sink.append(arc.sink)
+                cost.append(arc.cost)
+            }
+            start.append(sink.count)
+        }
+    }
+
+    private var sinks: [[Int32]]
+    private var costs: [[Int32]]
+
+    init(count: Int) {
+        sinks = Array(repeating: [], count: count)
+        costs = Array(repeating: [], count: count)
+    }
+
+    mutating func merge(_ parts: inout [Part]) {
+        for part in parts {
+            for (k, a) in part.applicants.enumerated() {
+                var pairs = zip(sinks[Int(a)], costs[Int(a)]).map { ($0, $1) }
+                for i in part.start[k]..<part.start[k + 1] { pairs.append((part.sink[i], part.cost[i])) }
+                pairs.sort { $0.0 < $1.0 }
+                sinks[Int(a)] = pairs.map(\.0)
+                costs[Int(a)] = pairs.map(\.1)
+            }
+        }
+        parts = []
+    }
+
+    func contains(applicant a: Int, sink: Int32) -> Bool { cost(applicant: a, sink: sink) != nil }
+
+    /// The cost of the arc from `a` to `sink`, if the problem has it.
+    func cost(applicant a: Int, sink: Int32) -> Int? {
+        let list = sinks[a]
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < sink { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo] == sink ? Int(costs[a][lo]) : nil
+    }
+
+    func problem(capacities: [Int]) -> TransportationProblem {
+        var start = [0]
+        start.reserveCapacity(sinks.count + 1)
+        var sink: [Int32] = []
+        var cost: [Int32] = []
+        for a in sinks.indices {
+            sink.append(contentsOf: sinks[a])
+            cost.append(contentsOf: costs[a])
+            start.append(sink.count)
+        }
+        return TransportationProblem(capacities: capacities, arcStart: start, arcSink: sink, arcCost: cost)
     }
 }

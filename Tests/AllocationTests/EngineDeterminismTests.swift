@@ -7,7 +7,7 @@ import Testing
 @Suite struct EngineDeterminismTests {
     @Test(
         "every mechanism: well-formed rows, deterministic, independent of input order",
-        arguments: TestedMechanisms.all, 5000..<UInt64(5200))
+        arguments: Mechanism.allCases, 5000..<UInt64(5200))
     func wellFormedAndDeterministic(mechanism: Mechanism, instance: UInt64) {
         let g = RandomInstance(seed: instance, shape: .small)
         let ref = ReferenceAllocator(g.input, seed: g.seed)
@@ -54,7 +54,7 @@ import Testing
         return diff
     }
 
-    @Test("an ineligible applicant's reason does not depend on project order", arguments: TestedMechanisms.all)
+    @Test("an ineligible applicant's reason does not depend on project order", arguments: Mechanism.allCases)
     func reasonIgnoresProjectOrder(mechanism: Mechanism) {
         // Two projects at one address whose programmes both exclude a 45-year-old: the
         // nearest-miss tie (same rule, same commute) must not be broken by input order.

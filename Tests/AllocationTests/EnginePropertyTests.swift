@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test(
-        "optimal matches the brute-force optimum on tiny rounds", .enabled(if: TestedMechanisms.includeOptimal),
+        "optimal matches the brute-force optimum on tiny rounds",
         arguments: 3000..<UInt64(3400))
     func optimalMatchesBruteForce(instance: UInt64) {
         let g = RandomInstance(seed: instance, shape: .tiny)
@@ -121,7 +121,7 @@ import Testing
 
     @Test(
         "optimal is optimal on larger rounds and never offers fewer than serial or DA",
-        .enabled(if: TestedMechanisms.includeOptimal), arguments: 4000..<UInt64(4150))
+        arguments: 4000..<UInt64(4150))
     func optimalBeatsOtherMechanisms(instance: UInt64) {
         let g = RandomInstance(seed: instance, shape: .medium)
         let ref = ReferenceAllocator(g.input, seed: g.seed)

@@ -23,7 +23,7 @@ import Testing
         return offers
     }
 
-    @Test("rows are ordered by applicant id byte-wise", arguments: TestedMechanisms.all)
+    @Test("rows are ordered by applicant id byte-wise", arguments: Mechanism.allCases)
     func rowOrder(mechanism: Mechanism) {
         let ids = ["a9", "a10", "B", "a", "_x", "-y", ".z", "0", "Z", "a.1", "a_1", "a-1"]
         let applicants = ids.map { F.applicant(id: $0) }
@@ -126,6 +126,6 @@ import Testing
         #expect(ref.preferences[1].map { input.slots[$0].id } == ["s1"], "a10 must be eligible only for s1")
         #expect(Self.offeredSlot(input, .deferredAcceptance) == ["A1": "s2", "a10": "s1"])
         #expect(Self.offeredSlot(input, .serial) == ["A1": "s1", "a10": "-"])
-        if TestedMechanisms.includeOptimal { #expect(Self.offeredSlot(input, .optimal) == ["A1": "s2", "a10": "s1"]) }
+        #expect(Self.offeredSlot(input, .optimal) == ["A1": "s2", "a10": "s1"])
     }
 }

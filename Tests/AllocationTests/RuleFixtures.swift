@@ -67,7 +67,7 @@ enum RuleFixtures {
             #expect(broken == rule, "Eligibility.brokenRule", sourceLocation: sourceLocation)
         }
         let input = RoundInput(projects: [p], slots: [s], applicants: [a], policy: policy)
-        for mechanism in TestedMechanisms.all {
+        for mechanism in Mechanism.allCases {
             let rows = Allocator.run(input, mechanism: mechanism, seed: "fixture").rows
             let outcome = rows.count == 1 ? rows[0].outcome : nil
             #expect(
