@@ -31,33 +31,8 @@ struct ProjectGeometry: Sendable {
         near lat0: Double, _ lon0: Double, withinMinutes limit: Int, model: CommuteModel,
         skip: (Int) -> Bool, _ body: (Int, Int) -> Void
     ) {
-        let reach = model.reachKm(withinMinutes: limit)
-        guard reach >= 0 else { return }
-        let r = CommuteModel.earthRadiusKm
-        let dLat = min(180, reach / r * 180 / .pi * (1 + 1e-9) + 1e-9)
-        // Chord length of the reach: a monotone stand-in for distance that needs no asin.
-        let maxChord = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
-        let maxChord2 = maxChord * maxChord * (1 + 1e-9)
-        let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
-        let dLon = ProjectGeometry.lonBound(lat0: lat0, dLat: dLat, reach: reach)
-        var lo = 0, hi = lat.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if lat[mid] < lat0 - dLat { lo = mid + 1 } else { hi = mid }
-        }
-        var k = lo
-        while k < lat.count, lat[k] <= lat0 + dLat {
-            defer { k += 1 }
-            if ProjectGeometry.lonGap(lon[k], lon0) > dLon || skip(index[k]) { continue }
-            let v = unit[k]
-            let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
-            let c2 = dx * dx + dy * dy + dz * dz
-            if c2 <= maxChord2 {
-                let minutes = ProjectGeometry.minutes(chord2: c2, model: model) {
-                    model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
-                }
-                if minutes <= limit { body(index[k], minutes) }
-            }
+        forEachProjectChord(near: lat0, lon0, withinMinutes: limit, model: model, skip: skip) { p, chord2 in
+            body(p, minutes(fromLat: lat0, lon0, to: p, chord2: chord2, model: model))
         }
     }
 
