@@ -35,6 +35,8 @@ public struct SolveCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        if input.isEmpty { throw ValidationError("--input must name a folder") }
+        if out.isEmpty { throw ValidationError("--out must name a folder") }
         if let seed, seed.isEmpty { throw ValidationError("--seed must not be empty") }
     }
 

@@ -26,9 +26,9 @@ import Testing
     @Test(arguments: [(1, 0), (1, 1), (7, 2), (50, 3), (1000, 17), (300, 1234), (2500, 5000)])
     func exactCounts(applicants: Int, slots: Int) throws {
         let city = CityGenerator(applicants: applicants, slots: slots, seed: "counts").generate()
-        #expect(try CSVTable(city.applicantsCSV).rows.count == applicants)
-        #expect(try CSVTable(city.slotsCSV).rows.count == slots)
-        #expect(try CSVTable(city.projectsCSV).rows.count == city.projectCount)
+        #expect(try CSVDocument(city.applicantsCSV).rows.count == applicants)
+        #expect(try CSVDocument(city.slotsCSV).rows.count == slots)
+        #expect(try CSVDocument(city.projectsCSV).rows.count == city.projectCount)
         #expect(city.projectCount == CityGenerator.projectCount(forSlots: slots))
         #expect(city.projectCount >= 3)
     }
@@ -39,82 +39,82 @@ import Testing
     }
 
     @Test func projectsAreWellFormed() throws {
-        let projects = try CSVTable(city.projectsCSV)
+        let projects = try CSVDocument(city.projectsCSV)
         #expect(projects.header == ["project_id", "name", "district", "lat", "lon", "programme"])
-        let ids = projects.column("project_id")
+        let ids = try projects.column("project_id")
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         for p in projects.records {
-            #expect(Self.isIdentifier(p["project_id"]))
-            #expect(["talent", "frontline", "general"].contains(p["programme"]))
-            #expect(Self.districts.contains(p["district"]))
-            #expect(Self.inShanghai(lat: p["lat"], lon: p["lon"]))
+            #expect(Self.isIdentifier(p["project_id"]!))
+            #expect(["talent", "frontline", "general"].contains(p["programme"]!))
+            #expect(Self.districts.contains(p["district"]!))
+            #expect(Self.inShanghai(lat: p["lat"]!, lon: p["lon"]!))
         }
         // Names exercise CSV quoting, and survive it.
-        #expect(projects.column("name").contains { $0.contains(",") })
-        #expect(projects.column("name").contains { $0.contains("\"") })
+        #expect(try projects.column("name").contains { $0.contains(",") })
+        #expect(try projects.column("name").contains { $0.contains("\"") })
     }
 
     @Test func slotsAreWellFormed() throws {
-        let projectIDs = Set(try CSVTable(city.projectsCSV).column("project_id"))
-        let slots = try CSVTable(city.slotsCSV)
+        let projectIDs = Set(try CSVDocument(city.projectsCSV).column("project_id"))
+        let slots = try CSVDocument(city.slotsCSV)
         #expect(slots.header.first == "slot_id")
-        let ids = slots.column("slot_id")
+        let ids = try slots.column("slot_id")
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         var roomGender: [String: String] = [:]
         var finishedRooms: Set<String> = []
         var currentRoom = ""
         for s in slots.records {
-            #expect(Self.isIdentifier(s["slot_id"]))
-            #expect(projectIDs.contains(s["project_id"]), "slot \(s["slot_id"]) names a missing project")
-            #expect(["available", "offered", "occupied", "maintenance"].contains(s["status"]))
-            #expect(["true", "false"].contains(s["accessible"]))
-            let rent = try #require(Int(s["rent"]))
-            let household = try #require(Int(s["max_household"]))
-            if s["kind"] == "bed" {
+            #expect(Self.isIdentifier(s["slot_id"]!))
+            #expect(projectIDs.contains(s["project_id"]!), "slot \(s["slot_id"]!) names a missing project")
+            #expect(["available", "offered", "occupied", "maintenance"].contains(s["status"]!))
+            #expect(["true", "false"].contains(s["accessible"]!))
+            let rent = try #require(Int(s["rent"]!))
+            let household = try #require(Int(s["max_household"]!))
+            if s["kind"]! == "bed" {
                 #expect(household == 1)
                 #expect((500...1000).contains(rent))
-                #expect(Self.isIdentifier(s["room_id"]))
-                let room = s["project_id"] + "/" + s["room_id"]
+                #expect(Self.isIdentifier(s["room_id"]!))
+                let room = s["project_id"]! + "/" + s["room_id"]!
                 // One gender per room, and a room's beds are consecutive.
-                #expect(roomGender[room, default: s["gender"]] == s["gender"], "room \(room) mixes genders")
-                roomGender[room] = s["gender"]
+                #expect(roomGender[room, default: s["gender"]!] == s["gender"]!, "room \(room) mixes genders")
+                roomGender[room] = s["gender"]!
                 if room != currentRoom {
                     #expect(!finishedRooms.contains(room), "room \(room) is split")
                     finishedRooms.insert(currentRoom)
                     currentRoom = room
                 }
-                #expect(["any", "female", "male"].contains(s["gender"]))
+                #expect(["any", "female", "male"].contains(s["gender"]!))
             } else {
-                #expect(s["kind"] == "apartment")
+                #expect(s["kind"]! == "apartment")
                 #expect((1...5).contains(household))
                 #expect((1500...6000).contains(rent))
-                #expect(s["room_id"].isEmpty)
+                #expect(s["room_id"]!.isEmpty)
             }
-            if !s["reserved_employer_id"].isEmpty { #expect(Self.isIdentifier(s["reserved_employer_id"])) }
+            if !s["reserved_employer_id"]!.isEmpty { #expect(Self.isIdentifier(s["reserved_employer_id"]!)) }
         }
         #expect(roomGender.values.contains("female") && roomGender.values.contains("male"))
     }
 
     @Test func applicantsAreWellFormed() throws {
-        let applicants = try CSVTable(city.applicantsCSV)
-        let ids = applicants.column("applicant_id")
+        let applicants = try CSVDocument(city.applicantsCSV)
+        let ids = try applicants.column("applicant_id")
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
-        #expect(Set(applicants.column("category")) == ["youth_talent", "frontline_worker", "general"])
+        #expect(Set(try applicants.column("category")) == ["youth_talent", "frontline_worker", "general"])
         for a in applicants.records {
-            #expect(Self.isIdentifier(a["applicant_id"]))
-            #expect(["female", "male"].contains(a["gender"]))
-            #expect(Self.districts.contains(a["work_district"]))
-            #expect(Self.inShanghai(lat: a["work_lat"], lon: a["work_lon"]))
-            #expect((Int(a["household_size"]) ?? 0) >= 1)
-            #expect(a["birth_date"].utf8.count == 10)
-            #expect(a["applied_at"].isEmpty || a["applied_at"].hasSuffix("+08:00"))
+            #expect(Self.isIdentifier(a["applicant_id"]!))
+            #expect(["female", "male"].contains(a["gender"]!))
+            #expect(Self.districts.contains(a["work_district"]!))
+            #expect(Self.inShanghai(lat: a["work_lat"]!, lon: a["work_lon"]!))
+            #expect((Int(a["household_size"]!) ?? 0) >= 1)
+            #expect(a["birth_date"]!.utf8.count == 10)
+            #expect(a["applied_at"]!.isEmpty || a["applied_at"]!.hasSuffix("+08:00"))
         }
         // Every employer that leases rooms has staff among the applicants.
-        let employers = Set(applicants.column("employer_id"))
-        let lessors = Set(try CSVTable(city.slotsCSV).column("reserved_employer_id")).subtracting([""])
+        let employers = Set(try applicants.column("employer_id"))
+        let lessors = Set(try CSVDocument(city.slotsCSV).column("reserved_employer_id")).subtracting([""])
         #expect(!lessors.isEmpty)
         #expect(lessors.isSubset(of: employers))
     }
@@ -207,70 +207,5 @@ import Testing
             && s.utf8.allSatisfy { c in
                 (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 46 || c == 95
             }
-    }
-}
-
-/// A minimal RFC 4180 reader, separate from the generator's writer and the contract
-/// reader, so the tests check the bytes rather than trust either.
-private struct CSVTable {
-    struct Malformed: Error {}
-
-    let header: [String]
-    let rows: [[String]]
-
-    var records: [Record] { rows.map { Record(table: self, fields: $0) } }
-
-    struct Record {
-        let table: CSVTable
-        let fields: [String]
-        subscript(_ column: String) -> String { fields[table.header.firstIndex(of: column)!] }
-    }
-
-    func column(_ name: String) -> [String] {
-        guard let i = header.firstIndex(of: name) else { return [] }
-        return rows.map { $0[i] }
-    }
-
-    init(_ bytes: [UInt8]) throws {
-        var records: [[String]] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var i = 0
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field = []
-        }
-        while i < bytes.count {
-            let c = bytes[i]
-            if quoted {
-                if c == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(c)
-                        i += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(c)
-                }
-            } else if c == UInt8(ascii: "\"") {
-                guard field.isEmpty else { throw Malformed() }
-                quoted = true
-            } else if c == UInt8(ascii: ",") {
-                endField()
-            } else if c == UInt8(ascii: "\n") {
-                endField()
-                records.append(fields)
-                fields = []
-            } else {
-                field.append(c)
-            }
-            i += 1
-        }
-        guard !quoted, field.isEmpty, fields.isEmpty, let header = records.first else { throw Malformed() }
-        guard records.allSatisfy({ $0.count == header.count }) else { throw Malformed() }
-        self.header = header
-        self.rows = Array(records.dropFirst())
     }
 }
