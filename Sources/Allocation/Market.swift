@@ -206,7 +206,13 @@ struct Market: Sendable {
         geometry = ProjectGeometry(input.projects)
 
         // Global priority: (−points, lottery number, applicant_id), lower first.
-        let lottery = input.applicants.map { Lottery.number(seed: seed, applicantID: $0.id) }
+        let applicantsForDraw = input.applicants
+        let drawChunks = max(1, min(16, applicantsForDraw.count / 4096))
+        let lottery = Parallel.map(chunks: drawChunks) { chunk in
+            Parallel.range(chunk, of: drawChunks, count: applicantsForDraw.count).map {
+                Lottery.number(seed: seed, applicantID: applicantsForDraw[$0].id)
+            }
+        }.flatMap { $0 }
         self.lottery = lottery
         let applicants = input.applicants
         var order = applicants.indices.map { Int32($0) }
