@@ -8,6 +8,14 @@ public enum Allocator {
         _ input: RoundInput, mechanism: Mechanism, seed: String,
         progress: (@Sendable (Double) -> Void)? = nil
     ) -> RoundResult {
+        run(input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), progress: progress)
+    }
+
+    /// As above, with the column-generation budget of `optimal` chosen (for tests).
+    static func run(
+        _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
+        progress: (@Sendable (Double) -> Void)?
+    ) -> RoundResult {
         let market = Market(input, seed: seed)
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
@@ -16,7 +24,7 @@ public enum Allocator {
         switch mechanism {
         case .serial: slotOf = SerialMechanism.run(market, lists, progress: counter)
         case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-        case .optimal: slotOf = OptimalMechanism.run(market, lists, progress: counter)
+        case .optimal: slotOf = OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }
         counter.set(n)
         let explain = Explanations(market, lists, mechanism: mechanism, slotOf: slotOf)

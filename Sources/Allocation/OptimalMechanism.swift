@@ -11,17 +11,23 @@
 /// duals are feasible for the full problem and certify that the restricted optimum is the
 /// full optimum (LP duality: a feasible primal and dual with complementary slackness).
 enum OptimalMechanism {
-    /// Arcs per applicant in the first restricted problem.
-    static let initialArcs = 12
+    /// How many arcs the restricted problems take: per applicant in the first one, and at
+    /// most per applicant and round after that. Any values give the same optimum; these
+    /// trade the number of rounds against the size of each (tests use tiny ones to force
+    /// many rounds).
+    struct Budget: Sendable {
+        var initialArcs = 12
+        var addedArcs = 8
+    }
 
     /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
+    static func run(_ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?) -> [Int32] {
         let n = m.input.applicants.count
         var arcs = ArcSet(count: n)
         var initial = Parallel.map(chunks: chunkCount(n)) { chunk in
             var part = ArcSet.Part()
             for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
-                part.append(applicant: a, eligibleArcs(m, lists, a, limit: initialArcs))
+                part.append(applicant: a, eligibleArcs(m, lists, a, limit: budget.initialArcs))
             }
             return part
         }
@@ -45,6 +51,7 @@ enum OptimalMechanism {
             }
             // Price out every eligible pair not yet in the problem.
             let current = arcs
+            let minPrice = m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
             var violated = Parallel.map(chunks: chunkCount(n)) { chunk in
                 var part = ArcSet.Part()
                 for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
@@ -56,9 +63,33 @@ enum OptimalMechanism {
                         let cost = current.cost(applicant: a, sink: Int32(own))!
                         surplus = solution.unitReward - cost - solution.classPrice[own]
                     }
-                    let bad = eligibleArcs(m, lists, a, limit: .max).filter { arc in
-                        solution.unitReward - Int(arc.cost) - solution.classPrice[Int(arc.sink)] > surplus
-                            && !current.contains(applicant: a, sink: arc.sink)
+                    // An arc violates iff cost + price < M − surplus; prices are ≥ 0 and the
+                    // list is in commute order, so the scan stops at the first commute that
+                    // reaches the bound, and skips projects whose cheapest class is above it.
+                    let need = solution.unitReward - surplus
+                    var bad: [(sink: Int32, cost: Int32)] = []
+                    for e in lists.range(of: a) {
+                        let entry = lists.entries[e]
+                        let minutes = ProjectLists.minutes(entry)
+                        if minutes >= need { break }
+                        let p = ProjectLists.project(entry)
+                        if minutes + minPrice[p] >= need { continue }
+                        let mask = m.admission.mask(applicant: a, project: p)
+                        for c in m.projectClasses[p]
+                        where minutes + solution.classPrice[c] < need && m.admits(c, applicant: a, project: p, mask: mask)
+                            && !current.contains(applicant: a, sink: Int32(c))
+                        {
+                            bad.append((Int32(c), Int32(minutes)))
+                        }
+                    }
+                    if bad.count > budget.addedArcs {
+                        // The most violated first (ties by class): enough to move the duals,
+                        // few enough to keep the restricted problem small.
+                        func gain(_ arc: (sink: Int32, cost: Int32)) -> Int {
+                            solution.unitReward - Int(arc.cost) - solution.classPrice[Int(arc.sink)]
+                        }
+                        bad.sort { gain($0) != gain($1) ? gain($0) > gain($1) : $0.sink < $1.sink }
+                        bad.removeLast(bad.count - budget.addedArcs)
                     }
                     part.append(applicant: a, bad)
                 }
@@ -68,7 +99,7 @@ enum OptimalMechanism {
                 return assignSlots(m, solution.sinkOf)
             }
             arcs.merge(&violated)
-            precondition(round < 50, "column generation did not converge")
+            precondition(round < 500, "column generation did not converge")
         }
     }
 

@@ -140,4 +140,24 @@ import Testing
         #expect(got == best, report())
         #expect(optimal.offered >= serial.offered && optimal.offered >= da.offered, report())
     }
+
+    @Test(
+        "optimal by column generation: one arc at first and one more per round still reaches the optimum",
+        arguments: 4200..<UInt64(4320))
+    func optimalWithTinyColumnBudget(instance: UInt64) {
+        let g = RandomInstance(seed: instance, shape: instance % 2 == 0 ? .medium : .small)
+        let ref = ReferenceAllocator(g.input, seed: g.seed)
+        let result = Allocator.run(
+            g.input, mechanism: .optimal, seed: g.seed,
+            optimalBudget: OptimalMechanism.Budget(initialArcs: 1, addedArcs: 1), progress: nil)
+        let best = ref.flowOptimum()
+        let got = (offered: result.offered, totalCommute: result.totalCommuteMin)
+        #expect(
+            got == best,
+            Comment(rawValue: InstanceDescription.report(
+                "optimal with budget (1, 1) \(got), min-cost flow \(best)", instance: instance, ref,
+                engine: result.rows, reference: [])))
+        let standard = Allocator.run(g.input, mechanism: .optimal, seed: g.seed)
+        #expect(standard.offered == result.offered && standard.totalCommuteMin == result.totalCommuteMin)
+    }
 }
