@@ -29,7 +29,9 @@ struct ProjectLists: Sendable {
                     if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
                     entries.append(UInt64(minutes) << 32 | UInt64(p))
                 }
-                entries[before...].sort()
+                entries.withUnsafeMutableBufferPointer { buffer in
+                    ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[before...]))
+                }
                 counts.append(entries.count - before)
                 if a & 1023 == 1023 { progress?.add(512) }
             }
@@ -56,5 +58,49 @@ struct ProjectLists: Sendable {
             if entries[mid] < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+
+    /// Sorts a short run of keys without allocating (Swift's `sort` is a merge sort that
+    /// allocates a buffer per call, which dominated for 200k runs of ~70 keys): quicksort
+    /// with a median-of-three pivot down to insertion sort for small ranges.
+    static func sortInPlace(_ a: UnsafeMutableBufferPointer<UInt64>) {
+        var lo = 0
+        var hi = a.count - 1
+        while hi - lo > 16 {
+            let mid = (lo + hi) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while pivot < a[j] { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Recurse into the smaller side, loop on the larger: O(log n) stack.
+            if j - lo < hi - i {
+                if j > lo { sortInPlace(UnsafeMutableBufferPointer(rebasing: a[lo...j])) }
+                lo = i
+            } else {
+                if hi > i { sortInPlace(UnsafeMutableBufferPointer(rebasing: a[i...hi])) }
+                hi = j
+            }
+        }
+        if hi > lo {
+            for k in (lo + 1)...hi {
+                let x = a[k]
+                var m = k - 1
+                while m >= lo && a[m] > x {
+                    a[m + 1] = a[m]
+                    m -= 1
+                }
+                a[m + 1] = x
+            }
+        }
     }
 }
