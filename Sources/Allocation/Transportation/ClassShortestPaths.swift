@@ -58,11 +58,8 @@ final class ClassShortestPaths {
     private let freePointer: UnsafeMutablePointer<Int>
     private let via: UnsafeMutablePointer<Via>
     private let settledList: UnsafeMutablePointer<Int32>
-    // Binary heap of (distance, class); lazy deletion.
-    private var heapKey: UnsafeMutablePointer<Int>
-    private var heapClass: UnsafeMutablePointer<Int32>
-    private var heapCapacity: Int
-    private var heapCount = 0
+    /// (distance, class) pairs still to settle; lazy deletion.
+    private var heap = ClassHeap()
     private var stamp = 0
 
     private(set) var searches = 0
@@ -109,14 +106,11 @@ final class ClassShortestPaths {
         freePointer.update(from: arcs.segmentStart, count: classCount)
         via = filled(Via(applicant: -1, from: -1, cost: 0), classCount)
         settledList = filled(0, classCount)
-        heapCapacity = 1024
-        heapKey = filled(0, heapCapacity)
-        heapClass = filled(0, heapCapacity)
     }
 
     deinit {
         seat.deallocate(); unfilled.deallocate(); node.deallocate(); freePointer.deallocate(); via.deallocate()
-        settledList.deallocate(); heapKey.deallocate(); heapClass.deallocate()
+        settledList.deallocate()
     }
 
     /// Routes every unit of supply. `progress` gets the fraction of units routed.
@@ -152,20 +146,19 @@ final class ClassShortestPaths {
         searches += 1
         let stamp = self.stamp
         let reward = self.reward
-        heapCount = 0
+        heap.removeAll()
         var settledCount = 0
         var scanned = 0
         node[s].distance = 0
         node[s].seen = stamp
-        push(0, Int32(s))
+        heap.push(0, Int32(s))
         var best = Int.max
         var endClass = -1
         var endApplicant = -1
         var endCost: Int32 = 0
         let keys = arcs.keys, segmentStart = arcs.segmentStart, listEnd = arcs.listEnd
         let seat = self.seat, node = self.node, via = self.via
-        while heapCount > 0 {
-            let (d, j32) = popMin()
+        while let (d, j32) = heap.popMin() {
             let j = Int(j32)
             if node[j].settled == stamp { continue }
             if d >= best { break }
@@ -210,7 +203,7 @@ final class ClassShortestPaths {
                         node[k].distance = nd
                         node[k].seen = stamp
                         via[k] = Via(applicant: Int32(i), from: j32, cost: Int32(c))
-                        push(nd, Int32(k))
+                        heap.push(nd, Int32(k))
                     }
                 }
                 e += 1
@@ -237,58 +230,5 @@ final class ClassShortestPaths {
             j = Int(step.from)
         }
         return endApplicant < 0 && endClass == s
-    }
-
-    @inline(__always)
-    private func push(_ key: Int, _ cls: Int32) {
-        if heapCount == heapCapacity {
-            let newCapacity = heapCapacity * 2
-            let k = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
-            let c = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-            k.moveInitialize(from: heapKey, count: heapCount)
-            c.moveInitialize(from: heapClass, count: heapCount)
-            heapKey.deallocate(); heapClass.deallocate()
-            heapKey = k; heapClass = c; heapCapacity = newCapacity
-        }
-        var hole = heapCount
-        heapCount += 1
-        while hole > 0 {
-            let parent = (hole - 1) >> 1
-            let pk = heapKey[parent]
-            if pk < key || (pk == key && heapClass[parent] <= cls) { break }
-            heapKey[hole] = pk
-            heapClass[hole] = heapClass[parent]
-            hole = parent
-        }
-        heapKey[hole] = key
-        heapClass[hole] = cls
-    }
-
-    @inline(__always)
-    private func popMin() -> (Int, Int32) {
-        let top = (heapKey[0], heapClass[0])
-        heapCount -= 1
-        let n = heapCount
-        if n > 0 {
-            let key = heapKey[n], cls = heapClass[n]
-            var hole = 0
-            while true {
-                var child = 2 * hole + 1
-                if child >= n { break }
-                if child + 1 < n
-                    && (heapKey[child + 1] < heapKey[child]
-                        || (heapKey[child + 1] == heapKey[child] && heapClass[child + 1] < heapClass[child])) {
-                    child += 1
-                }
-                let ck = heapKey[child]
-                if key < ck || (key == ck && cls <= heapClass[child]) { break }
-                heapKey[hole] = ck
-                heapClass[hole] = heapClass[child]
-                hole = child
-            }
-            heapKey[hole] = key
-            heapClass[hole] = cls
-        }
-        return top
     }
 }
