@@ -28,17 +28,22 @@ let package = Package(
         .target(name: "CityGenerator"),
         // `anju bench`: end-to-end timing and peak RSS against peer tools.
         .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator"]),
+        // libpq, as SwiftPM sees it (Debian: apt install libpq-dev pkg-config).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // The subcommands, as a library so tests can drive them.
         .target(
             name: "AnjuCLI",
             dependencies: [
-                "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks",
+                "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "anju", dependencies: ["AnjuCLI"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "AllocationFilesTests", dependencies: ["AllocationFiles", "Allocation"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "AnjuCLITests", dependencies: ["AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator"]),
     ]
 )

@@ -1,0 +1,128 @@
+import Foundation
+import Postgres
+import Testing
+
+/// Migrations and the invariants the first schema enforces by itself.
+@Suite struct SchemaTests {
+    @Test func migratesFromEmptyAndReRunAppliesNothing() throws {
+        let db = try TestDatabase.fresh("migrate")
+        let migrator = Migrator(folder: TestDatabase.sqlFolder)
+        let files = try migrator.migrations()
+        #expect(files.first?.name == "001_schema")
+        #expect(try migrator.migrate(db) == files.map(\.name))
+        #expect(try migrator.migrate(db) == [])
+        #expect(try db.query("SELECT count(*) FROM schema_migrations").first?.decode(Int.self, at: 0) == files.count)
+        let tables = Set(try db.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").map { $0[0] ?? "" })
+        for table in ["cities", "projects", "rooms", "slots", "employers", "applicants", "rounds", "offers", "tenancies", "audit_log"] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+    }
+
+    @Test func concurrentMigratorsApplyEachFileOnce() throws {
+        let first = try TestDatabase.fresh("race")
+        let name = try #require(try first.query("SELECT current_database()").first?[0])
+        let second = try TestDatabase.cluster.get().connect(database: name)
+        let connections = [first, second]
+        let migrator = Migrator(folder: TestDatabase.sqlFolder)
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            results.add(Result { try migrator.migrate(connections[index]) })
+        }
+        let applied = try results.all.map { try $0.get() }
+        #expect(applied.flatMap { $0 }.sorted() == (try migrator.migrations().map(\.name)))
+    }
+
+    @Test func oneLiveOfferPerSlotAndPerApplicant() throws {
+        let db = try TestDatabase.migrated("offers")
+        try seed(db)
+        func offer(_ slot: String, _ applicant: String) throws {
+            try db.query("""
+                INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)
+                VALUES ('sh', 'r1', $1, $2, now() + interval '7 days')
+                """, [slot, applicant])
+        }
+        try offer("s1", "a1")
+        let sameSlot = try #require(throws: PostgresError.self) { try offer("s1", "a2") }
+        #expect(sameSlot.sqlState == "23505")
+        #expect(sameSlot.message.contains("offers_one_live_per_slot"))
+        let sameApplicant = try #require(throws: PostgresError.self) { try offer("s2", "a1") }
+        #expect(sameApplicant.sqlState == "23505")
+        #expect(sameApplicant.message.contains("offers_one_live_per_applicant"))
+        // Once a1 declines, s1 can be offered to someone else, and a1 can get another offer.
+        try db.query("UPDATE offers SET status = 'declined', answered_at = now() WHERE slot_id = $1 AND applicant_id = $2", ["s1", "a1"])
+        try offer("s1", "a2")
+        try offer("s2", "a1")
+        #expect(try db.query("SELECT count(*) FROM offers WHERE status = 'offered'").first?.decode(Int.self, at: 0) == 2)
+        // Status values outside the list are refused.
+        let badStatus = try #require(throws: PostgresError.self) {
+            try db.query("UPDATE offers SET status = 'maybe' WHERE slot_id = 's1'")
+        }
+        #expect(badStatus.sqlState == "23514")
+    }
+
+    @Test func oneActiveTenancyPerSlot() throws {
+        let db = try TestDatabase.migrated("tenancy")
+        try seed(db)
+        let ids = try db.query("""
+            INSERT INTO offers (city, round_id, slot_id, applicant_id, status, deadline, answered_at)
+            VALUES ('sh', 'r1', 's1', 'a1', 'accepted', now(), now()),
+                   ('sh', 'r1', 's1', 'a2', 'accepted', now(), now())
+            RETURNING offer_id
+            """).map { try $0.decode(String.self, at: 0) }
+        let tenancy = "INSERT INTO tenancies (city, slot_id, applicant_id, offer_id) VALUES ('sh', 's1', $1, $2)"
+        try db.query(tenancy, ["a1", ids[0]])
+        let second = try #require(throws: PostgresError.self) { try db.query(tenancy, ["a2", ids[1]]) }
+        #expect(second.sqlState == "23505")
+        try db.query("UPDATE tenancies SET status = 'ended', ended_at = now() WHERE applicant_id = 'a1'")
+        try db.query(tenancy, ["a2", ids[1]])
+    }
+
+    @Test func auditLogIsAppendOnly() throws {
+        let db = try TestDatabase.migrated("audit")
+        try db.query("INSERT INTO cities (city, name) VALUES ('sh', 'Shanghai')")
+        try db.query("""
+            INSERT INTO audit_log (city, actor, action, entity, entity_id, details)
+            VALUES ('sh', $1, 'offer.accepted', 'offer', '1', $2::jsonb)
+            """, ["applicant:a1", #"{"note": "接受"}"#])
+        let update = try #require(throws: PostgresError.self) { try db.query("UPDATE audit_log SET actor = 'someone else'") }
+        #expect(update.sqlState == "42501")
+        let delete = try #require(throws: PostgresError.self) { try db.query("DELETE FROM audit_log") }
+        #expect(delete.sqlState == "42501")
+        let truncate = try #require(throws: PostgresError.self) { try db.query("TRUNCATE audit_log") }
+        #expect(truncate.sqlState == "42501")
+        #expect(try db.query("SELECT actor FROM audit_log").map { $0[0] } == ["applicant:a1"])
+    }
+
+    /// A city with one project, two slots, two applicants and a drafted round.
+    private func seed(_ db: PostgresConnection) throws {
+        try db.transaction { db in
+            try db.query("INSERT INTO cities (city, name) VALUES ('sh', 'Shanghai')")
+            try db.query("""
+                INSERT INTO projects (city, project_id, name, district, lat, lon, programme)
+                VALUES ('sh', 'p1', '安居苑', 'Putuo', 31.25, 121.40, 'youth')
+                """)
+            try db.query("""
+                INSERT INTO slots (city, slot_id, project_id, kind, max_household, rent)
+                VALUES ('sh', 's1', 'p1', 'bed', 1, 800), ('sh', 's2', 'p1', 'bed', 1, 700)
+                """)
+            for id in ["a1", "a2"] {
+                try db.query("""
+                    INSERT INTO applicants (city, applicant_id, category, household_size, gender, birth_date,
+                                            monthly_income, work_lat, work_lon, work_district)
+                    VALUES ('sh', $1, 'frontline_worker', 1, 'female', '1995-03-01', 5000, 31.2, 121.4, 'Putuo')
+                    """, [id])
+            }
+            try db.query("INSERT INTO rounds (city, round_id, policy, seed) VALUES ('sh', 'r1', '{}', 'seed')")
+        }
+    }
+}
+
+/// Collects results from concurrent work.
+private final class Results: @unchecked Sendable {
+    // Guarded by `lock`: concurrentPerform appends from two threads.
+    private let lock = NSLock()
+    private var items: [Result<[String], any Error>] = []
+    func add(_ item: Result<[String], any Error>) { lock.withLock { items.append(item) } }
+    var all: [Result<[String], any Error>] { lock.withLock { items } }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Postgres
+
+/// One private PostgreSQL cluster for the whole test process, started on first use in a
+/// temporary folder (nothing lands in the repository) and stopped and removed at exit.
+/// Each test gets a database of its own, so suites running in parallel never collide.
+enum TestDatabase {
+    /// Started once, lazily and thread-safely (a static let); a start failure is kept and
+    /// reported by every test that needs the database.
+    static let cluster: Result<PrivateCluster, any Error> = Result {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("anju-pg-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let cluster = PrivateCluster(
+            folder: folder,
+            port: 40_000 + Int(getpid() % 20_000),
+            settings: ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+        )
+        try cluster.start()
+        atexit { TestDatabase.stopAtExit() }
+        return cluster
+    }
+
+    /// The repository's migrations.
+    static let sqlFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("sql")
+
+    /// Creates an empty database named after `label` and connects to it.
+    static func fresh(_ label: String) throws -> PostgresConnection {
+        let cluster = try cluster.get()
+        let name = "t_" + label.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(30)
+            + "_" + UUID().uuidString.prefix(8).lowercased()
+        // CREATE DATABASE takes no parameters; the name is ours, built from [a-z0-9_] only.
+        precondition(name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) })
+        try cluster.connect().query("CREATE DATABASE \(name)")
+        return try cluster.connect(database: name)
+    }
+
+    /// A fresh database with every migration applied.
+    static func migrated(_ label: String) throws -> PostgresConnection {
+        let connection = try fresh(label)
+        try Migrator(folder: sqlFolder).migrate(connection)
+        return connection
+    }
+
+    private static func stopAtExit() {
+        guard case .success(let cluster) = cluster else { return }
+        try? cluster.stop()
+        try? FileManager.default.removeItem(at: cluster.folder)
+    }
+}
