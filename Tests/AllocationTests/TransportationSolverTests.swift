@@ -9,20 +9,8 @@ import Testing
 @Suite struct TransportationSolverTests {
     // MARK: - Instances
 
-    /// SplitMix64, local to this file so instances reproduce from their seed alone.
-    struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed &* 0x2545_F491_4F6C_DD1D &+ 1 }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(UInt64(1) << 53) < p }
-    }
+    /// The suite's SplitMix64 with the seed scrambled, so instances reproduce from their seed alone.
+    static func random(seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 1) }
 
     struct Shape {
         var applicants: ClosedRange<Int>
@@ -38,7 +26,7 @@ import Testing
     }
 
     static func randomProblem(seed: UInt64, _ shape: Shape) -> TransportationProblem {
-        var r = Random(seed: seed)
+        var r = Self.random(seed: seed)
         let n = r.int(shape.applicants)
         let classCount = r.int(shape.classes)
         // Vary the regime: few costs (many ties), scarce or plentiful capacity.
@@ -63,7 +51,7 @@ import Testing
 
     /// Applicants and classes on a line segment, cost = distance: the clustered shape of commutes.
     static func spatialProblem(seed: UInt64, applicants n: Int, classes: Int) -> TransportationProblem {
-        var r = Random(seed: seed)
+        var r = Self.random(seed: seed)
         let place = (0..<classes).map { _ in r.int(0...1000) }
         let capacities = (0..<classes).map { _ in r.chance(0.2) ? r.int(10...40) : r.int(1...4) }
         var arcStart = [0], arcSink: [Int32] = [], arcCost: [Int32] = []
