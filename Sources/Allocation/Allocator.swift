@@ -38,7 +38,7 @@ public enum Allocator {
                 let pos = Int(slotOf[a])
                 if pos >= 0 {
                     let slot = input.slots[Int(market.slots[pos])]
-                    let project = input.projects[Int(market.groups[Int(market.groupOfPosition[pos])].project)]
+                    let project = input.projects[Int(market.groups[Int(market.classGroup[Int(market.classOfPosition[pos])])].project)]
                     let minutes = input.policy.commute.minutes(
                         fromLat: applicant.workLat, lon: applicant.workLon, toLat: project.lat, lon: project.lon)
                     rows.append(ApplicantResult(

@@ -12,12 +12,10 @@ struct Explanations: Sendable {
         self.m = m
         self.lists = lists
         self.mechanism = mechanism
-        var classOfPosition = [Int32](repeating: 0, count: m.slots.count)
-        for (c, k) in m.classes.enumerated() { for pos in k.slots { classOfPosition[Int(pos)] = Int32(c) } }
         var cutoff = [Int32](repeating: -1, count: m.classes.count)
         var cutoffRank = [Int](repeating: -1, count: m.classes.count)
         for (a, pos) in slotOf.enumerated() where pos >= 0 {
-            let c = Int(classOfPosition[Int(pos)])
+            let c = Int(m.classOfPosition[Int(pos)])
             let p = Int(m.groups[Int(m.classGroup[c])].project)
             let r = mechanism == .serial ? Int(m.globalRank[a]) : m.projectRank(of: a, at: p)
             if r > cutoffRank[c] {
@@ -121,7 +119,7 @@ struct Explanations: Sendable {
             } else {
                 rule = .notAvailable
                 for c in m.projectClasses[p] {
-                    let r = slotRule(c, a) ?? .commute
+                    let r = m.slotRule(c, applicant: a) ?? .commute
                     if r == .householdSize { largest = max(largest, m.classMaxHousehold[c]) }
                     if r >= .rent { cheapest = min(cheapest, m.classRent[c]) }
                     rule = max(rule, r)
@@ -165,15 +163,6 @@ struct Explanations: Sendable {
             return "No place open to you within your \(Eligibility.maxCommute(of: x, policy: policy))-minute commute limit; "
                 + "the nearest, \(nearest), is \(bestCommute) minutes away."
         }
-    }
-
-    private func slotRule(_ c: Int, _ a: Int) -> IneligibilityRule? {
-        if m.householdSize[a] > m.classMaxHousehold[c] { return .householdSize }
-        if m.classGenderCode[c] != 0, m.classGenderCode[c] != m.genderCode[a] { return .gender }
-        if m.needsAccessible[a], !m.classAccessible[c] { return .accessibility }
-        if m.classRent[c] > m.maxRent[a] { return .rent }
-        if m.classEmployer[c] >= 0, m.classEmployer[c] != m.applicantEmployer[a] { return .reservedEmployer }
-        return nil
     }
 
     /// 12345 → "12,345": numbers as a bureau prints them, independent of locale.

@@ -35,8 +35,8 @@ struct Market: Sendable {
     let classes: [SlotClass]
     let groups: [Group]
     let groupByOrder: [Int32]
-    /// The group of each position in `slots`.
-    let groupOfPosition: [Int32]
+    /// The class of each position in `slots` (its group is `classGroup` of that).
+    let classOfPosition: [Int32]
     /// Per project: its classes, a contiguous range of `classes`.
     let projectClasses: [Range<Int>]
     /// Flat copies of the class fields that hot loops read, so they copy no arrays.
@@ -161,9 +161,9 @@ struct Market: Sendable {
             return projects[Int(a.project)].id.utf8Less(projects[Int(b.project)].id)
         }
         for (rank, g) in byOrder.enumerated() { groups[g].order = Int32(rank) }
-        var groupOfPosition = [Int32](repeating: 0, count: available.count)
-        for k in classes { for pos in k.slots { groupOfPosition[Int(pos)] = k.group } }
-        self.groupOfPosition = groupOfPosition
+        var classOfPosition = [Int32](repeating: 0, count: available.count)
+        for (c, k) in classes.enumerated() { for pos in k.slots { classOfPosition[Int(pos)] = Int32(c) } }
+        self.classOfPosition = classOfPosition
         var projectGroups = Array(repeating: 0..<0, count: input.projects.count)
         var gi = 0
         while gi < groups.count {
@@ -277,16 +277,21 @@ struct Market: Sendable {
     }
 
     /// Slot-level rules (household, gender, accessibility, rent, reserved employer) for a
-    /// whole class at once: every slot of a class shares them.
+    /// whole class at once: every slot of a class shares them. Returns the first rule
+    /// broken, in the contract's order, or nil.
     @inline(__always)
-    func admits(_ c: Int, applicant a: Int) -> Bool {
-        if householdSize[a] > classMaxHousehold[c] { return false }
+    func slotRule(_ c: Int, applicant a: Int) -> IneligibilityRule? {
+        if householdSize[a] > classMaxHousehold[c] { return .householdSize }
         let g = classGenderCode[c]
-        if g != 0, g != genderCode[a] { return false }
-        if needsAccessible[a], !classAccessible[c] { return false }
-        if classRent[c] > maxRent[a] { return false }
+        if g != 0, g != genderCode[a] { return .gender }
+        if needsAccessible[a], !classAccessible[c] { return .accessibility }
+        if classRent[c] > maxRent[a] { return .rent }
         let e = classEmployer[c]
-        if e >= 0, e != applicantEmployer[a] { return false }
-        return true
+        if e >= 0, e != applicantEmployer[a] { return .reservedEmployer }
+        return nil
     }
+
+    /// Whether class `c` admits applicant `a` by the slot-level rules.
+    @inline(__always)
+    func admits(_ c: Int, applicant a: Int) -> Bool { slotRule(c, applicant: a) == nil }
 }

@@ -97,15 +97,6 @@ struct ProjectGeometry: Sendable {
         }
     }
 
-    /// The squared chord beyond which the commute is certainly more than `m` minutes.
-    static func chord2Bound(minutes m: Int, model: CommuteModel) -> Double {
-        let reach = model.reachKm(withinMinutes: m)
-        guard reach >= 0 else { return -1 }
-        let r = CommuteModel.earthRadiusKm
-        let c = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
-        return c * c * (1 + 1e-9)
-    }
-
     /// A conservative bound on |longitude difference| (degrees) for points within `reach`
     /// km of latitude `lat0`, when all candidates lie within `dLat` degrees of it: from the
     /// haversine, h ≥ cos φ1 · cos φ2 · sin²(Δλ/2). Returns 360 when no bound applies.
