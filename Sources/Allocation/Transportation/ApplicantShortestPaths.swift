@@ -57,11 +57,6 @@ final class ApplicantShortestPaths {
         classCount = p.sinkCount
         sourceCount = p.sourceCount
         self.reward = reward
-        func filled<T>(_ value: T, _ count: Int) -> UnsafeMutablePointer<T> {
-            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: value, count: count)
-            return pointer
-        }
         seat = filled(ClassShortestPaths.Seat(cls: -1, cost: 0), sourceCount)
         memberIndex = filled(-1, sourceCount)
         memberStart = filled(0, classCount + 1)

@@ -94,11 +94,6 @@ final class ClassShortestPaths {
         self.classCount = classCount
         self.sourceCount = sourceCount
         self.reward = reward
-        func filled<T>(_ value: T, _ count: Int) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-            p.initialize(repeating: value, count: count)
-            return p
-        }
         seat = filled(Seat(cls: -1, cost: 0), sourceCount)
         unfilled = filled(0, classCount)
         node = filled(Node(), classCount)
@@ -231,4 +226,12 @@ final class ClassShortestPaths {
         }
         return endApplicant < 0 && endClass == s
     }
+}
+
+/// A buffer of `count` copies of `value` (at least one element allocated, so an empty
+/// problem still gets a valid pointer); the owner deallocates it.
+func filled<T>(_ value: T, _ count: Int) -> UnsafeMutablePointer<T> {
+    let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+    pointer.initialize(repeating: value, count: count)
+    return pointer
 }
