@@ -32,18 +32,32 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // A city's data in PostgreSQL: import, rounds, offers, inventory, audit.
+        .target(name: "Store", dependencies: ["Postgres", "Allocation", "AllocationFiles"]),
+        // The self-contained HTML report of a round (inline SVG, no scripts).
+        .target(name: "RoundReport", dependencies: ["Allocation"]),
+        // One private PostgreSQL cluster per test process, a database per test.
+        .target(name: "PostgresTestSupport", dependencies: ["Postgres"]),
         // The subcommands, as a library so tests can drive them.
         .target(
             name: "AnjuCLI",
             dependencies: [
-                "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks", "Postgres",
+                "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks", "Postgres", "Store", "RoundReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "anju", dependencies: ["AnjuCLI"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "AllocationFilesTests", dependencies: ["AllocationFiles", "Allocation"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "AnjuCLITests", dependencies: ["AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles", "CityGenerator"]
+        ),
+        .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation"]),
+        .testTarget(
+            name: "AnjuCLITests",
+            dependencies: ["AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator", "Postgres", "PostgresTestSupport"]
+        ),
     ]
 )

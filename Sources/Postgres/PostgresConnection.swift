@@ -109,6 +109,40 @@ public final class PostgresConnection: @unchecked Sendable {
         return copied
     }
 
+    /// Runs `COPY … TO STDOUT` and returns everything the server sent, as bytes (the
+    /// statement's own format: text, or CSV with `WITH (FORMAT csv)`).
+    public func copyOut(_ sql: String) throws -> [UInt8] {
+        let start = PQexec(conn, sql)
+        defer { PQclear(start) }
+        guard let start, PQresultStatus(start) == PGRES_COPY_OUT else {
+            let error = PostgresError(result: start, connection: conn, operation: "copy")
+            drainResults()
+            throw error
+        }
+        var out: [UInt8] = []
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>? = nil
+            let length = PQgetCopyData(conn, &buffer, 0)
+            if length > 0, let buffer {
+                buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+                    out.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(length)))
+                }
+                PQfreemem(buffer)
+            } else {
+                break  // -1: done; -2: error, reported by the final result below
+            }
+        }
+        var firstError: PostgresError?
+        while let result = PQgetResult(conn) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK, firstError == nil {
+                firstError = PostgresError(result: result, connection: conn, operation: "copy")
+            }
+            PQclear(result)
+        }
+        if let firstError { throw firstError }
+        return out
+    }
+
     /// Encodes rows in COPY's text format (tab-separated, `\N` for NULL, backslash escapes)
     /// and streams them; `sql` is e.g. `COPY t (a, b) FROM STDIN`.
     @discardableResult

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import PostgresTestSupport
 import Testing
 
 /// The libpq layer against a real server: parameters, decoding, errors, transactions, COPY.

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import PostgresTestSupport
 import Testing
 
 /// Migrations and the invariants the first schema enforces by itself.

@@ -4,10 +4,10 @@ import Postgres
 /// One private PostgreSQL cluster for the whole test process, started on first use in a
 /// temporary folder (nothing lands in the repository) and stopped and removed at exit.
 /// Each test gets a database of its own, so suites running in parallel never collide.
-enum TestDatabase {
+public enum TestDatabase {
     /// Started once, lazily and thread-safely (a static let); a start failure is kept and
     /// reported by every test that needs the database.
-    static let cluster: Result<PrivateCluster, any Error> = Result {
+    public static let cluster: Result<PrivateCluster, any Error> = Result {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("anju-pg-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
         let cluster = PrivateCluster(
@@ -21,12 +21,12 @@ enum TestDatabase {
     }
 
     /// The repository's migrations.
-    static let sqlFolder = URL(fileURLWithPath: #filePath)
+    public static let sqlFolder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("sql")
 
     /// Creates an empty database named after `label` and connects to it.
-    static func fresh(_ label: String) throws -> PostgresConnection {
+    public static func fresh(_ label: String) throws -> PostgresConnection {
         let cluster = try cluster.get()
         let name = "t_" + label.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(30)
             + "_" + UUID().uuidString.prefix(8).lowercased()
@@ -36,8 +36,17 @@ enum TestDatabase {
         return try cluster.connect(database: name)
     }
 
+    /// A fresh migrated database, with the `postgresql://` URL a child process (the real
+    /// `anju` binary) can connect to it by.
+    public static func migratedWithURL(_ label: String) throws -> (connection: PostgresConnection, url: String) {
+        let cluster = try cluster.get()
+        let connection = try migrated(label)
+        let name = try connection.query("SELECT current_database()").first?[0] ?? ""
+        return (connection, cluster.connectionURL(database: name))
+    }
+
     /// A fresh database with every migration applied.
-    static func migrated(_ label: String) throws -> PostgresConnection {
+    public static func migrated(_ label: String) throws -> PostgresConnection {
         let connection = try fresh(label)
         try Migrator(folder: sqlFolder).migrate(connection)
         return connection

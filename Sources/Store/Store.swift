@@ -1,0 +1,92 @@
+import Foundation
+import Postgres
+
+/// One city's data in PostgreSQL, reached through one connection, acting for one actor.
+/// Every operation that changes state runs in a transaction and writes an audit row naming
+/// `actor`. Blocking: call it from a CLI thread or a worker pool, never an event loop.
+public struct Store: Sendable {
+    /// The connection all operations use (one thread at a time).
+    public let connection: PostgresConnection
+    /// The city every row read or written belongs to.
+    public let city: String
+    /// Who is acting: `cli:alice`, `operator:acme`, `applicant:A-1`, `system:expiry`.
+    public let actor: String
+
+    /// Opens the store for `city`, creating the city's row on first use.
+    public init(connection: PostgresConnection, city: String, actor: String) throws {
+        guard Self.isIdentifier(city) else {
+            throw StoreError.invalid(["city: \"\(city)\" is not an identifier (1-64 of A-Z a-z 0-9 _ - .)"])
+        }
+        guard !actor.isEmpty else { throw StoreError.invalid(["actor: must not be empty"]) }
+        self.connection = connection
+        self.city = city
+        self.actor = actor
+        try connection.query(
+            "INSERT INTO cities (city, name) VALUES ($1, $1) ON CONFLICT (city) DO NOTHING", [city])
+    }
+
+    /// The contract's identifier syntax: 1–64 of `A–Z a–z 0–9 _ - .`.
+    public static func isIdentifier(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return (1...64).contains(bytes.count) && bytes.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == 0x5F || b == 0x2D || b == 0x2E
+        }
+    }
+
+    /// Appends an audit row in the caller's transaction. `details` is stored as JSON.
+    public func audit(_ action: String, entity: String, id: String, details: [String: AuditValue] = [:]) throws {
+        try connection.query(
+            """
+            INSERT INTO audit_log (city, actor, action, entity, entity_id, details)
+            VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+            """,
+            [city, actor, action, entity, id, AuditValue.object(details).json])
+    }
+}
+
+/// A JSON value for audit details, rendered with sorted keys so rows are reproducible.
+public enum AuditValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case null
+    case array([AuditValue])
+    case object([String: AuditValue])
+
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+
+    /// JSON text.
+    public var json: String {
+        switch self {
+        case .string(let s): return Self.quoted(s)
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array(let values): return "[" + values.map(\.json).joined(separator: ",") + "]"
+        case .object(let fields):
+            return "{" + fields.keys.sorted().map { Self.quoted($0) + ":" + fields[$0]!.json }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
