@@ -6,7 +6,9 @@ public struct AnjuCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "anju",
         abstract: "Allocate affordable rental housing: apartments for youth talent, beds for frontline workers.",
-        subcommands: [SolveCommand.self, GenerateCommand.self, DemoCommand.self, BenchCommand.self, DatabaseCommand.self, MigrateCommand.self]
+        subcommands: [SolveCommand.self, GenerateCommand.self, DemoCommand.self, BenchCommand.self, DatabaseCommand.self, MigrateCommand.self,
+            ImportCommand.self, RoundCommand.self, OffersCommand.self, SlotsCommand.self,
+        ]
     )
     public init() {}
 
