@@ -53,7 +53,9 @@ enum Anju {
     /// Runs `anju arguments…` to completion. The streams go to files rather than pipes,
     /// so a chatty child can never block on a full pipe. Crash backtraces are turned off:
     /// they take seconds to symbolicate and the tests only need the message.
-    static func run(_ arguments: [String]) async throws -> AnjuRun {
+    /// `environment` adds to (or overrides) the test process's own variables, e.g.
+    /// `DATABASE_URL` for the database commands.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> AnjuRun {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw NotBuilt() }
         let streams = try ScratchFolder()
         let stdoutURL = streams.url.appendingPathComponent("stdout")
@@ -68,6 +70,7 @@ enum Anju {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
