@@ -3,7 +3,7 @@ import Allocation
 /// The short human summary `anju solve` prints: outcomes by category, and the commute
 /// that offered applicants will have (median and 90th percentile).
 enum RoundSummaryText {
-    static func render(_ result: RoundResult, input: RoundInput, out: String) -> String {
+    static func render(_ result: RoundResult, input: RoundInput, out: String?) -> String {
         var category: [String: Applicant.Category] = [:]
         for a in input.applicants { category[a.id] = a.category }
         var table: [Applicant.Category: [ApplicantResult.Outcome: Int]] = [:]
@@ -32,7 +32,7 @@ enum RoundSummaryText {
             text += "Commute of offered applicants: median \(percentile(commutes, 50)) min, "
             text += "90th percentile \(percentile(commutes, 90)) min, total \(result.totalCommuteMin) min\n"
         }
-        text += "Wrote \(out)/results.csv and \(out)/summary.json\n"
+        if let out { text += "Wrote \(out)/results.csv and \(out)/summary.json\n" }
         return text
     }
 

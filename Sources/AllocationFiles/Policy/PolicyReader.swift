@@ -64,6 +64,28 @@ struct PolicyReader {
             defaultMaxCommuteMin: maxCommute, commute: commute, programmes: programmes)
     }
 
+    /// The `offers` object (see `OfferSettings`); defaults for whatever is absent or wrong.
+    mutating func offerSettings(_ root: JSONNode) -> OfferSettings {
+        var settings = OfferSettings()
+        guard case .object(let list) = root.value, let m = members(list, path: "")["offers"] else { return settings }
+        guard case .object(let fields) = m.value.value else {
+            report(m, "offers", "expected an object like {\"response_days\": 7, \"max_refusals\": 2}, found \(m.value.value.summary)")
+            return settings
+        }
+        let byKey = members(fields, path: "offers")
+        if let d = byKey["response_days"], let days = integer(d, "offers.response_days", atLeast: 1) {
+            if days <= 365 {
+                settings.responseDays = days
+            } else {
+                report(d, "offers.response_days", "\(days) is out of range; expected 1 to 365 days")
+            }
+        }
+        if let r = byKey["max_refusals"], let refusals = integer(r, "offers.max_refusals", atLeast: 1) {
+            settings.maxRefusals = refusals
+        }
+        return settings
+    }
+
     private mutating func requiredDate(_ m: JSONMember?, _ path: String) -> CivilDate? {
         guard let m else {
             report(line: 1, path: path, offset: -1, "required key is missing; expected a date such as \"2026-12-01\"")
