@@ -296,9 +296,10 @@ extension Store {
         }
     }
 
-    /// The city's current inventory and pool as the contract's four files: the projects
-    /// that have an available slot, the available slots, the waiting applicants, each
-    /// ordered by id byte-wise, so the same data always gives the same bytes.
+    /// The city's current inventory and pool as the contract's four files: every project of
+    /// the city (so a slot that turns available between two statements always finds its
+    /// project), the available slots, the waiting applicants, each ordered by id byte-wise,
+    /// so the same data always gives the same bytes.
     func readSnapshot(policy: [UInt8]) throws -> RoundSnapshot {
         // COPY takes no parameters: the city travels as a bound setting instead.
         try connection.query("SELECT set_config('anju.city', $1, true)", [city])
@@ -307,8 +308,6 @@ extension Store {
             COPY (SELECT p.project_id, p.name, p.district, p.lat, p.lon, p.programme
                   FROM projects p
                   WHERE p.city = current_setting('anju.city')
-                    AND EXISTS (SELECT 1 FROM slots s WHERE s.city = p.city AND s.project_id = p.project_id
-                                AND s.status = 'available')
                   ORDER BY p.project_id COLLATE "C")
             TO STDOUT WITH (FORMAT csv, HEADER true)
             """)

@@ -1,0 +1,283 @@
+import Allocation
+import AllocationFiles
+import CityGenerator
+import Dispatch
+import Foundation
+import Postgres
+import PostgresTestSupport
+import Store
+import Testing
+
+/// A generated city written as the contract's files, and loaded the way `anju solve` loads it.
+struct CityFiles {
+    let folder: URL
+    let loaded: LoadedInput
+
+    init(applicants: Int, slots: Int, seed: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("anju-city-\(UUID().uuidString.prefix(8))")
+        _ = try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: folder.path)
+        loaded = try InputFolder.load(folder.path)
+    }
+
+    func bytes(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))) }
+
+    /// Imports projects, slots and applicants through the store, as `anju import` does.
+    func importInto(_ store: Store) throws {
+        for (kind, name) in [(ImportKind.projects, "projects.csv"), (.slots, "slots.csv"), (.applicants, "applicants.csv")] {
+            _ = try store.importFile(kind, bytes: try bytes(name), fileName: name, dryRun: false)
+        }
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// Offers of a round as (applicant, slot) pairs.
+func offerPairs(_ connection: PostgresConnection, round: String) throws -> Set<String> {
+    Set(try connection.query("SELECT applicant_id, slot_id FROM offers WHERE round_id = $1", [round]).map {
+        "\($0[0] ?? "")→\($0[1] ?? "")"
+    })
+}
+
+/// Invariants that must hold after any mix of rounds, answers and operator changes.
+func assertInventoryInvariants(_ c: PostgresConnection, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func count(_ sql: String) throws -> Int { Int(try c.query(sql).first?[0] ?? "-1") ?? -1 }
+    #expect(try count("SELECT count(*) FROM (SELECT slot_id FROM offers WHERE status = 'offered' GROUP BY city, slot_id HAVING count(*) > 1) x") == 0,
+        "a slot with two live offers", sourceLocation: sourceLocation)
+    #expect(try count("SELECT count(*) FROM (SELECT slot_id FROM tenancies WHERE status = 'active' GROUP BY city, slot_id HAVING count(*) > 1) x") == 0,
+        "a slot with two active tenancies", sourceLocation: sourceLocation)
+    #expect(try count("""
+        SELECT count(*) FROM offers o JOIN slots s USING (city, slot_id)
+        WHERE o.status = 'offered' AND s.status <> 'offered'
+        """) == 0, "a live offer on a slot not marked offered", sourceLocation: sourceLocation)
+    #expect(try count("""
+        SELECT count(*) FROM offers o JOIN applicants a USING (city, applicant_id)
+        WHERE o.status = 'offered' AND a.status <> 'offered'
+        """) == 0, "a live offer to an applicant not marked offered", sourceLocation: sourceLocation)
+    #expect(try count("""
+        SELECT count(*) FROM tenancies t JOIN slots s USING (city, slot_id)
+        WHERE t.status = 'active' AND s.status <> 'occupied'
+        """) == 0, "an active tenancy on a slot not occupied", sourceLocation: sourceLocation)
+    #expect(try count("""
+        SELECT count(*) FROM offers o JOIN tenancies t ON t.city = o.city AND t.slot_id = o.slot_id
+        WHERE o.status = 'offered' AND t.status = 'active'
+        """) == 0, "a live offer on a slot with an active tenancy", sourceLocation: sourceLocation)
+}
+
+@Suite("Database rounds")
+struct RoundTests {
+    static let policy = Array("""
+        {"round_date": "2026-12-01", "mechanism": "deferred_acceptance", "seed": "db round test",
+         "offers": {"response_days": 5, "max_refusals": 2}}
+        """.utf8)
+
+    @Test("a database round makes exactly the offers file mode computes on the same data", arguments: Mechanism.allCases)
+    func databaseRoundEqualsFileMode(mechanism: Mechanism) throws {
+        let city = try CityFiles(applicants: 1_500, slots: 500, seed: "equal-\(mechanism.rawValue)")
+        defer { city.remove() }
+        let connection = try TestDatabase.migrated("roundeq")
+        let store = try Store(connection: connection, city: "sh", actor: "test")
+        try city.importInto(store)
+        // File mode: the generated files exactly as `anju solve` reads them, same seed and mechanism.
+        let fileResult = Allocator.run(city.loaded.input, mechanism: mechanism, seed: "db round test")
+
+        let info = try store.createRound(id: "r1", policy: try city.bytes("policy.json"), mechanism: mechanism, seed: "db round test")
+        #expect(info.status == "draft")
+        let report = try store.runRound("r1")
+        #expect(report.attempts == 1)
+        // Every applicant of the file was waiting, so the snapshot holds them all.
+        #expect(report.result.rows == fileResult.rows)
+        #expect(report.result.slotsAvailable == fileResult.slotsAvailable)
+        #expect(try store.results("r1").rows == fileResult.rows)
+        let expected = Set(fileResult.rows.filter { $0.outcome == .offered }.map { "\($0.applicantID)→\($0.slotID!)" })
+        #expect(!expected.isEmpty)
+        #expect(try offerPairs(connection, round: "r1") == expected)
+        // The offered slots and applicants are marked; deadlines are the default 7 days out
+        // (the generated policy has no "offers" section).
+        let marked = try connection.query("""
+            SELECT count(*) FILTER (WHERE s.status = 'offered'), count(*) FILTER (WHERE a.status = 'offered'),
+                   count(*) FILTER (WHERE o.deadline BETWEEN now() + interval '7 days' - interval '1 minute'
+                                                       AND now() + interval '7 days' + interval '1 minute')
+            FROM offers o JOIN slots s USING (city, slot_id) JOIN applicants a USING (city, applicant_id)
+            """).first!
+        #expect(marked.values == [String(expected.count), String(expected.count), String(expected.count)])
+        // The results export is byte for byte file mode's results.csv.
+        #expect(ResultsCSV.render(try store.results("r1").rows) == ResultsCSV.render(fileResult.rows))
+        try assertInventoryInvariants(connection)
+    }
+
+    @Test("the stored snapshot re-solves to the same offers; anju solve on it gives the same results")
+    func verifyAndSnapshot() throws {
+        let city = try CityFiles(applicants: 800, slots: 300, seed: "verify")
+        defer { city.remove() }
+        let connection = try TestDatabase.migrated("roundverify")
+        let store = try Store(connection: connection, city: "sh", actor: "test")
+        try city.importInto(store)
+        _ = try store.createRound(id: "r1", policy: Self.policy)
+        let run = try store.runRound("r1")
+        let verification = try store.verifyRound("r1")
+        #expect(verification.differences.isEmpty)
+        #expect(verification.offers == run.result.offered)
+
+        // The snapshot is the contract's files: the file-mode engine on them gives the stored rows.
+        let snapshot = try store.snapshot("r1")
+        let input = try InputFolder.validate(
+            projects: snapshot.projects, slots: snapshot.slots, applicants: snapshot.applicants, policy: snapshot.policy)
+        #expect(Allocator.run(input, mechanism: .deferredAcceptance, seed: "db round test").rows == run.result.rows)
+        #expect(RoundSnapshot.combinedDigest(snapshot.digests) == run.round.inputDigest)
+
+        // Tampering with a stored result is caught.
+        let victim = try #require(run.result.rows.first { $0.outcome == .offered })
+        try connection.query(
+            "UPDATE round_results SET commute_min = commute_min + 1 WHERE applicant_id = $1", [victim.applicantID])
+        let tampered = try store.verifyRound("r1")
+        #expect(tampered.differences.contains { $0.contains(victim.applicantID) })
+    }
+
+    @Test("a round runs once; unknown rounds are not found; a second round allocates only what is left")
+    func lifecycle() throws {
+        let city = try CityFiles(applicants: 600, slots: 200, seed: "lifecycle")
+        defer { city.remove() }
+        let connection = try TestDatabase.migrated("roundlife")
+        let store = try Store(connection: connection, city: "sh", actor: "cli:test")
+        try city.importInto(store)
+        _ = try store.createRound(id: "r1", policy: Self.policy)
+        #expect(throws: StoreError.conflict("round r1 already exists in city sh")) {
+            try store.createRound(id: "r1", policy: Self.policy)
+        }
+        let first = try store.runRound("r1")
+        #expect(throws: StoreError.self) { try store.runRound("r1") }
+        #expect(throws: StoreError.notFound("round nope in city sh")) { try store.runRound("nope") }
+        #expect(try store.round("r1").status == "run")
+        // The policy's "offers" section sets the deadline: 5 days.
+        #expect(try connection.query("""
+            SELECT count(*) FROM offers WHERE round_id = 'r1'
+              AND deadline NOT BETWEEN now() + interval '5 days' - interval '1 minute' AND now() + interval '5 days'
+            """).first?[0] == "0")
+
+        // The second round's snapshot leaves out offered slots and applicants.
+        _ = try store.createRound(id: "r2", policy: Self.policy)
+        let second = try store.runRound("r2")
+        let firstOffered = Set(first.result.rows.filter { $0.outcome == .offered }.map(\.applicantID))
+        #expect(second.result.rows.count == first.result.rows.count - firstOffered.count)
+        #expect(second.result.rows.allSatisfy { !firstOffered.contains($0.applicantID) })
+        #expect(second.result.slotsAvailable == first.result.slotsAvailable - firstOffered.count)
+        try assertInventoryInvariants(connection)
+        // One audit row per create and run, naming the actor.
+        let audit = try connection.query(
+            "SELECT action, entity_id, actor FROM audit_log WHERE entity = 'round' ORDER BY audit_id")
+        #expect(audit.map { $0.values } == [
+            ["round.create", "r1", "cli:test"], ["round.run", "r1", "cli:test"],
+            ["round.create", "r2", "cli:test"], ["round.run", "r2", "cli:test"],
+        ])
+    }
+
+    @Test("a bad policy or offers section is refused with its line; nothing is stored")
+    func badPolicy() throws {
+        let connection = try TestDatabase.migrated("roundbadpolicy")
+        let store = try Store(connection: connection, city: "sh", actor: "test")
+        let bad = Array("""
+            {"round_date": "2026-12-01", "seed": "s",
+             "offers": {"response_days": 0,
+                        "max_refusals": 1.5}}
+            """.utf8)
+        do {
+            _ = try store.createRound(id: "r1", policy: bad)
+            Issue.record("a bad offers section was accepted")
+        } catch let StoreError.invalid(problems) {
+            #expect(problems.count == 2)
+            #expect(problems[0].hasPrefix("policy.json:2: offers.response_days:"))
+            #expect(problems[1].hasPrefix("policy.json:3: offers.max_refusals:"))
+        }
+        #expect(throws: StoreError.self) { try store.createRound(id: "r2", policy: Array("{\"seed\": \"s\"}".utf8)) }
+        #expect(try connection.query("SELECT count(*) FROM rounds").first?[0] == "0")
+    }
+
+    @Test("a round whose snapshot breaks the contract fails clearly and writes nothing")
+    func invalidSnapshot() throws {
+        let city = try CityFiles(applicants: 200, slots: 100, seed: "badsnap")
+        defer { city.remove() }
+        let connection = try TestDatabase.migrated("roundbadsnap")
+        let store = try Store(connection: connection, city: "sh", actor: "test")
+        try city.importInto(store)
+        // A policy without the programmes the imported projects use.
+        let policy = Array("""
+            {"round_date": "2026-12-01", "seed": "s", "programmes": {"only": {"categories": ["general"]}}}
+            """.utf8)
+        _ = try store.createRound(id: "r1", policy: policy)
+        do {
+            _ = try store.runRound("r1")
+            Issue.record("the run succeeded")
+        } catch let StoreError.invalid(problems) {
+            #expect(problems.contains { $0.contains("projects.csv:") && $0.contains("programme") })
+        }
+        #expect(try store.round("r1").status == "draft")
+        #expect(try connection.query("SELECT count(*) FROM offers").first?[0] == "0")
+        #expect(try connection.query("SELECT count(*) FROM round_results").first?[0] == "0")
+    }
+
+    @Test("operators changing slots and applicants while rounds run never break the invariants")
+    func concurrentInventoryChanges() throws {
+        let city = try CityFiles(applicants: 3_000, slots: 1_000, seed: "concurrent")
+        defer { city.remove() }
+        let (connection, url) = try TestDatabase.migratedWithURL("roundconc")
+        let store = try Store(connection: connection, city: "sh", actor: "test")
+        try city.importInto(store)
+        let slotIDs = try connection.query("SELECT slot_id FROM slots ORDER BY slot_id").map { $0[0]! }
+        let applicantIDs = try connection.query("SELECT applicant_id FROM applicants ORDER BY applicant_id").map { $0[0]! }
+        for r in 1...3 { _ = try store.createRound(id: "r\(r)", policy: Self.policy) }
+
+        let done = DispatchSemaphore(value: 0)
+        let stop = Flag()
+        let workers = 4
+        for w in 0..<workers {
+            DispatchQueue.global().async {
+                defer { done.signal() }
+                guard let c = try? PostgresConnection(url) else { return }
+                var rng = SystemRandomNumberGenerator()
+                while !stop.isSet {
+                    // An operator toggling a free slot, and an applicant withdrawing or returning,
+                    // each only from states where that is allowed (as the store's own rules do).
+                    let slot = slotIDs.randomElement(using: &rng)!
+                    _ = try? c.query("""
+                        UPDATE slots SET status = CASE status WHEN 'available' THEN 'maintenance' ELSE 'available' END,
+                               version = version + 1
+                        WHERE city = 'sh' AND slot_id = $1 AND status IN ('available', 'maintenance')
+                        """, [slot])
+                    if w % 2 == 0 {
+                        let applicant = applicantIDs.randomElement(using: &rng)!
+                        _ = try? c.query("""
+                            UPDATE applicants SET status = CASE status WHEN 'waiting' THEN 'withdrawn' ELSE 'waiting' END
+                            WHERE city = 'sh' AND applicant_id = $1 AND status IN ('waiting', 'withdrawn')
+                            """, [applicant])
+                    }
+                }
+            }
+        }
+        var runs: [RoundRunReport] = []
+        for r in 1...3 { runs.append(try store.runRound("r\(r)", attempts: 3)) }
+        stop.set()
+        for _ in 0..<workers { done.wait() }
+
+        try assertInventoryInvariants(connection)
+        for run in runs {
+            // Whatever the attempt, the committed offers are exactly the committed results,
+            // and the stored snapshot still verifies.
+            let offered = Set(run.result.rows.filter { $0.outcome == .offered }.map { "\($0.applicantID)→\($0.slotID!)" })
+            #expect(try offerPairs(connection, round: run.round.roundID) == offered)
+            #expect(try store.verifyRound(run.round.roundID).differences.isEmpty)
+        }
+        // No slot or applicant holds offers from two rounds.
+        #expect(try connection.query(
+            "SELECT count(*) FROM (SELECT slot_id FROM offers GROUP BY slot_id HAVING count(*) > 1) x").first?[0] == "0")
+        #expect(try connection.query(
+            "SELECT count(*) FROM (SELECT applicant_id FROM offers GROUP BY applicant_id HAVING count(*) > 1) x").first?[0] == "0")
+    }
+}
+
+/// A flag one thread sets and others poll.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
