@@ -1,15 +1,26 @@
 import Allocation
+import AllocationFiles
 import ArgumentParser
 import CityGenerator
+import Foundation
+import Postgres
+import Store
 
-/// `anju demo`: the whole job end to end on a generated city, for a first look.
+/// `anju demo`: the whole database-backed job end to end on a generated city — database,
+/// schema, import, round, offers, summary, HTML report — for a first look.
 public struct DemoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Generate a Shanghai-like city and run a file-mode allocation round on it."
+        abstract: "Generate a Shanghai-like city, import it into PostgreSQL, run a round, and write its HTML report.",
+        discussion: """
+            With DATABASE_URL set, the demo uses that database under a new city id. Otherwise it starts \
+            the private cluster (.anju/pg), recreates the database anju_demo there, and stops the cluster \
+            again at the end if it was not already running (--keep-running keeps it up for anju round show, \
+            anju offers …).
+            """
     )
 
-    @Option(name: .long, help: "Folder for the generated input and the results.")
+    @Option(name: .long, help: "Folder for the generated files, the results and the report.")
     var out = ".anju/demo"
 
     @Option(name: .long, help: "Number of applicants to generate.")
@@ -24,6 +35,11 @@ public struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "serial, deferred_acceptance or optimal (default: the policy's).")
     var mechanism: Mechanism?
 
+    @Flag(name: .long, help: "Leave the private cluster running afterwards.")
+    var keepRunning = false
+
+    @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+
     public init() {}
 
     public func validate() throws {
@@ -34,7 +50,67 @@ public struct DemoCommand: ParsableCommand {
     public func run() throws {
         let input = out + "/input"
         try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: input)
-        print("Generated \(applicants) applicants and \(slots) slots in \(input)")
-        try FileRound.run(input: input, out: out + "/results", mechanism: mechanism, seed: nil, quiet: false)
+        print("1. generated \(applicants) applicants and \(slots) slots as the contract's files in \(input)")
+
+        let (connection, city, stopAfter) = try openDatabase()
+        defer {
+            if let stopAfter {
+                try? stopAfter.stop()
+                print("stopped the private cluster (run again with --keep-running to keep it)")
+            }
+        }
+        do {
+            let store = try Store(connection: connection, city: city, actor: "cli:demo")
+            let progress = TerminalProgress(enabled: true)
+            for kind in ImportKind.allCases {
+                let name = "\(kind.rawValue).csv"
+                progress.phase("importing \(name)")
+                let started = Date()
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: input + "/" + name)))
+                let report = try store.importFile(kind, bytes: bytes, fileName: name, dryRun: false)
+                progress.finish()
+                print("3. imported \(name): \(report.inserted) rows in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            }
+            let policy = [UInt8](try Data(contentsOf: URL(fileURLWithPath: input + "/policy.json")))
+            let info = try store.createRound(id: nil, policy: policy, mechanism: mechanism)
+            print("4. created round \(info.roundID): \(info.mechanism.rawValue), seed \(quotedSeed(info.seed))")
+            let started = Date()
+            let run = try store.runRound(info.roundID, phase: { progress.phase($0) }, progress: progress.fraction)
+            progress.finish()
+            print("5. ran round \(info.roundID) in one transaction in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; offers answer by \(run.round.offerDeadline ?? "-")")
+            print(RoundSummaryText.render(run.result, input: run.input, out: nil), terminator: "")
+            let html = try RoundReportBuilder.html(store: store, round: info.roundID, progress: progress)
+            progress.finish()
+            try writeAll([(out + "/report.html", Array(html.utf8)), (out + "/results.csv", ResultsCSV.render(run.result.rows))])
+            print("6. wrote \(out)/report.html (open it in a browser) and \(out)/results.csv")
+            if stopAfter == nil {
+                print("look further: anju round show \(info.roundID) --city \(city); anju offers list --city \(city)")
+            }
+        } catch let error as StoreError {
+            Diagnostics.print("anju demo: \(error)")
+            throw ExitCode(65)
+        }
+    }
+
+    /// DATABASE_URL with a new city, or the private cluster with a fresh anju_demo database.
+    private func openDatabase() throws -> (PostgresConnection, String, PrivateCluster?) {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            let connection = try PostgresConnection(url)
+            try Migrator(folder: Migrator.locateSQLFolder()).migrate(connection)
+            let stamp = ISO8601DateFormatter().string(from: Date()).filter { $0.isNumber }
+            print("2. using DATABASE_URL, migrated; city demo-\(stamp)")
+            return (connection, "demo-\(stamp)", nil)
+        }
+        let privateCluster = cluster.cluster
+        let wasRunning = (try? privateCluster.status()) == .running
+        try privateCluster.start()
+        let admin = try privateCluster.connect()
+        // Our own constant name: DDL takes no parameters.
+        try admin.query("DROP DATABASE IF EXISTS anju_demo WITH (FORCE)")
+        try admin.query("CREATE DATABASE anju_demo")
+        let connection = try privateCluster.connect(database: "anju_demo")
+        let applied = try Migrator(folder: Migrator.locateSQLFolder()).migrate(connection)
+        print("2. private PostgreSQL in \(privateCluster.folder.path)\(wasRunning ? " (already running)" : " (started)"); database anju_demo, \(applied.count) migrations applied")
+        return (connection, "demo", wasRunning || keepRunning ? nil : privateCluster)
     }
 }

@@ -16,10 +16,9 @@ enum RoundReportBuilder {
             results[mechanism] = Allocator.run(input, mechanism: mechanism, seed: info.seed, progress: progress.fraction)
         }
         progress.phase("writing the report")
-        let reportInput = RoundReportInput(
+        return RoundReport.html(
+            RoundReportInput(
                 city: store.city, roundID: info.roundID, runAt: info.runAt ?? "", inputDigest: info.inputDigest ?? "",
-                input: input, chosen: info.mechanism, results: results)
-        _ = reportInput
-        throw StoreError.conflict("TEMPORARY: the HTML report is being built")
+                input: input, chosen: info.mechanism, results: results))
     }
 }
