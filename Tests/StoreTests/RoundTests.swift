@@ -215,7 +215,7 @@ struct RoundTests {
         #expect(try connection.query("SELECT count(*) FROM round_results").first?[0] == "0")
     }
 
-    @Test("operators changing slots and applicants while rounds run never break the invariants")
+    @Test("operators, applicants and expiry acting while rounds run never break the invariants")
     func concurrentInventoryChanges() throws {
         let city = try CityFiles(applicants: 3_000, slots: 1_000, seed: "concurrent")
         defer { city.remove() }
@@ -224,7 +224,10 @@ struct RoundTests {
         try city.importInto(store)
         let slotIDs = try connection.query("SELECT slot_id FROM slots ORDER BY slot_id").map { $0[0]! }
         let applicantIDs = try connection.query("SELECT applicant_id FROM applicants ORDER BY applicant_id").map { $0[0]! }
-        for r in 1...3 { _ = try store.createRound(id: "r\(r)", policy: Self.policy) }
+        for r in 1...4 { _ = try store.createRound(id: "r\(r)", policy: Self.policy) }
+        // Round 1 first, so there are live offers to answer while the later rounds run.
+        _ = try store.runRound("r1")
+        let offerIDs = try connection.query("SELECT offer_id FROM offers WHERE round_id = 'r1'").map { Int64($0[0]!)! }
 
         let done = DispatchSemaphore(value: 0)
         let stop = Flag()
@@ -232,29 +235,35 @@ struct RoundTests {
         for w in 0..<workers {
             DispatchQueue.global().async {
                 defer { done.signal() }
-                guard let c = try? PostgresConnection(url) else { return }
+                guard let c = try? PostgresConnection(url),
+                    let worker = try? Store(connection: c, city: "sh", actor: "worker:\(w)")
+                else { return }
                 var rng = SystemRandomNumberGenerator()
                 while !stop.isSet {
-                    // An operator toggling a free slot, and an applicant withdrawing or returning,
-                    // each only from states where that is allowed (as the store's own rules do).
-                    let slot = slotIDs.randomElement(using: &rng)!
-                    _ = try? c.query("""
-                        UPDATE slots SET status = CASE status WHEN 'available' THEN 'maintenance' ELSE 'available' END,
-                               version = version + 1
-                        WHERE city = 'sh' AND slot_id = $1 AND status IN ('available', 'maintenance')
-                        """, [slot])
-                    if w % 2 == 0 {
-                        let applicant = applicantIDs.randomElement(using: &rng)!
+                    // Through the store's own operations; refusals (conflicts) are expected.
+                    switch Int.random(in: 0..<10, using: &rng) {
+                    case 0..<4:
+                        let status: Slot.Status = [.available, .maintenance, .occupied].randomElement(using: &rng)!
+                        _ = try? worker.setSlotStatus(
+                            slotIDs.randomElement(using: &rng)!, to: status, withdrawOffer: Bool.random(using: &rng))
+                    case 4..<6:
+                        _ = try? worker.accept(offer: offerIDs.randomElement(using: &rng)!)
+                    case 6..<8:
+                        _ = try? worker.decline(offer: offerIDs.randomElement(using: &rng)!, reason: "too far")
+                    case 8:
+                        _ = try? worker.expireDue()
+                    default:
+                        // An applicant withdrawing from, or returning to, the pool.
                         _ = try? c.query("""
                             UPDATE applicants SET status = CASE status WHEN 'waiting' THEN 'withdrawn' ELSE 'waiting' END
                             WHERE city = 'sh' AND applicant_id = $1 AND status IN ('waiting', 'withdrawn')
-                            """, [applicant])
+                            """, [applicantIDs.randomElement(using: &rng)!])
                     }
                 }
             }
         }
         var runs: [RoundRunReport] = []
-        for r in 1...3 { runs.append(try store.runRound("r\(r)", attempts: 3)) }
+        for r in 2...4 { runs.append(try store.runRound("r\(r)", attempts: 3)) }
         stop.set()
         for _ in 0..<workers { done.wait() }
 
@@ -266,11 +275,8 @@ struct RoundTests {
             #expect(try offerPairs(connection, round: run.round.roundID) == offered)
             #expect(try store.verifyRound(run.round.roundID).differences.isEmpty)
         }
-        // No slot or applicant holds offers from two rounds.
-        #expect(try connection.query(
-            "SELECT count(*) FROM (SELECT slot_id FROM offers GROUP BY slot_id HAVING count(*) > 1) x").first?[0] == "0")
-        #expect(try connection.query(
-            "SELECT count(*) FROM (SELECT applicant_id FROM offers GROUP BY applicant_id HAVING count(*) > 1) x").first?[0] == "0")
+        // Something actually happened concurrently.
+        #expect(try connection.query("SELECT count(*) FROM offers WHERE status <> 'offered'").first?[0] != "0")
     }
 }
 
