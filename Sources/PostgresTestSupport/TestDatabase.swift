@@ -52,6 +52,16 @@ public enum TestDatabase {
         return connection
     }
 
+    /// Another connection to the database `connection` is connected to, on the test
+    /// cluster: for tests that need several sessions at once (locks, real concurrency).
+    public static func connect(sameAs connection: PostgresConnection) throws -> PostgresConnection {
+        let cluster = try cluster.get()
+        guard let name = try connection.query("SELECT current_database()").first?[0] else {
+            throw PostgresError(message: "current_database() returned no row", operation: "connect")
+        }
+        return try cluster.connect(database: name)
+    }
+
     private static func stopAtExit() {
         guard case .success(let cluster) = cluster else { return }
         try? cluster.stop()
