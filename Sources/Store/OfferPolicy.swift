@@ -1,3 +1,4 @@
+import AllocationFiles
 import Postgres
 
 /// How a round's offers are answered, from the optional `offers` object of its policy.json:
@@ -9,20 +10,11 @@ import Postgres
 /// `maxRefusals` is suspended (out of the pool until the bureau reinstates them), below
 /// that they go back to waiting with their priority unchanged. An offer withdrawn by the
 /// bureau is never a refusal.
-public struct OfferPolicy: Sendable, Equatable {
-    /// Days an applicant has to answer an offer (default 7).
-    public var responseDays: Int
-    /// Refusals at which an applicant is suspended (default 2).
-    public var maxRefusals: Int
+public typealias OfferPolicy = OfferSettings
 
+extension OfferSettings {
     /// The defaults: 7 days to answer, suspended at the second refusal.
-    public static let `default` = OfferPolicy(responseDays: 7, maxRefusals: 2)
-
-    /// A policy with the given values (not checked; `Store.offerPolicy` checks stored ones).
-    public init(responseDays: Int, maxRefusals: Int) {
-        self.responseDays = responseDays
-        self.maxRefusals = maxRefusals
-    }
+    public static let `default` = OfferSettings()
 }
 
 extension Store {
