@@ -1,13 +1,14 @@
 import AnjuBenchmarks
 import ArgumentParser
 import Foundation
+import Postgres
 
 /// `anju bench solve`: the benchmark behind BENCHMARKS.md, runnable by anyone.
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: end-to-end `anju solve` on generated cities, side by side with OR-Tools.",
-        subcommands: [Solve.self]
+        subcommands: [Solve.self, Import.self]
     )
     public init() {}
 
@@ -45,6 +46,75 @@ public struct BenchCommand: ParsableCommand {
                 peerScript: peer.isEmpty ? nil : peer, python: python, workDirectory: work, seed: seed)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(SolveBenchmark.markdown(rows), terminator: "")
+        }
+    }
+
+    /// `anju bench import`: `anju import` of a generated city, each repetition into a fresh
+    /// database, beside `psql \copy` of the same applicants.csv.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time `anju import` projects, slots and applicants (fresh process, fresh database each run) beside psql \\copy.",
+            discussion: """
+                Uses DATABASE_URL when set (each run then imports into a new city of that database, \
+                which keeps the rows: use a scratch database), else the private cluster, where each \
+                run gets a new database that is dropped afterwards.
+                """)
+
+        @Option(help: "Applicants in the generated city.")
+        var applicants = 200_000
+
+        @Option(help: "Slots in the generated city.")
+        var slots = 50_000
+
+        @Option(help: "Runs; medians are reported.")
+        var repetitions = 3
+
+        @Option(help: "Folder for the generated city.")
+        var work = ".anju/bench"
+
+        @Option(help: "The psql executable to compare with.")
+        var psql = "psql"
+
+        @Option(help: "Seed for the generated city.")
+        var seed = "bench"
+
+        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+
+        func validate() throws {
+            if applicants < 1 || slots < 1 || repetitions < 1 {
+                throw ValidationError("--applicants, --slots and --repetitions must be at least 1")
+            }
+        }
+
+        func run() throws {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let migrator = Migrator(folder: try Migrator.locateSQLFolder())
+            let prepare: (Int) throws -> ImportBenchmark.Target
+            let cleanup: (Int) throws -> Void
+            if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+                try migrator.migrate(try PostgresConnection(url))
+                let stamp = Int(Date().timeIntervalSince1970)
+                prepare = { ImportBenchmark.Target(url: url, city: "bench-import-\(stamp)-\($0 + 1)") }
+                cleanup = { _ in }
+            } else {
+                let privateCluster = cluster.cluster
+                try privateCluster.start()
+                let admin = try privateCluster.connect()
+                // Database names are ours, [a-z0-9_] only: CREATE DATABASE takes no parameters.
+                func name(_ i: Int) -> String { "anju_bench_import_\(i + 1)" }
+                prepare = { i in
+                    try admin.query("DROP DATABASE IF EXISTS \(name(i)) WITH (FORCE)")
+                    try admin.query("CREATE DATABASE \(name(i))")
+                    try migrator.migrate(try privateCluster.connect(database: name(i)))
+                    return ImportBenchmark.Target(url: privateCluster.connectionURL(database: name(i)), city: "bench")
+                }
+                cleanup = { i in try admin.query("DROP DATABASE IF EXISTS \(name(i)) WITH (FORCE)") }
+            }
+            let bench = ImportBenchmark(
+                applicants: applicants, slots: slots, repetitions: repetitions, anju: exe, psql: psql,
+                workDirectory: work, seed: seed, prepare: prepare, cleanup: cleanup)
+            let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(ImportBenchmark.markdown(rows), terminator: "")
         }
     }
 }

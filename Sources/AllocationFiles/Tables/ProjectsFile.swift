@@ -17,8 +17,13 @@ public enum ProjectsFile {
     /// Parses and validates the file's bytes. `programmes` is the set of programme names
     /// the policy defines; pass nil when the policy could not be read far enough, and
     /// the programme column is then only checked for being given.
+    ///
+    /// `identifierProgrammes`: for `anju import`, where no policy is at hand (a policy
+    /// comes with a round, which rejects a programme it does not define): when `programmes`
+    /// is nil, a programme must still have the shape of an identifier.
     public static func parse(
-        _ bytes: [UInt8], fileName: String = defaultName, programmes: Set<String>? = nil
+        _ bytes: [UInt8], fileName: String = defaultName, programmes: Set<String>? = nil,
+        identifierProgrammes: Bool = false
     ) -> ParsedRows<Project> {
         var projects: [Project] = []
         let capacity = CSVReader.lineCount(bytes)
@@ -32,7 +37,9 @@ public enum ProjectsFile {
             let district = row.text(Column.district.rawValue)
             let lat = row.latitude(Column.lat.rawValue)
             let lon = row.longitude(Column.lon.rawValue)
-            let programme = row.text(Column.programme.rawValue)
+            let programme =
+                identifierProgrammes && programmes == nil
+                ? row.id(Column.programme.rawValue) : row.text(Column.programme.rawValue)
             if let programme, let programmes, let known, !programmes.contains(programme) {
                 let defined = programmes.isEmpty ? "policy.json defines no programme" : "policy.json defines \(known)"
                 row.report(Column.programme.rawValue, "unknown programme \(quoted(programme)); \(defined)")

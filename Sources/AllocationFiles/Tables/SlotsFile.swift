@@ -18,11 +18,13 @@ public enum SlotsFile {
 
     /// Parses and validates the file's bytes. `projectIDs` are the projects slots may
     /// belong to (from projects.csv, or the database when importing); nil skips that
-    /// check, for when the projects could not be read.
+    /// check, for when the projects could not be read. `projectsSource` names where those
+    /// projects come from in the message for an unknown one ("it is not in …").
     ///
     /// A `room_id` on an apartment is ignored: rooms group beds only.
     public static func parse(
-        _ bytes: [UInt8], fileName: String = defaultName, projectIDs: Set<String>? = nil
+        _ bytes: [UInt8], fileName: String = defaultName, projectIDs: Set<String>? = nil,
+        projectsSource: String = ProjectsFile.defaultName
     ) -> ParsedRows<Slot> {
         var slots: [Slot] = []
         let kinds = Choices<Slot.Kind>()
@@ -42,7 +44,7 @@ public enum SlotsFile {
                 if projectIDs.contains(projectID) {
                     lastKnownProject = projectID
                 } else {
-                    row.report(Column.projectID.rawValue, "unknown project \(quoted(projectID)); it is not in projects.csv")
+                    row.report(Column.projectID.rawValue, "unknown project \(quoted(projectID)); it is not in \(projectsSource)")
                 }
             }
             let kind = row.choice(Column.kind.rawValue, kinds)

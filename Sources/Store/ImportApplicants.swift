@@ -1,0 +1,76 @@
+import Allocation
+import AllocationFiles
+
+extension ImportTable {
+    /// applicants.csv → `applicants`. An applicant is held (never silently changed) while
+    /// they have a live offer or an active tenancy, or a status other than `waiting`.
+    static let applicants = ImportTable(
+        table: "applicants", id: "applicant_id",
+        columns: [
+            ("applicant_id", "text"), ("category", "text"), ("household_size", "integer"), ("gender", "text"),
+            ("birth_date", "date"), ("monthly_income", "integer"), ("work_lat", "numeric"), ("work_lon", "numeric"),
+            ("work_district", "text"), ("max_commute_min", "integer"), ("max_rent", "integer"),
+            ("needs_accessible", "boolean"), ("priority_points", "integer"), ("employer_id", "text"),
+            ("applied_at", "timestamptz"),
+        ],
+        tracksUpdates: true, versioned: false,
+        heldBecause: """
+            CASE WHEN EXISTS (SELECT 1 FROM offers o
+                              WHERE o.city = t.city AND o.applicant_id = t.applicant_id AND o.status = 'offered')
+                 THEN 'has a live offer'
+                 WHEN EXISTS (SELECT 1 FROM tenancies n
+                              WHERE n.city = t.city AND n.applicant_id = t.applicant_id AND n.status = 'active')
+                 THEN 'has an active tenancy'
+                 WHEN t.status <> 'waiting' THEN 'has status ' || t.status || ', not waiting'
+            END
+            """)
+}
+
+extension Store {
+    /// applicants.csv: parse, stage, create missing employers, merge.
+    func importApplicants(_ bytes: [UInt8], fileName: String, progress: ((String) -> Void)?) throws -> ImportOutcome {
+        progress?("checking \(fileName)")
+        let parsed = ApplicantsFile.parse(bytes, fileName: fileName)
+        guard parsed.isValid, let lines = parsed.idLines else { throw Self.invalid(parsed.diagnostics) }
+        var checks = ImportChecks(file: fileName)
+        for a in parsed.rows {
+            let line = lines[a.id] ?? 0
+            checks.integer(a.householdSize, line: line, column: "household_size")
+            checks.integer(a.monthlyIncome, line: line, column: "monthly_income")
+            checks.text(a.workDistrict, line: line, column: "work_district")
+            checks.integer(a.maxCommuteMin, line: line, column: "max_commute_min")
+            checks.integer(a.maxRent, line: line, column: "max_rent")
+            checks.integer(a.priorityPoints, line: line, column: "priority_points")
+        }
+        guard checks.problems.isEmpty else { throw Self.invalid(checks.problems) }
+        progress?("copying \(fileName)")
+        let rows = ImportRows(rows: parsed.rows, bytesPerRow: bytes.count / max(1, parsed.rows.count) + 16) {
+            copy, a in
+            copy.int(lines[a.id] ?? 0)
+            copy.text(a.id)
+            copy.text(a.category.rawValue)
+            copy.int(a.householdSize)
+            copy.text(a.gender.rawValue)
+            copy.date(a.birthDate)
+            copy.int(a.monthlyIncome)
+            copy.decimal(a.workLat)
+            copy.decimal(a.workLon)
+            copy.text(a.workDistrict)
+            copy.int(a.maxCommuteMin)
+            copy.int(a.maxRent)
+            copy.bool(a.needsAccessible)
+            copy.int(a.priorityPoints)
+            copy.text(a.employerID)
+            copy.timestamp(a.appliedAt)
+            copy.endRow()
+        }
+        let stage = try ImportStage(store: self, table: .applicants, fileName: fileName, rows: rows)
+        progress?("merging \(fileName)")
+        let skipped = Set(stage.skipped.map(\.id))
+        let employers = Set(parsed.rows.lazy.filter { !skipped.contains($0.id) }.compactMap(\.employerID))
+        var outcome = ImportOutcome(rows: parsed.rows.count, skipped: stage.skipped)
+        outcome.employersCreated = try ImportTable.createEmployers(connection, city: city, ids: employers)
+        (outcome.inserted, outcome.updated) = try stage.merge()
+        return outcome
+    }
+}
