@@ -96,6 +96,52 @@ import Testing
     }
 
     /// A city with one project, two slots, two applicants and a drafted round.
+    /// References written in bulk are checked per statement (004): a bad one anywhere in a
+    /// many-row statement fails the whole statement, and referenced rows are permanent.
+    @Test func statementLevelReferencesRefuseDanglingRowsAndKeepTargetsPermanent() throws {
+        let db = try TestDatabase.migrated("refs")
+        try seed(db)
+        func refused(_ sql: String, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let error = try #require(throws: PostgresError.self, sourceLocation: sourceLocation) { try db.query(sql) }
+            #expect(error.sqlState == state, "\(error)", sourceLocation: sourceLocation)
+        }
+        let applicant = """
+            INSERT INTO applicants (city, applicant_id, category, household_size, gender, birth_date,
+                                    monthly_income, work_lat, work_lon, work_district, employer_id)
+            VALUES
+            """
+        // One dangling row among good ones: the whole statement fails, nothing is inserted.
+        try refused(applicant + """
+             ('sh', 'a3', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', NULL),
+             ('nowhere', 'a4', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', NULL)
+            """, "23503")
+        try refused(applicant + "('sh', 'a5', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', 'no-such-employer')", "23503")
+        #expect(try db.query("SELECT count(*) FROM applicants").first?[0] == "2")
+        try refused("UPDATE applicants SET employer_id = 'ghost' WHERE applicant_id = 'a1'", "23503")
+        try refused("INSERT INTO slots (city, slot_id, project_id, kind, max_household, rent) VALUES ('sh', 's9', 'p9', 'bed', 1, 1)", "23503")
+        try refused("INSERT INTO slots (city, slot_id, project_id, kind, room_id, max_household, rent) VALUES ('sh', 's9', 'p1', 'bed', 'r9', 1, 1)", "23503")
+        try refused("UPDATE slots SET reserved_employer_id = 'ghost' WHERE slot_id = 's1'", "23503")
+        try refused("INSERT INTO round_results (city, round_id, applicant_id, outcome) VALUES ('sh', 'r9', 'a1', 'unmatched')", "23503")
+        for (slot, applicant, round) in [("s9", "a1", "r1"), ("s1", "a9", "r1"), ("s1", "a1", "r9")] {
+            try refused("""
+                INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)
+                VALUES ('sh', '\(round)', '\(slot)', '\(applicant)', now())
+                """, "23503")
+        }
+        // Referenced rows can be neither deleted, truncated nor re-keyed.
+        for sql in [
+            "DELETE FROM cities", "DELETE FROM projects", "DELETE FROM slots WHERE slot_id = 's1'",
+            "DELETE FROM applicants", "DELETE FROM rounds", "UPDATE slots SET slot_id = 's7' WHERE slot_id = 's1'",
+            "UPDATE applicants SET applicant_id = 'a7' WHERE applicant_id = 'a1'", "UPDATE cities SET city = 'bj'",
+            "TRUNCATE applicants CASCADE", "TRUNCATE slots CASCADE",
+        ] {
+            try refused(sql, "23001")
+        }
+        // Ordinary changes still work.
+        try db.query("UPDATE slots SET status = 'maintenance' WHERE slot_id = 's1'")
+        try db.query("UPDATE applicants SET status = 'withdrawn' WHERE applicant_id = 'a2'")
+    }
+
     private func seed(_ db: PostgresConnection) throws {
         try db.transaction { db in
             try db.query("INSERT INTO cities (city, name) VALUES ('sh', 'Shanghai')")
