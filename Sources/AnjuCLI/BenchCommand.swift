@@ -7,8 +7,8 @@ import Postgres
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: end-to-end `anju solve` on generated cities, side by side with OR-Tools.",
-        subcommands: [Solve.self, Import.self]
+        abstract: "Benchmarks behind BENCHMARKS.md: solve vs OR-Tools, import vs psql \\copy, round run vs solve.",
+        subcommands: [Solve.self, Import.self, Round.self]
     )
     public init() {}
 
@@ -115,6 +115,53 @@ public struct BenchCommand: ParsableCommand {
                 workDirectory: work, seed: seed, prepare: prepare, cleanup: cleanup)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(ImportBenchmark.markdown(rows), terminator: "")
+        }
+    }
+    /// `anju bench round`: `anju round run` end to end beside `anju solve` on the same city.
+    struct Round: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time `anju round run` (PostgreSQL) beside `anju solve` (files) on the same generated city.",
+            discussion: """
+                Uses the private cluster (DATABASE_URL is ignored): the city is imported once into a \
+                template database, and each repetition runs the round in a fresh copy of it.
+                """)
+
+        @Option(help: "Applicants in the generated city.")
+        var applicants = 200_000
+
+        @Option(help: "Slots in the generated city.")
+        var slots = 50_000
+
+        @Option(help: "Runs; medians are reported.")
+        var repetitions = 3
+
+        @Option(help: "serial, deferred_acceptance or optimal.")
+        var mechanism = "deferred_acceptance"
+
+        @Option(help: "Folder for the generated city.")
+        var work = ".anju/bench"
+
+        @Option(help: "Seed for the generated city.")
+        var seed = "bench"
+
+        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+
+        func validate() throws {
+            if applicants < 1 || slots < 1 || repetitions < 1 {
+                throw ValidationError("--applicants, --slots and --repetitions must be at least 1")
+            }
+        }
+
+        func run() throws {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let privateCluster = cluster.cluster
+            try privateCluster.start()
+            let bench = RoundBenchmark(
+                applicants: applicants, slots: slots, repetitions: repetitions, mechanism: mechanism, anju: exe,
+                workDirectory: work, seed: seed, admin: { try privateCluster.connect() },
+                url: { privateCluster.connectionURL(database: $0) })
+            let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(RoundBenchmark.markdown(rows, applicants: applicants, slots: slots, mechanism: mechanism), terminator: "")
         }
     }
 }
