@@ -241,27 +241,29 @@ extension Store {
             phase?("writing offers")
             try writeSnapshot(roundID, snapshot, digests: digests)
             try writeResults(roundID, result)
-            let offered = result.offered
+            // The offers' ids travel as arrays, so each UPDATE is a primary-key lookup per
+            // offer whatever the planner knows of round_results (no statistics yet inside
+            // this transaction: a join plan once took minutes at 200k).
+            let offers = result.rows.filter { $0.outcome == .offered }
+            let offered = offers.count
+            let slotIDs = ImportTable.textArray(offers.map { $0.slotID ?? "" })
+            let applicantIDs = ImportTable.textArray(offers.map(\.applicantID))
             let slotsMarked = try db.query(
                 """
-                UPDATE slots s SET status = 'offered', version = s.version + 1, updated_at = now()
-                FROM round_results r
-                WHERE r.city = $1 AND r.round_id = $2 AND r.outcome = 'offered'
-                  AND s.city = r.city AND s.slot_id = r.slot_id AND s.status = 'available'
+                UPDATE slots SET status = 'offered', version = version + 1, updated_at = now()
+                WHERE city = $1 AND slot_id = ANY ($2::text[]) AND status = 'available'
                 """,
-                [city, roundID]
+                [city, slotIDs]
             ).affectedRows
             guard slotsMarked == offered else {
                 throw InventoryChanged(what: "\(offered - slotsMarked) offered slot(s) no longer available")
             }
             let applicantsMarked = try db.query(
                 """
-                UPDATE applicants a SET status = 'offered', updated_at = now()
-                FROM round_results r
-                WHERE r.city = $1 AND r.round_id = $2 AND r.outcome = 'offered'
-                  AND a.city = r.city AND a.applicant_id = r.applicant_id AND a.status = 'waiting'
+                UPDATE applicants SET status = 'offered', updated_at = now()
+                WHERE city = $1 AND applicant_id = ANY ($2::text[]) AND status = 'waiting'
                 """,
-                [city, roundID]
+                [city, applicantIDs]
             ).affectedRows
             guard applicantsMarked == offered else {
                 throw InventoryChanged(what: "\(offered - applicantsMarked) offered applicant(s) no longer waiting")
@@ -269,12 +271,11 @@ extension Store {
             try db.query(
                 """
                 INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)
-                SELECT r.city, r.round_id, r.slot_id, r.applicant_id, now() + make_interval(days => $3)
-                FROM round_results r
-                WHERE r.city = $1 AND r.round_id = $2 AND r.outcome = 'offered'
-                ORDER BY r.applicant_id COLLATE "C"
+                SELECT $1, $2, o.slot_id, o.applicant_id, now() + make_interval(days => $5)
+                FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS o (slot_id, applicant_id, n)
+                ORDER BY o.n
                 """,
-                [city, roundID, String(info.responseDays)])
+                [city, roundID, slotIDs, applicantIDs, String(info.responseDays)])
             let summary = String(decoding: SummaryJSON.render(result: result, digests: digests), as: UTF8.self)
             try db.query(
                 """
