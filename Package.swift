@@ -12,6 +12,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // SHA-256 for lottery numbers and input digests (the contract fixes SHA-256).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `anju serve`: the HTTP server (NIO-based router, service lifecycle, graceful shutdown)
+        // and HummingbirdTesting to drive the real application in tests.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Structured request logs for `anju serve` (Hummingbird's own logging API).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // NIOThreadPool: the dedicated threads `anju serve` runs blocking libpq calls on, so
+        // none ever runs on an event loop (already resolved through Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // Pure engine: model, eligibility, commute, lottery, mechanisms, explanations.
@@ -38,11 +46,24 @@ let package = Package(
         .target(name: "RoundReport", dependencies: ["Allocation"]),
         // One private PostgreSQL cluster per test process, a database per test.
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"]),
+        // `anju serve`: HTTP routes for applicants, operators and the bureau over the Store,
+        // a bounded pool of blocking connections run off the event loops, problem responses.
+        .target(
+            name: "AnjuServer",
+            dependencies: [
+                "Store", "Postgres", "Allocation", "AllocationFiles", "RoundReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The subcommands, as a library so tests can drive them.
         .target(
             name: "AnjuCLI",
             dependencies: [
                 "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks", "Postgres", "Store", "RoundReport",
+                "AnjuServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +74,13 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles", "CityGenerator"]
+        ),
+        .testTarget(
+            name: "AnjuServerTests",
+            dependencies: [
+                "AnjuServer", "Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation"]),
         .testTarget(

@@ -1,0 +1,89 @@
+import AnjuServer
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Store
+
+/// `anju serve`: the HTTP API for applicants, operators and the bureau.
+public struct ServeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API (applicants, operators, the bureau) until SIGTERM or SIGINT.",
+        discussion: """
+            The database is DATABASE_URL when set, else the private cluster (started and \
+            migrated). Every database call runs on a pool of --pool-size connections with a \
+            thread each, never on the event loop. Logs go to stderr (LOG_LEVEL sets the level). \
+            Exit status: 0 after a graceful shutdown; 64 bad usage; 69 the database unreachable at start.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (default: ANJU_HOST, else 127.0.0.1).", valueName: "host"))
+    var host: String?
+    @Option(name: .long, help: ArgumentHelp("Port to listen on (default: ANJU_PORT, else 8080).", valueName: "port"))
+    var port: Int?
+    @Option(name: .long, help: ArgumentHelp("Database connections at most (default: ANJU_POOL_SIZE, else 8).", valueName: "n"))
+    var poolSize: Int?
+    @Option(name: .long, help: ArgumentHelp("City served (default: ANJU_CITY, else \"default\").", valueName: "id"))
+    var city: String?
+
+    /// Argument parser needs an empty initialiser.
+    public init() {}
+
+    public func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port \(port): expected 0-65535") }
+        if let poolSize, !(1...256).contains(poolSize) { throw ValidationError("--pool-size \(poolSize): expected 1-256") }
+    }
+
+    public func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "anju.serve")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let configuration = ServerConfiguration(
+            databaseURL: try databaseURL(),
+            city: city ?? environment["ANJU_CITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
+            host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
+            port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
+            poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? 8)
+        let pool = Routes.makePool(configuration)
+        // Fail fast on a wrong URL or a database without the schema; later outages are 503s.
+        do {
+            _ = try await pool.withConnection { session in try session.connection.query("SELECT 1 FROM api_keys LIMIT 1") }
+        } catch {
+            try? await pool.shutdown()
+            Diagnostics.print("database: \(error)")
+            if let error = error as? PostgresError, error.sqlState == "42P01" {
+                Diagnostics.print("the database has no API schema: run `anju migrate` first")
+            }
+            throw ExitCode(69)
+        }
+        let routes = Routes(pool: pool, logger: logger)
+        logger.info(
+            "serving", metadata: ["address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)"])
+        do {
+            try await routes.application(configuration).runService()
+        } catch {
+            try? await pool.shutdown()
+            throw error
+        }
+        try await pool.shutdown()
+        logger.info("stopped")
+    }
+
+    /// DATABASE_URL, else the private cluster's URL (`anju db start`'s default folder and
+    /// socket port; started and migrated first).
+    private func databaseURL() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
+        let cluster = PrivateCluster()
+        do {
+            try cluster.start()
+            try Migrator(folder: Migrator.locateSQLFolder()).migrate(try cluster.connect())
+        } catch {
+            Diagnostics.print("private cluster: \(error)")
+            throw ExitCode(69)
+        }
+        Diagnostics.print("using the private PostgreSQL cluster in \(cluster.folder.path)")
+        return cluster.connectionURL()
+    }
+}

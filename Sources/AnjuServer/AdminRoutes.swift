@@ -1,0 +1,148 @@
+import AllocationFiles
+import Foundation
+import Hummingbird
+import Store
+
+/// A round as the bureau lists it.
+struct RoundBody: Codable, Equatable {
+    var roundId: String
+    var status: String
+    var mechanism: String
+    var seed: String
+    var roundDate: String
+    var inputDigest: String?
+    var createdAt: String
+    var runAt: String?
+    var offerDeadline: String?
+
+    init(_ info: RoundInfo) {
+        roundId = info.roundID
+        status = info.status
+        mechanism = info.mechanism.rawValue
+        seed = info.seed
+        roundDate = info.roundDate
+        inputDigest = info.inputDigest
+        createdAt = info.createdAt
+        runAt = info.runAt
+        offerDeadline = info.offerDeadline
+    }
+}
+
+/// `GET /v1/rounds/{id}`: the round, its stored summary.json and its offers by status.
+struct RoundSummaryBody: Codable, Equatable {
+    var round: RoundBody
+    var summary: JSONAny?
+    var offers: [String: Int]
+}
+
+struct RoundListBody: Codable, Equatable {
+    var rounds: [RoundBody]
+}
+
+/// Any JSON value (to pass a stored document through unchanged in meaning).
+indirect enum JSONAny: Codable, Equatable {
+    case null, bool(Bool), int(Int64), double(Double), string(String), array([JSONAny]), object([String: JSONAny])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .int(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONAny].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONAny].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+extension Routes {
+    func addAdminRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/rounds") { request, _ in
+            let rounds = try await asAdmin(request) { session in try session.reader.rounds() }
+            return JSONBody.response(RoundListBody(rounds: rounds.map(RoundBody.init)))
+        }
+        router.get("/v1/rounds/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let body = try await asAdmin(request) { session in
+                let info = try session.reader.round(id)
+                let offers = try session.reader.offerCounts(id)
+                return RoundSummaryBody(
+                    round: RoundBody(info),
+                    summary: info.summary.flatMap { try? JSONDecoder().decode(JSONAny.self, from: Data($0.utf8)) },
+                    offers: Dictionary(offers.map { ($0.status, $0.count) }, uniquingKeysWith: +))
+            }
+            // summary.json's own keys are already snake_case: encode without key conversion.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(RoundSummaryWire(body))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("/v1/rounds/:id/results.csv") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let bytes = try await asAdmin(request) { session in ResultsCSV.render(try session.reader.results(id).rows) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"results.csv\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        router.get("/v1/rounds/:id/report.html") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let html = try await asAdmin(request) { session in try StoredRoundReport.html(store: session.reader, round: id) }
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+    }
+
+    /// Runs `body` for an admin key; other callers get 403.
+    private func asAdmin<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (DatabaseSession) throws -> T) async throws -> T {
+        try await authenticated(request) { caller, session in
+            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
+            return try body(session)
+        }
+    }
+}
+
+/// `RoundSummaryBody` with explicit snake_case keys (the summary passes through as stored).
+struct RoundSummaryWire: Encodable {
+    var body: RoundSummaryBody
+    init(_ body: RoundSummaryBody) { self.body = body }
+
+    private enum Keys: String, CodingKey { case round, summary, offers }
+    private enum RoundKeys: String, CodingKey {
+        case roundId = "round_id", status, mechanism, seed, roundDate = "round_date", inputDigest = "input_digest"
+        case createdAt = "created_at", runAt = "run_at", offerDeadline = "offer_deadline"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        var round = container.nestedContainer(keyedBy: RoundKeys.self, forKey: .round)
+        let r = body.round
+        try round.encode(r.roundId, forKey: .roundId)
+        try round.encode(r.status, forKey: .status)
+        try round.encode(r.mechanism, forKey: .mechanism)
+        try round.encode(r.seed, forKey: .seed)
+        try round.encode(r.roundDate, forKey: .roundDate)
+        try round.encodeIfPresent(r.inputDigest, forKey: .inputDigest)
+        try round.encode(r.createdAt, forKey: .createdAt)
+        try round.encodeIfPresent(r.runAt, forKey: .runAt)
+        try round.encodeIfPresent(r.offerDeadline, forKey: .offerDeadline)
+        try container.encodeIfPresent(body.summary, forKey: .summary)
+        try container.encode(body.offers, forKey: .offers)
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// `GET /v1/applicants/{id}`: an applicant's status as they (or the bureau) see it, with
+/// labels in the language `Accept-Language` asks for.
+struct ApplicantStatusBody: Codable, Equatable {
+    struct Place: Codable, Equatable {
+        var slotId: String
+        var projectId: String
+        var projectName: String
+        var district: String
+        var rent: Int
+        var commuteMin: Int?
+    }
+
+    struct Offer: Codable, Equatable {
+        var offerId: Int64
+        var roundId: String
+        var place: Place
+        var deadline: String
+    }
+
+    struct Tenancy: Codable, Equatable {
+        var tenancyId: Int64
+        var place: Place
+        var startedAt: String
+    }
+
+    struct Round: Codable, Equatable {
+        var roundId: String
+        var runAt: String?
+        var outcome: String
+        var outcomeLabel: String
+        var slotId: String?
+        var projectId: String?
+        var commuteMin: Int?
+        var rent: Int?
+        var reason: String?
+        var offerId: Int64?
+        var offerStatus: String?
+    }
+
+    var applicantId: String
+    var language: String
+    /// waiting, offered, housed, unmatched, ineligible, suspended or withdrawn.
+    var state: String
+    var stateLabel: String
+    var nextStep: String
+    var refusals: Int
+    var offer: Offer?
+    var tenancy: Tenancy?
+    /// The engine's reason (English) for unmatched and ineligible, with its label.
+    var reason: String?
+    var reasonLabel: String?
+    var history: [Round]
+
+    init(_ status: ApplicantStatus, language: Language) {
+        func place(_ p: ApplicantStatus.Place) -> Place {
+            Place(
+                slotId: p.slotID, projectId: p.projectID, projectName: p.projectName, district: p.district, rent: p.rent,
+                commuteMin: p.commuteMin)
+        }
+        let state = Self.state(of: status)
+        applicantId = status.applicantID
+        self.language = language.rawValue
+        self.state = state
+        stateLabel = language.stateLabel(state)
+        nextStep = language.nextStep(state)
+        refusals = status.refusals
+        offer = status.liveOffer.map {
+            Offer(offerId: $0.offerID, roundId: $0.roundID, place: place($0.place), deadline: $0.deadline)
+        }
+        tenancy = status.tenancy.map { Tenancy(tenancyId: $0.tenancyID, place: place($0.place), startedAt: $0.startedAt) }
+        if state == "unmatched" || state == "ineligible", let latest = status.latest {
+            reason = latest.reason
+            reasonLabel = language.reasonLabel
+        }
+        history = status.history.map {
+            Round(
+                roundId: $0.roundID, runAt: $0.runAt, outcome: $0.outcome, outcomeLabel: language.outcomeLabel($0.outcome),
+                slotId: $0.slotID, projectId: $0.projectID, commuteMin: $0.commuteMin, rent: $0.rent,
+                reason: $0.reason.isEmpty ? nil : $0.reason, offerId: $0.offerID, offerStatus: $0.offerStatus)
+        }
+    }
+
+    /// The one word an applicant's situation comes down to: the pool standing, refined by
+    /// the latest round's outcome while they wait.
+    static func state(of status: ApplicantStatus) -> String {
+        switch status.standing {
+        case .offered: return status.liveOffer == nil ? "waiting" : "offered"
+        case .housed: return "housed"
+        case .suspended: return "suspended"
+        case .withdrawn: return "withdrawn"
+        case .waiting:
+            if let latest = status.latest, latest.outcome == "unmatched" || latest.outcome == "ineligible" {
+                return latest.outcome
+            }
+            return "waiting"
+        }
+    }
+}
+
+/// What answering an offer did.
+struct OfferAnswerBody: Codable, Equatable {
+    var offerId: Int64
+    var status: String
+    var alreadyAnswered: Bool
+    var applicantStatus: String
+    var refusals: Int
+    var tenancyId: Int64?
+    var answeredAt: String?
+
+    init(_ answer: OfferAnswer) {
+        offerId = answer.offer.id
+        status = answer.offer.status.rawValue
+        alreadyAnswered = answer.alreadyAnswered
+        applicantStatus = answer.applicantStanding.rawValue
+        refusals = answer.refusals
+        tenancyId = answer.tenancyID
+        answeredAt = answer.offer.answeredAt.map { ISO8601DateFormatter().string(from: $0) }
+    }
+}
+
+/// `POST /v1/offers/{id}/decline` (and, optionally, `/accept`) body.
+struct OfferAnswerRequest: Codable {
+    var reason: String?
+}
+
+extension Routes {
+    func addApplicantRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/applicants/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let language = Language.preferred(by: request.headers[.acceptLanguage])
+            let status = try await authenticated(request) { caller, session in
+                switch caller {
+                case .admin:
+                    return try session.reader.applicantStatus(id)
+                case .applicant(let me) where me == id:
+                    return try session.reader.applicantStatus(id)
+                case .applicant:
+                    // Another applicant's id answers exactly like an unknown one.
+                    throw StoreError.notFound("no applicant \(id) in city \(session.reader.city)")
+                case .operator:
+                    throw Problem.forbidden("operator keys cannot read applicants")
+                }
+            }
+            return JSONBody.response(
+                ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+        }
+        router.post("/v1/offers/:id/accept") { request, context in
+            try await answer(request, context, accept: true)
+        }
+        router.post("/v1/offers/:id/decline") { request, context in
+            try await answer(request, context, accept: false)
+        }
+    }
+
+    /// Accepts or declines an offer of the calling applicant: anyone else's offer is a 404,
+    /// exactly like an unknown one. Idempotent: the same answer again is a 200 saying so.
+    private func answer(_ request: Request, _ context: BasicRequestContext, accept: Bool) async throws -> Response {
+        var request = request
+        let body = try await JSONBody.decode(OfferAnswerRequest.self, from: &request)
+        let id = try offerID(context)
+        let answer = try await authenticated(request) { caller, session in
+            guard case .applicant(let me) = caller else {
+                throw Problem.forbidden("only the applicant can answer their offer; use an applicant token")
+            }
+            let offer = try session.reader.offer(id)
+            guard offer.applicantID == me else {
+                throw StoreError.notFound("no offer \(id) in city \(session.reader.city)")
+            }
+            let store = try session.store(actor: caller.actor)
+            return accept ? try store.accept(offer: id, reason: body.reason) : try store.decline(offer: id, reason: body.reason)
+        }
+        return JSONBody.response(OfferAnswerBody(answer))
+    }
+}

@@ -1,0 +1,81 @@
+import Hummingbird
+import Store
+
+/// Who is calling, once their credentials have been checked against the database.
+public enum Caller: Sendable, Equatable {
+    /// An applicant, by id (proved by their token).
+    case applicant(String)
+    /// An operator key, scoped to its projects.
+    case `operator`(APIKey)
+    /// A bureau (admin) key.
+    case admin(APIKey)
+
+    /// The audit actor for changes made by this caller. Keys are named by id, not name.
+    var actor: String {
+        switch self {
+        case .applicant(let id): "applicant:\(id)"
+        case .operator(let key): "operator:key-\(key.id)"
+        case .admin(let key): "admin:key-\(key.id)"
+        }
+    }
+}
+
+/// Credentials as sent, before any database check.
+///
+/// - API keys: `Authorization: Bearer ak_<id>_<secret>`.
+/// - Applicants: `Authorization: Bearer <token>` plus `X-Applicant-Id: <id>` — the id is
+///   sent apart from the path, so asking for another applicant's status is a 404 (as for an
+///   unknown id) rather than a failed login.
+enum PresentedCredentials: Sendable {
+    case apiKey(id: Int64, text: String)
+    case applicant(id: String, token: String)
+
+    /// The header that names the applicant an applicant token belongs to.
+    static let applicantHeader = "x-applicant-id"
+
+    /// Reads the headers; a missing or malformed credential is a 401 problem.
+    init(from request: Request) throws {
+        guard let authorization = request.headers[.authorization] else {
+            throw Problem.unauthorized("send Authorization: Bearer <API key or applicant token>")
+        }
+        guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+            throw Problem.unauthorized("the Authorization header must use the Bearer scheme")
+        }
+        let secret = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        if secret.hasPrefix("ak_") {
+            guard let id = APIKey.id(in: secret) else { throw Problem.unauthorized("the API key is malformed") }
+            self = .apiKey(id: id, text: secret)
+            return
+        }
+        let applicant = request.headers.first { $0.name.canonicalName == Self.applicantHeader }?.value
+        guard let applicant, !applicant.isEmpty else {
+            throw Problem.unauthorized("an applicant token needs the applicant's id in the X-Applicant-Id header")
+        }
+        self = .applicant(id: applicant, token: secret)
+    }
+
+    /// Checks the credentials against their stored hash (in constant time). Unknown,
+    /// revoked and wrong credentials all get the same 401, so none can be told apart.
+    func verify(in session: DatabaseSession) throws -> Caller {
+        switch self {
+        case .apiKey(let id, let text):
+            let key = try session.reader.apiKey(id)
+            let matches = Credential.verify(text, against: key?.hash ?? Self.noHash)
+            guard let key, matches, key.revokedAt == nil else {
+                throw Problem.unauthorized("the API key is unknown, revoked or wrong")
+            }
+            return key.role == .admin ? .admin(key) : .operator(key)
+        case .applicant(let id, let token):
+            guard Store.isIdentifier(id) else { throw Problem.unauthorized("the applicant id and token do not match") }
+            let hash = try session.reader.applicantTokenHash(id)
+            let matches = Credential.verify(token, against: hash ?? Self.noHash)
+            guard hash != nil, matches else { throw Problem.unauthorized("the applicant id and token do not match") }
+            return .applicant(id)
+        }
+    }
+
+    /// Compared against when there is no stored hash, so a miss costs the same as a mismatch.
+    private static let noHash = String(repeating: "0", count: 64)
+}
+
+import Foundation

@@ -1,0 +1,295 @@
+import Hummingbird
+
+extension Routes {
+    /// `/openapi.yaml`: the API's description.
+    func addDocuments(to router: Router<BasicRequestContext>) {
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+    }
+}
+
+/// The OpenAPI 3.1 document of the API, kept beside the routes it describes.
+enum OpenAPIDocument {
+    static let yaml = """
+        openapi: 3.1.0
+        info:
+          title: Anju API
+          version: "1"
+          description: |
+            Applicants read their status and answer offers; operators keep their slots current;
+            the bureau reads rounds. Errors are RFC 9457 problems (application/problem+json) with
+            a stable `code`. API keys: `Authorization: Bearer ak_<id>_<secret>`. Applicants:
+            `Authorization: Bearer <token>` plus `X-Applicant-Id: <id>`.
+        servers:
+          - url: /
+        components:
+          securitySchemes:
+            bearer: {type: http, scheme: bearer}
+            applicantId: {type: apiKey, in: header, name: X-Applicant-Id}
+          parameters:
+            id: {name: id, in: path, required: true, schema: {type: string}}
+          schemas:
+            Problem:
+              type: object
+              required: [type, title, status, code, instance]
+              properties:
+                type: {type: string}
+                title: {type: string}
+                status: {type: integer}
+                code: {type: string}
+                detail: {type: string}
+                instance: {type: string}
+            Place:
+              type: object
+              required: [slot_id, project_id, project_name, district, rent]
+              properties:
+                slot_id: {type: string}
+                project_id: {type: string}
+                project_name: {type: string}
+                district: {type: string}
+                rent: {type: integer}
+                commute_min: {type: integer}
+            ApplicantStatus:
+              type: object
+              required: [applicant_id, language, state, state_label, next_step, refusals, history]
+              properties:
+                applicant_id: {type: string}
+                language: {type: string, enum: [en, zh-CN]}
+                state: {type: string, enum: [waiting, offered, housed, unmatched, ineligible, suspended, withdrawn]}
+                state_label: {type: string}
+                next_step: {type: string}
+                refusals: {type: integer}
+                offer:
+                  type: object
+                  required: [offer_id, round_id, place, deadline]
+                  properties:
+                    offer_id: {type: integer}
+                    round_id: {type: string}
+                    place: {$ref: '#/components/schemas/Place'}
+                    deadline: {type: string, format: date-time}
+                tenancy:
+                  type: object
+                  required: [tenancy_id, place, started_at]
+                  properties:
+                    tenancy_id: {type: integer}
+                    place: {$ref: '#/components/schemas/Place'}
+                    started_at: {type: string, format: date-time}
+                reason: {type: string, description: The engine's reason, in English.}
+                reason_label: {type: string}
+                history:
+                  type: array
+                  items:
+                    type: object
+                    required: [round_id, outcome, outcome_label]
+                    properties:
+                      round_id: {type: string}
+                      run_at: {type: string, format: date-time}
+                      outcome: {type: string, enum: [offered, unmatched, ineligible]}
+                      outcome_label: {type: string}
+                      slot_id: {type: string}
+                      project_id: {type: string}
+                      commute_min: {type: integer}
+                      rent: {type: integer}
+                      reason: {type: string}
+                      offer_id: {type: integer}
+                      offer_status: {type: string, enum: [offered, accepted, declined, expired, withdrawn]}
+            OfferAnswer:
+              type: object
+              required: [offer_id, status, already_answered, applicant_status, refusals]
+              properties:
+                offer_id: {type: integer}
+                status: {type: string}
+                already_answered: {type: boolean}
+                applicant_status: {type: string}
+                refusals: {type: integer}
+                tenancy_id: {type: integer}
+                answered_at: {type: string, format: date-time}
+            Round:
+              type: object
+              required: [round_id, status, mechanism, seed, round_date, created_at]
+              properties:
+                round_id: {type: string}
+                status: {type: string}
+                mechanism: {type: string}
+                seed: {type: string}
+                round_date: {type: string}
+                input_digest: {type: string}
+                created_at: {type: string, format: date-time}
+                run_at: {type: string, format: date-time}
+                offer_deadline: {type: string, format: date-time}
+          responses:
+            Problem:
+              description: A problem (401 credentials, 403 role, 404 unknown or not yours, 409 state, 413 body, 422 invalid, 503 database).
+              content:
+                application/problem+json:
+                  schema: {$ref: '#/components/schemas/Problem'}
+        security:
+          - bearer: []
+        paths:
+          /healthz:
+            get:
+              security: []
+              responses:
+                '200': {description: The process is up., content: {application/json: {schema: {type: object}}}}
+          /readyz:
+            get:
+              security: []
+              responses:
+                '200': {description: The database answers., content: {application/json: {schema: {type: object}}}}
+                '503': {$ref: '#/components/responses/Problem'}
+          /metrics:
+            get:
+              security: []
+              responses:
+                '200': {description: Prometheus text exposition., content: {text/plain: {schema: {type: string}}}}
+          /v1/applicants/{id}:
+            get:
+              summary: An applicant's status and round history (their own with a token; any with an admin key).
+              security: [{bearer: [], applicantId: []}, {bearer: []}]
+              parameters:
+                - $ref: '#/components/parameters/id'
+                - {name: Accept-Language, in: header, schema: {type: string}}
+              responses:
+                '200': {description: Status., content: {application/json: {schema: {$ref: '#/components/schemas/ApplicantStatus'}}}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/offers/{id}/accept:
+            post:
+              summary: Accept your live offer (idempotent).
+              security: [{bearer: [], applicantId: []}]
+              parameters: [{$ref: '#/components/parameters/id'}]
+              requestBody:
+                required: false
+                content: {application/json: {schema: {type: object, properties: {reason: {type: string, maxLength: 500}}}}}
+              responses:
+                '200': {description: Answered., content: {application/json: {schema: {$ref: '#/components/schemas/OfferAnswer'}}}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/offers/{id}/decline:
+            post:
+              summary: Decline your live offer, with an optional reason (idempotent; counts as a refusal).
+              security: [{bearer: [], applicantId: []}]
+              parameters: [{$ref: '#/components/parameters/id'}]
+              requestBody:
+                required: false
+                content: {application/json: {schema: {type: object, properties: {reason: {type: string, maxLength: 500}}}}}
+              responses:
+                '200': {description: Answered., content: {application/json: {schema: {$ref: '#/components/schemas/OfferAnswer'}}}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/operator/slots:
+            get:
+              summary: The operator's slots and each project's occupancy.
+              parameters: [{name: project, in: query, schema: {type: string}}]
+              responses:
+                '200':
+                  description: Slots.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [projects, slots]
+                        properties:
+                          projects: {type: array, items: {type: object}}
+                          slots:
+                            type: array
+                            items:
+                              type: object
+                              required: [slot_id, project_id, kind, rent, gender, accessible, status, version, updated_at]
+                              properties:
+                                slot_id: {type: string}
+                                project_id: {type: string}
+                                kind: {type: string}
+                                room_id: {type: string}
+                                rent: {type: integer}
+                                gender: {type: string}
+                                accessible: {type: boolean}
+                                status: {type: string}
+                                version: {type: integer}
+                                updated_at: {type: string, format: date-time}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/operator/slots/{id}/status:
+            put:
+              summary: Set a slot's status with optimistic concurrency (a stale expected_version is 409).
+              parameters: [{$ref: '#/components/parameters/id'}]
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [status, expected_version]
+                      properties:
+                        status: {type: string, enum: [available, maintenance, occupied]}
+                        expected_version: {type: integer}
+                        withdraw_offer: {type: boolean}
+              responses:
+                '200':
+                  description: Changed (or already so).
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [slot_id, from, to, version, changed]
+                        properties:
+                          slot_id: {type: string}
+                          from: {type: string}
+                          to: {type: string}
+                          version: {type: integer}
+                          changed: {type: boolean}
+                          withdrawn_offer_id: {type: integer}
+                          ended_tenancy_id: {type: integer}
+                          closed_round_id: {type: string}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/rounds:
+            get:
+              summary: The city's rounds, newest first (admin).
+              responses:
+                '200':
+                  description: Rounds.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [rounds]
+                        properties:
+                          rounds: {type: array, items: {$ref: '#/components/schemas/Round'}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/rounds/{id}:
+            get:
+              summary: A round, its summary.json and its offers by status (admin).
+              parameters: [{$ref: '#/components/parameters/id'}]
+              responses:
+                '200':
+                  description: Round.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [round, offers]
+                        properties:
+                          round: {$ref: '#/components/schemas/Round'}
+                          summary: {type: object}
+                          offers: {type: object, additionalProperties: {type: integer}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/rounds/{id}/results.csv:
+            get:
+              summary: The round's results.csv, byte for byte as `anju solve` writes it (admin).
+              parameters: [{$ref: '#/components/parameters/id'}]
+              responses:
+                '200': {description: CSV., content: {text/csv: {schema: {type: string}}}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/rounds/{id}/report.html:
+            get:
+              summary: The round's self-contained HTML report (admin).
+              parameters: [{$ref: '#/components/parameters/id'}]
+              responses:
+                '200': {description: HTML., content: {text/html: {schema: {type: string}}}}
+                default: {$ref: '#/components/responses/Problem'}
+          /openapi.yaml:
+            get:
+              security: []
+              responses:
+                '200': {description: This document., content: {application/yaml: {schema: {type: string}}}}
+        """
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Postgres
+import PostgresTestSupport
+import Store
+import Testing
+
+@Suite("Credentials in the store")
+struct CredentialTests {
+    @Test("tokens: only SHA-256 hashes are stored, one per applicant; unknown ids issue nothing")
+    func tokens() async throws {
+        let f = try ServerFixture.make("cred_tokens", poolSize: 1)
+        let store = try f.store(actor: "test:bureau")
+        let rows = try f.connection.query("SELECT applicant_id, token_hash FROM applicant_tokens ORDER BY applicant_id")
+        #expect(rows.count == 5)
+        for row in rows {
+            let token = f.tokens[row[0]!]!
+            #expect(token.count == 43)
+            #expect(row[1] == Credential.hash(token))
+            #expect(row[1] != token)
+        }
+        #expect(throws: StoreError.self) { try store.issueTokens(applicants: ["A1", "NOBODY"]) }
+        #expect(try store.applicantTokenHash("A1") == Credential.hash(f.tokens["A1"]!), "a failed issue changes nothing")
+        #expect(throws: StoreError.invalid(["applicants: the list is empty"])) { try store.issueTokens(applicants: []) }
+        // --all-waiting: the applicants the round did not offer a place.
+        let waiting = try store.issueTokens(applicants: nil).map(\.applicantID)
+        #expect(Set(waiting) == Set(["A1", "A2", "A3", "A4", "A5"]).subtracting(f.offers.keys))
+        try await f.routes.pool.shutdown()
+    }
+
+    @Test("keys: hashed, scoped to known projects, revocable; the text carries the id")
+    func keys() async throws {
+        let f = try ServerFixture.make("cred_keys", poolSize: 1)
+        let store = try f.store(actor: "test:bureau")
+        let created = try store.createKey(name: "Z", role: .operator, projects: ["P2", "P1", "P2"])
+        #expect(created.key.projectIDs == ["P1", "P2"])
+        #expect(APIKey.id(in: created.text) == created.key.id)
+        #expect(created.text.count == "ak_\(created.key.id)_".count + 64)
+        #expect(try f.connection.query("SELECT count(*) FROM api_keys WHERE key_hash = $1", [created.text]).first?[0] == "0")
+        #expect(Credential.verify(created.text, against: created.key.hash))
+        #expect(!Credential.verify(created.text + "0", against: created.key.hash))
+        #expect(throws: StoreError.self) { try store.createKey(name: "Z", role: .operator, projects: ["P404"]) }
+        #expect(throws: StoreError.self) { try store.createKey(name: "Z", role: .operator, projects: []) }
+        #expect(throws: StoreError.self) { try store.createKey(name: "Z", role: .admin, projects: ["P1"]) }
+        #expect(throws: StoreError.self) { try store.createKey(name: " ", role: .admin) }
+        let revoked = try store.revokeKey(created.key.id)
+        #expect(revoked.revokedAt != nil)
+        #expect(try store.revokeKey(created.key.id).revokedAt == revoked.revokedAt, "revoking again changes nothing")
+        #expect(throws: StoreError.notFound("no API key 9999 in city c1")) { try store.revokeKey(9999) }
+        #expect(try f.connection.query("SELECT count(*) FROM audit_log WHERE action = 'key.revoke'").first?[0] == "2")
+        #expect(APIKey.id(in: "ak_0_x") == nil && APIKey.id(in: "ak__x") == nil && APIKey.id(in: "token") == nil)
+        try await f.routes.pool.shutdown()
+    }
+}
