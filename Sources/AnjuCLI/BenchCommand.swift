@@ -60,31 +60,12 @@ public struct BenchCommand: ParsableCommand {
                 run gets a new database that is dropped afterwards.
                 """)
 
-        @Option(help: "Applicants in the generated city.")
-        var applicants = 200_000
-
-        @Option(help: "Slots in the generated city.")
-        var slots = 50_000
-
-        @Option(help: "Runs; medians are reported.")
-        var repetitions = 3
-
-        @Option(help: "Folder for the generated city.")
-        var work = ".anju/bench"
+        @OptionGroup var city: CityOptions
 
         @Option(help: "The psql executable to compare with.")
         var psql = "psql"
 
-        @Option(help: "Seed for the generated city.")
-        var seed = "bench"
-
         @OptionGroup var cluster: DatabaseCommand.ClusterOptions
-
-        func validate() throws {
-            if applicants < 1 || slots < 1 || repetitions < 1 {
-                throw ValidationError("--applicants, --slots and --repetitions must be at least 1")
-            }
-        }
 
         func run() throws {
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -111,8 +92,8 @@ public struct BenchCommand: ParsableCommand {
                 cleanup = { i in try admin.query("DROP DATABASE IF EXISTS \(name(i)) WITH (FORCE)") }
             }
             let bench = ImportBenchmark(
-                applicants: applicants, slots: slots, repetitions: repetitions, anju: exe, psql: psql,
-                workDirectory: work, seed: seed, prepare: prepare, cleanup: cleanup)
+                applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, anju: exe, psql: psql,
+                workDirectory: city.work, seed: city.seed, prepare: prepare, cleanup: cleanup)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(ImportBenchmark.markdown(rows), terminator: "")
         }
@@ -126,6 +107,28 @@ public struct BenchCommand: ParsableCommand {
                 template database, and each repetition runs the round in a fresh copy of it.
                 """)
 
+        @OptionGroup var city: CityOptions
+
+        @Option(help: "serial, deferred_acceptance or optimal.")
+        var mechanism = "deferred_acceptance"
+
+        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+
+        func run() throws {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let privateCluster = cluster.cluster
+            try privateCluster.start()
+            let bench = RoundBenchmark(
+                applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, mechanism: mechanism,
+                anju: exe, workDirectory: city.work, seed: city.seed, admin: { try privateCluster.connect() },
+                url: { privateCluster.connectionURL(database: $0) })
+            let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(RoundBenchmark.markdown(rows, applicants: city.applicants, slots: city.slots, mechanism: mechanism), terminator: "")
+        }
+    }
+
+    /// The generated city a database benchmark runs on, and how many times.
+    struct CityOptions: ParsableArguments {
         @Option(help: "Applicants in the generated city.")
         var applicants = 200_000
 
@@ -135,33 +138,16 @@ public struct BenchCommand: ParsableCommand {
         @Option(help: "Runs; medians are reported.")
         var repetitions = 3
 
-        @Option(help: "serial, deferred_acceptance or optimal.")
-        var mechanism = "deferred_acceptance"
-
         @Option(help: "Folder for the generated city.")
         var work = ".anju/bench"
 
         @Option(help: "Seed for the generated city.")
         var seed = "bench"
 
-        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
-
         func validate() throws {
             if applicants < 1 || slots < 1 || repetitions < 1 {
                 throw ValidationError("--applicants, --slots and --repetitions must be at least 1")
             }
-        }
-
-        func run() throws {
-            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let privateCluster = cluster.cluster
-            try privateCluster.start()
-            let bench = RoundBenchmark(
-                applicants: applicants, slots: slots, repetitions: repetitions, mechanism: mechanism, anju: exe,
-                workDirectory: work, seed: seed, admin: { try privateCluster.connect() },
-                url: { privateCluster.connectionURL(database: $0) })
-            let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            print(RoundBenchmark.markdown(rows, applicants: applicants, slots: slots, mechanism: mechanism), terminator: "")
         }
     }
 }

@@ -1,3 +1,4 @@
+import AllocationFiles
 import Foundation
 import Postgres
 
@@ -70,23 +71,5 @@ public enum AuditValue: Sendable, Equatable, ExpressibleByStringLiteral, Express
         }
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { SummaryJSON.jsonString(s) }
 }

@@ -32,7 +32,7 @@ public enum SummaryJSON {
 
     /// A JSON string literal: quotes, backslashes and control characters escaped,
     /// everything else (Chinese included) written as UTF-8.
-    static func jsonString(_ value: String) -> String {
+    public static func jsonString(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
