@@ -1,4 +1,5 @@
 import AnjuServer
+import Dispatch
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -76,16 +77,21 @@ struct ConnectionPoolTests {
         let pool = ConnectionPool(size: 1, acquireTimeout: .milliseconds(200)) { try DatabaseSession(url: url, city: "c1") }
         // Wait until the slow caller holds the only connection (not a fixed sleep: connecting
         // can take longer than any guess on a busy machine).
+        // It keeps the connection until the test lets go, so the second caller's timeout
+        // is the only clock involved, however slow the machine.
         let (held, holding) = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
         async let slow: Void = pool.withConnection { session in
             holding.yield()
-            _ = try session.connection.query("SELECT pg_sleep(1)")
+            release.wait()
+            _ = try session.connection.query("SELECT 1")
         }
         var heldIterator = held.makeAsyncIterator()
         _ = await heldIterator.next()
         await #expect(throws: PoolError.timedOut) {
             try await pool.withConnection { _ in () }
         }
+        release.signal()
         try await slow
         // Free again: served at once.
         let one = try await pool.withConnection { session in try session.connection.query("SELECT 1").first?[0] }
