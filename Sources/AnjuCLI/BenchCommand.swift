@@ -8,7 +8,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks behind BENCHMARKS.md: solve vs OR-Tools, import vs psql \\copy, round run vs solve.",
-        subcommands: [Solve.self, Import.self, Round.self]
+        subcommands: [Solve.self, Import.self, Round.self, Api.self]
     )
     public init() {}
 
@@ -148,6 +148,83 @@ public struct BenchCommand: ParsableCommand {
             if applicants < 1 || slots < 1 || repetitions < 1 {
                 throw ValidationError("--applicants, --slots and --repetitions must be at least 1")
             }
+        }
+    }
+
+    /// `anju bench api`: wrk status lookups against `anju serve` beside pgbench running the same
+    /// queries, and operator status updates with a lost-update check.
+    struct Api: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load `anju serve` with wrk (status lookups) and operator updates, beside pgbench on the same queries.",
+            discussion: """
+                Uses the private cluster (DATABASE_URL is ignored): database anju_bench_api is \
+                recreated, migrated, loaded with a generated city, tokens, a deferred-acceptance \
+                round and an operator key; then the release `anju serve` runs as a child process. \
+                Needs wrk and pgbench (Tests/Benchmarks/install-bench-tools.sh installs them).
+                """)
+
+        @Option(help: "Applicants in the generated city.")
+        var applicants = 200_000
+
+        @Option(help: "Slots in the generated city.")
+        var slots = 50_000
+
+        @Option(help: "Runs; medians are reported.")
+        var repetitions = 3
+
+        @Option(help: "Seconds per wrk and pgbench run.")
+        var duration = 15
+
+        @Option(help: "wrk connections and pgbench clients.")
+        var connections = 64
+
+        @Option(help: "anju serve --pool-size.")
+        var poolSize = 8
+
+        @Option(help: "Concurrent operator clients.")
+        var operatorWorkers = 32
+
+        @Option(help: "Operator clients sharing one slot (stale versions meet 409).")
+        var workersPerSlot = 2
+
+        @Option(help: "pgbench query modes, comma-separated; the first is the ceiling the ratio uses.")
+        var pgbenchModes = "prepared,extended"
+
+        @Option(help: "TCP port anju serve listens on (127.0.0.1); --port is the cluster's socket.")
+        var httpPort = 18_080
+
+        @Option(help: "Folder for the generated city, tokens and logs.")
+        var work = ".anju/bench"
+
+        @Option(help: "Folder with status.lua, status.sql and install-bench-tools.sh.")
+        var scripts = "Tests/Benchmarks"
+
+        @Option(help: "Seed for the generated city.")
+        var seed = "bench"
+
+        @Option(help: "A SQL script to apply after the migrations (a candidate migration, measured by the same run).")
+        var extraSql: String?
+
+        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+
+        func validate() throws {
+            if applicants < 1 || slots < 1 || repetitions < 1 || duration < 1 || connections < 1 || poolSize < 1
+                || operatorWorkers < 1 || workersPerSlot < 1
+            {
+                throw ValidationError("sizes, counts and durations must be at least 1")
+            }
+            if applicants > 9_999_999 { throw ValidationError("--applicants: at most 9,999,999 (ids are A + 7 digits)") }
+        }
+
+        func run() throws {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let bench = APIBenchmark(
+                applicants: applicants, slots: slots, repetitions: repetitions, duration: duration, connections: connections,
+                poolSize: poolSize, operatorWorkers: operatorWorkers, workersPerSlot: workersPerSlot,
+                pgbenchModes: pgbenchModes.split(separator: ",").map(String.init), port: httpPort, anju: exe,
+                workDirectory: work, scripts: scripts, seed: seed, cluster: cluster.cluster, extraSQL: extraSql)
+            let result = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(bench.markdown(result), terminator: "")
         }
     }
 }

@@ -1,0 +1,685 @@
+import CityGenerator
+import Foundation
+import Postgres
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `anju bench api`: the HTTP API under load, beside the database's own ceiling.
+///
+/// Set-up (untimed), in a fresh database of the private cluster: migrate, import a generated
+/// city, issue a token to every applicant (`anju tokens issue --all-waiting`), run a
+/// deferred-acceptance round (so applicants have offers, results and reasons), create an
+/// operator key, then VACUUM (ANALYZE) and CHECKPOINT. Then `anju serve` runs as a child
+/// process and, per repetition:
+///
+/// - **status lookups**: wrk (`Tests/Benchmarks/status.lua`) sends
+///   `GET /v1/applicants/{id}`, each request as a random applicant with their own token;
+/// - **the ceiling**: pgbench (`Tests/Benchmarks/status.sql`) runs the same queries the
+///   server runs for one lookup (token hash, then the three reads of the status), for the
+///   same uniformly random applicant, straight against PostgreSQL, with as many clients;
+/// - **operator updates**: threads with a keep-alive connection each send
+///   `PUT /v1/operator/slots/{id}/status` with `expected_version`, toggling their slot
+///   between available and maintenance, several threads per slot so stale versions meet
+///   409s; afterwards SQL checks that no update was lost.
+public struct APIBenchmark {
+    public var applicants: Int
+    public var slots: Int
+    public var repetitions: Int
+    /// Seconds per wrk and pgbench run.
+    public var duration: Int
+    /// wrk connections and pgbench clients.
+    public var connections: Int
+    /// `anju serve --pool-size`.
+    public var poolSize: Int
+    /// Concurrent operator clients, and how many of them share one slot.
+    public var operatorWorkers: Int
+    public var workersPerSlot: Int
+    /// pgbench query modes to run (`prepared` is the ceiling; `extended` is what the server's
+    /// libpq calls do: parse and plan each query every time).
+    public var pgbenchModes: [String]
+    public var port: Int
+    public var anju: String
+    public var workDirectory: String
+    /// Where `status.lua`, `status.sql` and `install-bench-tools.sh` are.
+    public var scripts: String
+    public var seed: String
+    public var cluster: PrivateCluster
+    /// A SQL script applied right after `anju migrate` (a candidate migration, e.g. an
+    /// index), so its effect is measured by the same run; nil for the schema as it is.
+    public var extraSQL: String?
+
+    public init(
+        applicants: Int, slots: Int, repetitions: Int, duration: Int, connections: Int, poolSize: Int,
+        operatorWorkers: Int, workersPerSlot: Int, pgbenchModes: [String], port: Int, anju: String,
+        workDirectory: String, scripts: String, seed: String, cluster: PrivateCluster, extraSQL: String? = nil
+    ) {
+        self.extraSQL = extraSQL
+        self.applicants = applicants
+        self.slots = slots
+        self.repetitions = repetitions
+        self.duration = duration
+        self.connections = connections
+        self.poolSize = poolSize
+        self.operatorWorkers = operatorWorkers
+        self.workersPerSlot = workersPerSlot
+        self.pgbenchModes = pgbenchModes
+        self.port = port
+        self.anju = anju
+        self.workDirectory = workDirectory
+        self.scripts = scripts
+        self.seed = seed
+        self.cluster = cluster
+    }
+
+    /// One load run's figures.
+    public struct Measurement: Sendable {
+        public var requestsPerSecond: Double
+        public var p50Milliseconds: Double
+        public var p99Milliseconds: Double
+        /// Requests that failed (non-2xx, socket errors, failed transactions).
+        public var failures: Int
+        /// CPU the `anju serve` process used, as a share of one core (status lookups only).
+        public var serverCPU: Double?
+    }
+
+    /// One operator-update run: successful changes, stale-version refusals, no lost update.
+    public struct OperatorRun: Sendable {
+        public var updatesPerSecond: Double
+        public var conflictsPerSecond: Double
+        public var p50Milliseconds: Double
+        public var p99Milliseconds: Double
+        public var failures: Int
+        /// Slots whose final version, returned versions or audit rows disagree with the
+        /// successful changes (must be 0).
+        public var lostUpdates: Int
+    }
+
+    /// Everything measured, per repetition.
+    public struct Result: Sendable {
+        public var wrk: [Measurement] = []
+        public var pgbench: [String: [Measurement]] = [:]
+        public var operators: [OperatorRun] = []
+        public var offered = 0
+        public var tokens = 0
+    }
+
+    static let database = "anju_bench_api"
+    static let city = "bench"
+
+    public func run(log: (String) -> Void) throws -> Result {
+        try installTools(log: log)
+        var result = Result()
+        let setup = try prepare(log: log, into: &result)
+        let serverLog = "\(workDirectory)/api-serve.log"
+        log("starting anju serve on 127.0.0.1:\(port), --pool-size \(poolSize) (log: \(serverLog))")
+        let server = try BackgroundProcess(
+            [anju, "serve", "--host", "127.0.0.1", "--port", String(port), "--pool-size", String(poolSize), "--city", Self.city],
+            environment: ["DATABASE_URL": setup.url, "LOG_LEVEL": "warning"], output: serverLog)
+        defer { server.stop() }
+        try waitUntilReady(server: server)
+        log("warming up (3 s)")
+        _ = try wrk(seconds: 3, tokens: setup.tokens, server: server)
+        for i in 0..<repetitions {
+            // Alternate which runs first, so neither always meets a warmer cache.
+            let order = i % 2 == 0 ? ["wrk"] + pgbenchModes : pgbenchModes + ["wrk"]
+            for tool in order {
+                if tool == "wrk" {
+                    let m = try wrk(seconds: duration, tokens: setup.tokens, server: server)
+                    result.wrk.append(m)
+                    log(Self.describe("run \(i + 1) anju serve (wrk)", m))
+                } else {
+                    let m = try pgbench(mode: tool, seconds: duration)
+                    result.pgbench[tool, default: []].append(m)
+                    log(Self.describe("run \(i + 1) pgbench -M \(tool)", m))
+                }
+            }
+            let op = try operatorUpdates(setup: setup, seconds: min(duration, 10))
+            result.operators.append(op)
+            log(
+                String(
+                    format: "run %d operator updates: %.0f/s, %.0f conflicts/s, p50 %.2f ms, p99 %.2f ms, %d failures, %d lost",
+                    i + 1, op.updatesPerSecond, op.conflictsPerSecond, op.p50Milliseconds, op.p99Milliseconds, op.failures,
+                    op.lostUpdates))
+        }
+        return result
+    }
+
+    static func describe(_ label: String, _ m: Measurement) -> String {
+        String(
+            format: "%@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d failures%@", label, m.requestsPerSecond, m.p50Milliseconds,
+            m.p99Milliseconds, m.failures, m.serverCPU.map { String(format: ", anju CPU %.0f%%", $0 * 100) } ?? "")
+    }
+
+    // MARK: Set-up
+
+    /// What the load runs need from the set-up.
+    struct Setup {
+        var url: String
+        /// `applicant_id,token` for every applicant.
+        var tokens: String
+        /// The operator key's text.
+        var operatorKey: String
+        /// Slots without offers or tenancies, in the key's projects, that operators toggle.
+        var operatorSlots: [String]
+    }
+
+    private func installTools(log: (String) -> Void) throws {
+        let script = "\(scripts)/install-bench-tools.sh"
+        guard FileManager.default.fileExists(atPath: script) else { return }
+        let r = try ChildProcess.run(["bash", script])
+        guard r.status == 0 else { throw BenchmarkError("\(script) exited \(r.status): install wrk and pgbench") }
+    }
+
+    private func prepare(log: (String) -> Void, into result: inout Result) throws -> Setup {
+        let dir = "\(workDirectory)/city-\(applicants)x\(slots)"
+        log("generating \(applicants) applicants × \(slots) slots in \(dir)")
+        try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: dir)
+        try cluster.start()
+        let admin = try cluster.connect()
+        // Our own constant name ([a-z_]): DDL takes no parameters.
+        try admin.query("DROP DATABASE IF EXISTS \(Self.database) WITH (FORCE)")
+        try admin.query("CREATE DATABASE \(Self.database)")
+        let url = cluster.connectionURL(database: Self.database)
+        let env = ["DATABASE_URL": url, "ANJU_CITY": Self.city, "ANJU_ACTOR": "bench"]
+        try check(ChildProcess.run([anju, "migrate"], environment: env), "anju migrate")
+        if let extraSQL {
+            log("applying \(extraSQL)")
+            try PostgresConnection(url).executeScript(try String(contentsOfFile: extraSQL, encoding: .utf8))
+        }
+        for kind in ["projects", "slots", "applicants"] {
+            try check(ChildProcess.run([anju, "import", kind, "\(dir)/\(kind).csv"], environment: env), "anju import \(kind)")
+        }
+        let tokens = "\(workDirectory)/api-tokens.csv"
+        unlink(tokens)
+        try check(ChildProcess.run([anju, "tokens", "issue", "--all-waiting", "--out", tokens], environment: env), "anju tokens issue")
+        try check(
+            ChildProcess.run(
+                [anju, "round", "create", "--policy", "\(dir)/policy.json", "--id", "B", "--mechanism", "deferred_acceptance"],
+                environment: env),
+            "anju round create")
+        try check(ChildProcess.run([anju, "round", "run", "B", "--quiet"], environment: env), "anju round run")
+
+        let db = try PostgresConnection(url)
+        result.tokens = Int(try db.query("SELECT count(*) FROM applicant_tokens WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
+        result.offered = Int(try db.query("SELECT count(*) FROM offers WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
+        guard result.tokens == applicants else {
+            throw BenchmarkError("expected a token for each of the \(applicants) applicants, got \(result.tokens)")
+        }
+        let slotCount = max(1, operatorWorkers / max(1, workersPerSlot))
+        let chosen = try db.query(
+            """
+            SELECT s.slot_id, s.project_id FROM slots s
+            WHERE s.city = $1 AND s.status IN ('available', 'maintenance')
+              AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.city = s.city AND o.slot_id = s.slot_id AND o.status = 'offered')
+              AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.city = s.city AND t.slot_id = s.slot_id AND t.status = 'active')
+            ORDER BY s.slot_id LIMIT $2
+            """,
+            [Self.city, String(slotCount)])
+        guard chosen.count == slotCount else {
+            throw BenchmarkError("the round left \(chosen.count) slots without offers; operator updates need \(slotCount)")
+        }
+        let projects = Set(chosen.map { $0[1] ?? "" }).sorted()
+        let key = try ChildProcess.run(
+            [anju, "keys", "create", "--operator", "bench", "--projects", projects.joined(separator: ",")], environment: env)
+        try check(key, "anju keys create")
+        // Steady state, as a database in service would be: statistics, hint bits and the
+        // visibility map set, the bulk load checkpointed (else the first run pays for them).
+        try db.query("VACUUM (ANALYZE)")
+        try db.query("CHECKPOINT")
+        log("  \(result.tokens) tokens, \(result.offered) offers; operator key for \(projects.count) projects, \(slotCount) slots")
+        return Setup(
+            url: url, tokens: tokens, operatorKey: key.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+            operatorSlots: chosen.map { $0[0] ?? "" })
+    }
+
+    private func check(_ r: ChildProcess.Outcome, _ what: String) throws {
+        guard r.status == 0 else { throw BenchmarkError("\(what) exited \(r.status): \(r.stdout.suffix(500))") }
+    }
+
+    private func waitUntilReady(server: BackgroundProcess) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard server.isRunning else { throw BenchmarkError("anju serve exited early; see \(server.output)") }
+            if let connection = try? LoopbackHTTP(port: port), let r = try? connection.send("GET", "/readyz"), r.status == 200 {
+                return
+            }
+            usleep(200_000)
+        }
+        throw BenchmarkError("anju serve was not ready on port \(port) within 60 s; see \(server.output)")
+    }
+
+    // MARK: Status lookups
+
+    /// wrk against the server; the Lua script prints one `ANJU_WRK` line of figures.
+    private func wrk(seconds: Int, tokens: String, server: BackgroundProcess) throws -> Measurement {
+        let cpuBefore = server.cpuSeconds
+        let r = try BackgroundProcess.run(
+            [
+                "wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", "\(scripts)/status.lua",
+                "http://127.0.0.1:\(port)",
+            ], environment: ["ANJU_BENCH_TOKENS": tokens])
+        let cpu = server.cpuSeconds - cpuBefore
+        guard r.status == 0, let line = r.output.split(separator: "\n").first(where: { $0.hasPrefix("ANJU_WRK ") }) else {
+            throw BenchmarkError("wrk exited \(r.status): \(r.output.suffix(500))")
+        }
+        var fields: [String: Double] = [:]
+        for pair in line.split(separator: " ").dropFirst() {
+            let kv = pair.split(separator: "=")
+            if kv.count == 2, let v = Double(kv[1]) { fields[String(kv[0])] = v }
+        }
+        let duration = (fields["duration_us"] ?? 0) / 1e6
+        guard duration > 0 else { throw BenchmarkError("wrk reported no duration: \(line)") }
+        return Measurement(
+            requestsPerSecond: (fields["requests"] ?? 0) / duration, p50Milliseconds: (fields["p50_us"] ?? 0) / 1000,
+            p99Milliseconds: (fields["p99_us"] ?? 0) / 1000,
+            failures: Int((fields["non2xx"] ?? 0) + (fields["errors"] ?? 0)), serverCPU: cpu / duration)
+    }
+
+    /// pgbench with the status queries; percentiles from its per-transaction log.
+    private func pgbench(mode: String, seconds: Int) throws -> Measurement {
+        let logs = "\(workDirectory)/pgbench-logs"
+        try? FileManager.default.removeItem(atPath: logs)
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let bin = (try? PrivateCluster.binFolder().appendingPathComponent("pgbench").path).flatMap {
+            FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
+        } ?? "pgbench"
+        let r = try BackgroundProcess.run([
+            bin, "-n", "-M", mode, "-c", String(connections), "-j", "2", "-T", String(seconds),
+            "-D", "city=\(Self.city)", "-D", "applicants=\(applicants)", "-f", "\(scripts)/status.sql",
+            "--log", "--log-prefix=\(logs)/tx",
+            "-h", cluster.socketFolder.path, "-p", String(cluster.port), "-U", cluster.user, Self.database,
+        ])
+        guard r.status == 0 else { throw BenchmarkError("pgbench exited \(r.status): \(r.output.suffix(500))") }
+        var latencies: [Int] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: logs) {
+            let text = try String(contentsOfFile: "\(logs)/\(file)", encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let columns = line.split(separator: " ")
+                if columns.count >= 3, let us = Int(columns[2]) { latencies.append(us) }
+            }
+        }
+        let tps = r.output.split(separator: "\n").first { $0.hasPrefix("tps = ") }
+            .flatMap { Double($0.dropFirst(6).split(separator: " ").first ?? "") }
+        let failed = r.output.split(separator: "\n").first { $0.hasPrefix("number of failed transactions: ") }
+            .flatMap { Int($0.split(separator: " ")[4]) } ?? 0
+        guard let tps, !latencies.isEmpty else { throw BenchmarkError("pgbench printed no tps or wrote no log: \(r.output.suffix(500))") }
+        latencies.sort()
+        return Measurement(
+            requestsPerSecond: tps, p50Milliseconds: Double(Self.percentile(latencies, 50)) / 1000,
+            p99Milliseconds: Double(Self.percentile(latencies, 99)) / 1000, failures: failed, serverCPU: nil)
+    }
+
+    /// The nearest-rank percentile of sorted values.
+    static func percentile(_ sorted: [Int], _ p: Double) -> Int {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
+
+// MARK: Operator updates
+
+extension APIBenchmark {
+    /// What one operator client did.
+    private struct WorkerOutcome: Sendable {
+        var slot: String
+        /// The version each successful change returned.
+        var versions: [Int64] = []
+        var conflicts = 0
+        var failures = 0
+        var latenciesMicroseconds: [Int] = []
+    }
+
+    /// `operatorWorkers` threads, `workersPerSlot` on each slot, each with its own keep-alive
+    /// connection, toggle their slot for `seconds`. A 409 (another client changed the slot
+    /// first) makes the client read the slot again (by SQL, as an operator would reload) and
+    /// retry. Then every slot must show exactly the successful changes: final version =
+    /// initial + successes, the returned versions exactly initial+1…final, one audit row each.
+    private func operatorUpdates(setup: Setup, seconds: Int) throws -> OperatorRun {
+        let db = try PostgresConnection(setup.url)
+        let slotArray = "{" + setup.operatorSlots.joined(separator: ",") + "}"  // generator ids: no quoting needed
+        func versions() throws -> [String: Int64] {
+            Dictionary(
+                uniqueKeysWithValues: try db.query(
+                    "SELECT slot_id, version FROM slots WHERE city = $1 AND slot_id = ANY($2::text[])", [Self.city, slotArray]
+                ).map { ($0[0] ?? "", Int64($0[1] ?? "") ?? -1) })
+        }
+        func auditRows() throws -> [String: Int] {
+            Dictionary(
+                uniqueKeysWithValues: try db.query(
+                    """
+                    SELECT entity_id, count(*) FROM audit_log
+                    WHERE city = $1 AND entity = 'slot' AND action = 'slot.set_status' AND entity_id = ANY($2::text[]) GROUP BY entity_id
+                    """, [Self.city, slotArray]
+                ).map { ($0[0] ?? "", Int($0[1] ?? "") ?? 0) })
+        }
+        let versionsBefore = try versions()
+        let auditBefore = try auditRows()
+
+        let outcomes = Mutex<[WorkerOutcome]>([])
+        let group = DispatchGroup()
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds) * 1_000_000_000
+        let start = DispatchTime.now().uptimeNanoseconds
+        for w in 0..<operatorWorkers {
+            let slot = setup.operatorSlots[w % setup.operatorSlots.count]
+            let (port, key, url) = (self.port, setup.operatorKey, setup.url)
+            group.enter()
+            Thread.detachNewThread {
+                let outcome = Self.operatorClient(slot: slot, port: port, key: key, url: url, deadline: deadline)
+                outcomes.withLock { $0.append(outcome) }
+                group.leave()
+            }
+        }
+        group.wait()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let all = outcomes.withLock { $0 }
+
+        let versionsAfter = try versions()
+        let auditAfter = try auditRows()
+        var lost = 0
+        for slot in setup.operatorSlots {
+            let returned = all.filter { $0.slot == slot }.flatMap(\.versions).sorted()
+            let first = versionsBefore[slot] ?? 0
+            let last = versionsAfter[slot] ?? 0
+            let expected = Array(stride(from: first + 1, through: last, by: 1))
+            let audited = (auditAfter[slot] ?? 0) - (auditBefore[slot] ?? 0)
+            if returned != expected || audited != returned.count { lost += 1 }
+        }
+        let latencies = all.flatMap(\.latenciesMicroseconds).sorted()
+        let successes = all.reduce(0) { $0 + $1.versions.count }
+        return OperatorRun(
+            updatesPerSecond: Double(successes) / elapsed, conflictsPerSecond: Double(all.reduce(0) { $0 + $1.conflicts }) / elapsed,
+            p50Milliseconds: Double(Self.percentile(latencies, 50)) / 1000,
+            p99Milliseconds: Double(Self.percentile(latencies, 99)) / 1000, failures: all.reduce(0) { $0 + $1.failures },
+            lostUpdates: lost)
+    }
+
+    /// One operator client until `deadline` (uptime nanoseconds).
+    private static func operatorClient(slot: String, port: Int, key: String, url: String, deadline: UInt64) -> WorkerOutcome {
+        var outcome = WorkerOutcome(slot: slot)
+        guard let db = try? PostgresConnection(url) else {
+            outcome.failures += 1
+            return outcome
+        }
+        func reload() -> (version: Int64, status: String)? {
+            guard let row = try? db.query("SELECT version, status FROM slots WHERE city = $1 AND slot_id = $2", [city, slot]).first,
+                let version = Int64(row[0] ?? "")
+            else { return nil }
+            return (version, row[1] ?? "")
+        }
+        var http = try? LoopbackHTTP(port: port)
+        var known = reload()
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            guard let current = known, let connection = http else {
+                outcome.failures += 1
+                known = reload()
+                http = try? LoopbackHTTP(port: port)
+                continue
+            }
+            let target = current.status == "available" ? "maintenance" : "available"
+            let body = #"{"status":"\#(target)","expected_version":\#(current.version)}"#
+            let sent = DispatchTime.now().uptimeNanoseconds
+            guard
+                let response = try? connection.send(
+                    "PUT", "/v1/operator/slots/\(slot)/status",
+                    headers: ["Authorization": "Bearer \(key)", "Content-Type": "application/json"], body: body)
+            else {
+                outcome.failures += 1
+                http = nil
+                continue
+            }
+            outcome.latenciesMicroseconds.append(Int((DispatchTime.now().uptimeNanoseconds - sent) / 1000))
+            let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+            if response.status == 200, json?["changed"] as? Bool == true, let version = (json?["version"] as? NSNumber)?.int64Value {
+                outcome.versions.append(version)
+                known = (version, target)
+            } else if response.status == 409 {
+                outcome.conflicts += 1
+                known = reload()
+            } else {
+                outcome.failures += 1
+                known = reload()
+            }
+        }
+        return outcome
+    }
+}
+
+// MARK: Report
+
+extension APIBenchmark {
+    /// The median of `values` (the upper one of an even count).
+    static func median(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.sorted()[values.count / 2]
+    }
+
+    /// Markdown for BENCHMARKS.md: medians over the repetitions, each figure on its own.
+    public func markdown(_ result: Result) -> String {
+        func med(_ ms: [Measurement], _ key: KeyPath<Measurement, Double>) -> Double { Self.median(ms.map { $0[keyPath: key] }) }
+        func runs(_ ms: [Measurement]) -> String { ms.map { String(format: "%.0f", $0.requestsPerSecond) }.joined(separator: ", ") }
+        let ceilingMode = pgbenchModes.first ?? "prepared"
+        let ceiling = result.pgbench[ceilingMode] ?? []
+        var t = "Status lookups (`GET /v1/applicants/{id}`, a random applicant of \(applicants) with their own token), "
+        t += "\(connections) connections, \(duration) s per run, \(result.wrk.count) runs (medians); "
+        t += "`anju serve --pool-size \(poolSize)`; city \(applicants) × \(slots) after a deferred-acceptance round "
+        t += "(\(result.offered) offers)" + (extraSQL.map { "; with \($0) applied after the migrations" } ?? "") + ".\n\n"
+        t += "| | requests/s | p50 (ms) | p99 (ms) | failures | runs (requests/s) |\n|---|---:|---:|---:|---:|---|\n"
+        func row(_ label: String, _ ms: [Measurement]) -> String {
+            String(
+                format: "| %@ | %.0f | %.2f | %.2f | %d | %@ |\n", label, med(ms, \.requestsPerSecond), med(ms, \.p50Milliseconds),
+                med(ms, \.p99Milliseconds), ms.reduce(0) { $0 + $1.failures }, runs(ms))
+        }
+        t += row("anju serve (wrk, HTTP)", result.wrk)
+        for mode in pgbenchModes {
+            t += row("pgbench -M \(mode), same 4 queries", result.pgbench[mode] ?? [])
+        }
+        let rate = med(result.wrk, \.requestsPerSecond)
+        let ratio = rate / max(med(ceiling, \.requestsPerSecond), 1)
+        let p99 = med(result.wrk, \.p99Milliseconds)
+        func mark(_ ok: Bool) -> String { ok ? "met" : "missed" }
+        t += "\n| target | measured | |\n|---|---:|---|\n"
+        t += String(format: "| ≥ 10,000 requests/s | %.0f | %@ |\n", rate, mark(rate >= 10_000))
+        t += String(format: "| ≥ 50%% of pgbench -M %@ | %.0f%% | %@ |\n", ceilingMode, ratio * 100, mark(ratio >= 0.5))
+        t += String(format: "| p99 ≤ 10 ms | %.2f ms | %@ |\n", p99, mark(p99 <= 10))
+        if let cpu = result.wrk.compactMap(\.serverCPU).sorted().dropFirst(result.wrk.count / 2).first {
+            t += String(format: "\nanju serve used %.0f%% of one core during the wrk runs (median).\n", cpu * 100)
+        }
+        let ops = result.operators
+        let slotCount = max(1, operatorWorkers / max(1, workersPerSlot))
+        t += "\nOperator status updates (`PUT /v1/operator/slots/{id}/status` with `expected_version`), "
+        t += "\(operatorWorkers) clients on \(slotCount) slots (\(workersPerSlot) per slot), \(min(duration, 10)) s per run:\n\n"
+        t += "| updates/s | 409 conflicts/s | p50 (ms) | p99 (ms) | failures | lost updates | runs (updates/s) |\n"
+        t += "|---:|---:|---:|---:|---:|---:|---|\n"
+        t += String(
+            format: "| %.0f | %.0f | %.2f | %.2f | %d | %d | %@ |\n", Self.median(ops.map(\.updatesPerSecond)),
+            Self.median(ops.map(\.conflictsPerSecond)), Self.median(ops.map(\.p50Milliseconds)),
+            Self.median(ops.map(\.p99Milliseconds)), ops.reduce(0) { $0 + $1.failures }, ops.reduce(0) { $0 + $1.lostUpdates },
+            ops.map { String(format: "%.0f", $0.updatesPerSecond) }.joined(separator: ", "))
+        return t
+    }
+}
+
+// MARK: Processes and a minimal HTTP client
+
+/// A child process that runs beside the benchmark (`anju serve`) or is waited for (wrk,
+/// pgbench), its standard output and error to a file.
+///
+/// Unlike `ChildProcess`, it starts the child with no blocked signals and default
+/// dispositions: a command's `run()` may execute on a Dispatch worker thread, whose blocked
+/// mask a child would otherwise inherit (pgbench then never sees the SIGALRM that ends
+/// `-T`, and `anju serve` ignores SIGTERM).
+final class BackgroundProcess {
+    let pid: pid_t
+    /// The file standard output and error go to.
+    let output: String
+    private var exited = false
+    private var exitStatus: Int32 = 0
+
+    init(_ arguments: [String], environment: [String: String] = [:], output: String) throws {
+        self.output = output
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGALRM, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw BenchmarkError("cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
+        self.pid = pid
+    }
+
+    /// Runs `arguments` to completion; its exit status and everything it printed.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let output = NSTemporaryDirectory() + "anju-bench-api-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
+        defer { unlink(output) }
+        let process = try BackgroundProcess(arguments, environment: environment, output: output)
+        let status = process.wait()
+        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+    }
+
+    /// Waits for the process to end; its exit status (128 + signal when killed).
+    func wait() -> Int32 {
+        if !exited {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            record(status)
+        }
+        return exitStatus
+    }
+
+    private func record(_ status: Int32) {
+        exited = true
+        exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    var isRunning: Bool {
+        guard !exited else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { record(status) }
+        return !exited
+    }
+
+    /// User plus system CPU seconds so far (from /proc/PID/stat).
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after "(comm)": state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// SIGTERM (graceful shutdown), then SIGKILL after 10 s.
+    func stop() {
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<100 {
+            usleep(100_000)
+            if !isRunning { return }
+        }
+        kill(pid, SIGKILL)
+        _ = wait()
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection to 127.0.0.1 (blocking; responses with Content-Length).
+final class LoopbackHTTP {
+    struct Response {
+        var status: Int
+        var body: [UInt8]
+    }
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw BenchmarkError("socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            let message = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw BenchmarkError("connect 127.0.0.1:\(port): \(message)")
+        }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { Glibc.close(fd) }
+
+    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") throws -> Response {
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n" + body
+        var bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw BenchmarkError("send: \(String(cString: strerror(errno)))") }
+            sent += n
+        }
+        // Head, then exactly Content-Length bytes of body.
+        var headEnd: Int?
+        while headEnd == nil {
+            headEnd = Self.find([13, 10, 13, 10], in: buffer).map { $0 + 4 }
+            if headEnd == nil { try fill() }
+        }
+        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
+        let lines = head.split(separator: "\r\n")
+        guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
+            let status = Int(statusLine.split(separator: " ")[1])
+        else { throw BenchmarkError("malformed HTTP response head") }
+        let length = lines.dropFirst().compactMap { line -> Int? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+            return Int(parts[1].trimmingCharacters(in: .whitespaces))
+        }.first
+        guard let length else { throw BenchmarkError("HTTP response without Content-Length") }
+        while buffer.count < headEnd! + length { try fill() }
+        let body = Array(buffer[headEnd!..<(headEnd! + length)])
+        buffer.removeFirst(headEnd! + length)
+        return Response(status: status, body: body)
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+        guard n > 0 else { throw BenchmarkError(n == 0 ? "connection closed" : "recv: \(String(cString: strerror(errno)))") }
+        buffer.append(contentsOf: chunk[..<n])
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for i in 0...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+        return nil
+    }
+}
