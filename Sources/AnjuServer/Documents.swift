@@ -120,7 +120,32 @@ enum OpenAPIDocument {
                 created_at: {type: string, format: date-time}
                 run_at: {type: string, format: date-time}
                 offer_deadline: {type: string, format: date-time}
+            StatusForm:
+              type: object
+              description: The status page's sign-in fields, sent form-encoded so the token is never in a URL.
+              required: [applicant_id, token]
+              properties:
+                applicant_id: {type: string, pattern: '\\S', maxLength: 64}
+                token: {type: string, pattern: '\\S', maxLength: 256}
+            StatusAnswerForm:
+              type: object
+              description: An answer form, re-sending the credentials as hidden fields with the offer's id.
+              required: [applicant_id, token, offer_id]
+              properties:
+                applicant_id: {type: string, pattern: '\\S', maxLength: 64}
+                token: {type: string, pattern: '\\S', maxLength: 256}
+                offer_id: {type: string}
+                reason: {type: string, maxLength: 500}
           responses:
+            Page:
+              description: |
+                A status page (HTML, no script): sent with Cache-Control no-store, a Content-Security-Policy
+                (default-src 'none'; style-src 'self'; form-action 'self'), X-Content-Type-Options nosniff and
+                Referrer-Policy no-referrer. Errors are HTML pages too: 400 unreadable form or missing field,
+                401 id and token do not match, 404 not your offer, 409 offer no longer answerable, 413 form
+                too large, 415 not a form, 422 reason too long, 503 database unavailable.
+              content:
+                text/html: {schema: {type: string}}
             Problem:
               description: A problem (401 credentials, 403 role, 404 unknown or not yours, 409 state, 413 body, 422 invalid, 503 database).
               content:
@@ -162,7 +187,7 @@ enum OpenAPIDocument {
               parameters: [{$ref: '#/components/parameters/id'}]
               requestBody:
                 required: false
-                content: {application/json: {schema: {type: object, properties: {reason: {type: string, maxLength: 500}}}}}
+                content: {application/json: {schema: {type: object, properties: {reason: {type: [string, 'null'], maxLength: 500, description: 'Optional; null is the same as absent.'}}}}}
               responses:
                 '200': {description: Answered., content: {application/json: {schema: {$ref: '#/components/schemas/OfferAnswer'}}}}
                 default: {$ref: '#/components/responses/Problem'}
@@ -173,7 +198,7 @@ enum OpenAPIDocument {
               parameters: [{$ref: '#/components/parameters/id'}]
               requestBody:
                 required: false
-                content: {application/json: {schema: {type: object, properties: {reason: {type: string, maxLength: 500}}}}}
+                content: {application/json: {schema: {type: object, properties: {reason: {type: [string, 'null'], maxLength: 500, description: 'Optional; null is the same as absent.'}}}}}
               responses:
                 '200': {description: Answered., content: {application/json: {schema: {$ref: '#/components/schemas/OfferAnswer'}}}}
                 default: {$ref: '#/components/responses/Problem'}
@@ -286,6 +311,82 @@ enum OpenAPIDocument {
               responses:
                 '200': {description: HTML., content: {text/html: {schema: {type: string}}}}
                 default: {$ref: '#/components/responses/Problem'}
+          /:
+            get:
+              summary: The applicants' status page, a sign-in form (zh-CN or en by Accept-Language).
+              security: []
+              parameters: [{name: Accept-Language, in: header, schema: {type: string}}]
+              responses:
+                '200': {$ref: '#/components/responses/Page'}
+          /status.css:
+            get:
+              summary: The status page's stylesheet.
+              security: []
+              responses:
+                '200': {description: CSS., content: {text/css: {schema: {type: string}}}}
+          /status:
+            get:
+              summary: Opened directly, the form's address leads back to the sign-in page.
+              security: []
+              responses:
+                '303':
+                  description: See the sign-in page.
+                  headers: {Location: {schema: {type: string, const: /}}}
+                  content: {text/plain: {schema: {type: string}}}
+            post:
+              summary: The applicant's status as a page, after checking id and token (the same data as GET /v1/applicants/{id}).
+              security: []
+              parameters: [{name: Accept-Language, in: header, schema: {type: string}}]
+              requestBody:
+                required: true
+                content:
+                  application/x-www-form-urlencoded:
+                    schema: {$ref: '#/components/schemas/StatusForm'}
+              responses:
+                '200': {$ref: '#/components/responses/Page'}
+                default: {$ref: '#/components/responses/Page'}
+          /status/accept:
+            get:
+              summary: Opened directly, the form's address leads back to the sign-in page.
+              security: []
+              responses:
+                '303':
+                  description: See the sign-in page.
+                  headers: {Location: {schema: {type: string, const: /}}}
+                  content: {text/plain: {schema: {type: string}}}
+            post:
+              summary: Accept the live offer from the status page; answers with the updated page.
+              security: []
+              parameters: [{name: Accept-Language, in: header, schema: {type: string}}]
+              requestBody:
+                required: true
+                content:
+                  application/x-www-form-urlencoded:
+                    schema: {$ref: '#/components/schemas/StatusAnswerForm'}
+              responses:
+                '200': {$ref: '#/components/responses/Page'}
+                default: {$ref: '#/components/responses/Page'}
+          /status/decline:
+            get:
+              summary: Opened directly, the form's address leads back to the sign-in page.
+              security: []
+              responses:
+                '303':
+                  description: See the sign-in page.
+                  headers: {Location: {schema: {type: string, const: /}}}
+                  content: {text/plain: {schema: {type: string}}}
+            post:
+              summary: Decline the live offer from the status page, with an optional reason (a refusal).
+              security: []
+              parameters: [{name: Accept-Language, in: header, schema: {type: string}}]
+              requestBody:
+                required: true
+                content:
+                  application/x-www-form-urlencoded:
+                    schema: {$ref: '#/components/schemas/StatusAnswerForm'}
+              responses:
+                '200': {$ref: '#/components/responses/Page'}
+                default: {$ref: '#/components/responses/Page'}
           /openapi.yaml:
             get:
               security: []

@@ -62,6 +62,8 @@ public struct Routes: Sendable {
         addOperatorRoutes(to: router)
         addAdminRoutes(to: router)
         addDocuments(to: router)
+        addStatusPage(to: router)
+        router.answerOtherMethodsWith405()
         return router
     }
 

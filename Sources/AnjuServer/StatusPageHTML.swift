@@ -1,0 +1,183 @@
+import Store
+
+/// The status page's HTML: plain server-rendered documents, no script, one stylesheet
+/// (`/status.css`). Every value that is not a literal of this file goes through `escape`.
+enum StatusPageHTML {
+    /// The applicant's credentials, re-sent as hidden fields by the answer forms (POST only).
+    struct Credentials: Sendable {
+        var applicantID: String
+        var token: String
+    }
+
+    /// Escapes text for element content and quoted attribute values alike.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+
+    /// The sign-in form, optionally with an error and the id typed before (never the token).
+    static func signIn(_ text: StatusPageText, applicantID: String = "", error: String? = nil) -> String {
+        var body = "<p>\(escape(text.intro))</p>\n"
+        if let error { body += #"<p class="notice error" role="alert">\#(escape(error))</p>"# + "\n" }
+        body += """
+            <form method="post" action="/status" autocomplete="on">
+            <label for="applicant_id">\(escape(text.applicantIDLabel))</label>
+            <input id="applicant_id" name="applicant_id" value="\(escape(applicantID))" required maxlength="64" \
+            autocomplete="username" autocapitalize="off" spellcheck="false">
+            <label for="token">\(escape(text.tokenLabel))</label>
+            <input id="token" name="token" type="password" required maxlength="256" autocomplete="current-password">
+            <button type="submit">\(escape(text.checkButton))</button>
+            </form>
+            <p class="small">\(escape(text.privacyNote))</p>
+
+            """
+        return document(text, body: body)
+    }
+
+    /// An applicant's status, their offer's answer forms, and their round history.
+    static func status(
+        _ status: ApplicantStatusBody, _ text: StatusPageText, credentials: Credentials, notice: StatusPageNotice?
+    ) -> String {
+        var body = ""
+        if let notice {
+            let kind = notice.isSuccess ? "ok" : "error"
+            body += #"<p class="notice \#(kind)" role="status">\#(escape(text.notice(notice)))</p>"# + "\n"
+        }
+        body += """
+            <p class="small">\(escape(text.applicantHeading)): <strong>\(escape(status.applicantId))</strong> · \
+            <a href="/">\(escape(text.checkAnother))</a></p>
+            <h2 class="state \(escape(status.state))">\(escape(status.stateLabel))</h2>
+
+            """
+        if !status.nextStep.isEmpty { body += "<p>\(escape(status.nextStep))</p>\n" }
+        if let offer = status.offer {
+            body += "<section>\n<h3>\(escape(text.offerHeading))</h3>\n"
+            body += placeList(offer.place, text, extra: [
+                (text.deadlineLabel, timestamp(offer.deadline)), (text.roundLabel, offer.roundId),
+            ])
+            body += answerForms(offerID: offer.offerId, refusals: status.refusals, text, credentials)
+            body += "</section>\n"
+        }
+        if let tenancy = status.tenancy {
+            body += "<section>\n<h3>\(escape(text.homeHeading))</h3>\n"
+            body += placeList(tenancy.place, text, extra: [(text.sinceLabel, timestamp(tenancy.startedAt))])
+            body += "</section>\n"
+        }
+        if let reason = status.reason {
+            body += "<section>\n<h3>\(escape(status.reasonLabel ?? ""))</h3>\n"
+            body += "<blockquote lang=\"en\">\(escape(reason))</blockquote>\n</section>\n"
+        }
+        if status.refusals > 0 { body += "<p>\(escape(text.refusalsLabel)): \(status.refusals)</p>\n" }
+        body += history(status.history, text)
+        return document(text, body: body)
+    }
+
+    /// An error page: the message for `status` and a link back to the sign-in form.
+    static func error(_ text: StatusPageText, status: Int) -> String {
+        let body = """
+            <p class="notice error" role="alert">\(escape(text.errorMessage(status: status)))</p>
+            <p><a href="/">\(escape(text.backToStart))</a></p>
+
+            """
+        return document(text, body: body)
+    }
+
+    // MARK: Parts
+
+    private static func document(_ text: StatusPageText, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="\(text.language.rawValue)">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="robots" content="noindex">
+        <title>\(escape(text.pageTitle))</title>
+        <link rel="stylesheet" href="/status.css">
+        </head>
+        <body>
+        <main>
+        <h1>\(escape(text.brand))</h1>
+        \(body)</main>
+        </body>
+        </html>
+
+        """
+    }
+
+    private static func placeList(
+        _ place: ApplicantStatusBody.Place, _ text: StatusPageText, extra: [(String, String)]
+    ) -> String {
+        var rows: [(String, String)] = [
+            (text.projectLabel, place.projectName), (text.districtLabel, place.district), (text.rentLabel, text.rent(place.rent)),
+        ]
+        if let commute = place.commuteMin { rows.append((text.commuteLabel, text.minutes(commute))) }
+        rows += extra
+        return "<dl>\n" + rows.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>\n" }.joined() + "</dl>\n"
+    }
+
+    private static func hiddenFields(offerID: Int64, _ credentials: Credentials) -> String {
+        """
+        <input type="hidden" name="applicant_id" value="\(escape(credentials.applicantID))">
+        <input type="hidden" name="token" value="\(escape(credentials.token))">
+        <input type="hidden" name="offer_id" value="\(offerID)">
+
+        """
+    }
+
+    private static func answerForms(offerID: Int64, refusals: Int, _ text: StatusPageText, _ credentials: Credentials) -> String {
+        """
+        <form method="post" action="/status/accept">
+        \(hiddenFields(offerID: offerID, credentials))<button type="submit">\(escape(text.acceptButton))</button>
+        </form>
+        <details>
+        <summary>\(escape(text.declineSummary))</summary>
+        <form method="post" action="/status/decline">
+        \(hiddenFields(offerID: offerID, credentials))<p class="small">\(escape(text.declineWarning(refusals: refusals)))</p>
+        <label for="reason">\(escape(text.reasonFieldLabel))</label>
+        <textarea id="reason" name="reason" maxlength="\(Store.maxReasonLength)" rows="3"></textarea>
+        <button type="submit" class="secondary">\(escape(text.declineButton))</button>
+        </form>
+        </details>
+
+        """
+    }
+
+    private static func history(_ rounds: [ApplicantStatusBody.Round], _ text: StatusPageText) -> String {
+        var html = "<section>\n<h3>\(escape(text.historyHeading))</h3>\n"
+        guard !rounds.isEmpty else { return html + "<p>\(escape(text.noHistory))</p>\n</section>\n" }
+        html += "<ol class=\"history\">\n"
+        for round in rounds {
+            var lines = ["<strong>\(escape(round.outcomeLabel))</strong> · \(escape(text.roundLabel)) \(escape(round.roundId))"]
+            if let runAt = round.runAt { lines[0] += " · \(escape(timestamp(runAt)))" }
+            var place: [String] = []
+            if let project = round.projectId { place.append(project) }
+            if let slot = round.slotId { place.append(slot) }
+            if let rent = round.rent { place.append(text.rent(rent)) }
+            if let commute = round.commuteMin { place.append(text.minutes(commute)) }
+            if !place.isEmpty { lines.append("\(escape(text.placeLabel)): \(escape(place.joined(separator: ", ")))") }
+            if let status = round.offerStatus { lines.append("\(escape(text.offerLabel)): \(escape(text.offerStatus(status)))") }
+            if let reason = round.reason { lines.append("<span lang=\"en\">\(escape(reason))</span>") }
+            html += "<li>" + lines.joined(separator: "<br>") + "</li>\n"
+        }
+        return html + "</ol>\n</section>\n"
+    }
+
+    /// `2026-12-08T10:00:00Z` as `2026-12-08 10:00 UTC`; anything else unchanged.
+    static func timestamp(_ rfc3339: String) -> String {
+        let characters = Array(rfc3339)
+        guard characters.count >= 17, characters[10] == "T", rfc3339.hasSuffix("Z") else { return rfc3339 }
+        return String(characters[0..<10]) + " " + String(characters[11..<16]) + " UTC"
+    }
+}

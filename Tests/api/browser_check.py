@@ -1,0 +1,153 @@
+"""The status page in a real headless Chromium, driven through WebDriver (Selenium with
+Debian's chromium and chromium-driver; nothing is downloaded).
+
+What a person on a phone does: open /, sign in with a wrong token (refused), sign in with
+the right one (the offer is shown, the token never reaches the address bar), accept; a
+second applicant opens "Decline…", types a reason and declines; a third reads the page in
+zh-CN. The page runs no script of its own: every step is a real click or keystroke, and the
+browser's console must hold no Content-Security-Policy violation (the stylesheet must load
+under `style-src 'self'`).
+
+Usage: browser_check.py --base URL --tokens tokens.csv --waiting waiting.csv --screenshots DIR
+(tokens.csv: offered applicants, applicant_id,token; waiting.csv: applicants not offered).
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHECKS = []
+
+
+def check(condition, what):
+    """Records a check; stops with a message on the first failure."""
+    if not condition:
+        sys.exit(f"browser check failed after {len(CHECKS)} passed: {what}")
+    CHECKS.append(what)
+
+
+def browser(language):
+    """A headless Chromium the size of a phone, asking for `language` first."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=412,915", f"--lang={language}"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(20)
+    return driver
+
+
+def submit(driver, button):
+    """Clicks a form's button and waits until the browser shows the page the POST answered."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def sign_in(driver, base, applicant, token):
+    driver.get(base + "/")
+    driver.find_element(By.NAME, "applicant_id").send_keys(applicant)
+    driver.find_element(By.NAME, "token").send_keys(token)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/status'] button[type=submit]"))
+
+
+def expect_clean_console(driver, page):
+    """No CSP violation or script error in the console. HTTP statuses are logged there too
+    ("Failed to load resource": the 401 of a wrong token, the favicon's 404): expected."""
+    for entry in driver.get_log("browser"):
+        message = entry.get("message", "")
+        if "Failed to load resource" in message:
+            continue
+        check("Content Security Policy" not in message and entry.get("level") != "SEVERE",
+              f"{page}: console: {message}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--tokens", required=True)
+    parser.add_argument("--waiting", required=True)
+    parser.add_argument("--screenshots", required=True)
+    arguments = parser.parse_args()
+    base = arguments.base.rstrip("/")
+    with open(arguments.tokens, newline="") as f:
+        offered = [(row["applicant_id"], row["token"]) for row in csv.DictReader(f)]
+    with open(arguments.waiting, newline="") as f:
+        waiting = [(row["applicant_id"], row["token"]) for row in csv.DictReader(f)]
+    os.makedirs(arguments.screenshots, exist_ok=True)
+    shot = lambda driver, name: driver.save_screenshot(os.path.join(arguments.screenshots, name))
+
+    driver = browser("en-US,en")
+    try:
+        (a, token_a), (b, token_b) = offered[0], offered[1]
+        driver.get(base + "/")
+        check("Anju" in driver.title, "GET / has the page title")
+        main_width = driver.find_element(By.TAG_NAME, "main").value_of_css_property("max-width")
+        check(main_width == "576px", f"the stylesheet applies under the CSP (main max-width {main_width})")
+        shot(driver, "sign-in.png")
+        expect_clean_console(driver, "/")
+
+        sign_in(driver, base, a, "not-the-token")
+        check("do not match" in driver.page_source, "a wrong token is refused with the friendly message")
+        check(driver.find_element(By.NAME, "applicant_id").get_attribute("value") == a, "the id is kept for a retry")
+
+        sign_in(driver, base, a, token_a)
+        check("You have an offer" in driver.page_source, "the right token shows the offer")
+        check(driver.current_url == base + "/status", f"no credentials in the address bar ({driver.current_url})")
+        check(token_a not in driver.current_url, "the token is not in the URL")
+        labels = [dt.text for dt in driver.find_elements(By.CSS_SELECTOR, "dl dt")]
+        for label in ("Project", "District", "Rent", "Answer by"):
+            check(label in labels, f"the offer shows {label}")
+        shot(driver, "offer.png")
+        expect_clean_console(driver, "/status")
+
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/status/accept'] button"))
+        check("Welcome home" in driver.page_source, "accepting through the form")
+        check("Housed" in driver.page_source, "the page then shows the applicant housed")
+        shot(driver, "accepted.png")
+
+        sign_in(driver, base, b, token_b)
+        decline = driver.find_element(By.CSS_SELECTOR, "form[action='/status/decline'] button")
+        check(not decline.is_displayed(), "the decline form is folded away until asked for")
+        driver.find_element(By.CSS_SELECTOR, "details summary").click()
+        driver.find_element(By.NAME, "reason").send_keys("太远了 & too far")
+        submit(driver, decline)
+        check("You declined the offer." in driver.page_source, "declining with a reason through the form")
+        check("Refusals so far: 1" in driver.page_source, "the refusal is counted")
+        expect_clean_console(driver, "/status/decline")
+    finally:
+        driver.quit()
+
+    driver = browser("zh-CN")
+    try:
+        driver.get(base + "/")
+        check("申请编号" in driver.page_source, "zh-CN by Accept-Language")
+        applicant, token = waiting[0]
+        sign_in(driver, base, applicant, token)
+        page = driver.page_source
+        check(any(label in page for label in ("等待下一轮分配", "上一轮未能匹配到房源", "上一轮没有符合条件的房源")),
+              "a waiting applicant's state in zh-CN")
+        check("历次分配记录" in page, "the round history heading in zh-CN")
+        shot(driver, "zh-CN.png")
+        expect_clean_console(driver, "/status (zh-CN)")
+    finally:
+        driver.quit()
+
+    print(f"browser: {len(CHECKS)} checks passed in headless Chromium")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The API seen from outside, against the real `anju serve` on loopback:
+#   1. a real headless Chromium (Selenium + Debian's chromium-driver) signs in on the status
+#      page, is refused with a wrong token, accepts one offer and declines another through
+#      the forms, and reads a page in zh-CN (Tests/api/browser_check.py);
+#   2. schemathesis runs every check against /openapi.yaml with an admin key, an operator
+#      key and an applicant token: no 5xx, no response outside the documented schema.
+# Sets up its own private PostgreSQL cluster and city in a temporary folder and stops
+# everything at the end, whatever happens. Exit status 0 only when both pass.
+# Options (environment): ANJU_API_CHECKS_EXAMPLES (schemathesis examples per operation,
+# default 25), ANJU_API_CHECKS_KEEP=1 keeps the work folder (screenshots, reports).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+started=$(date +%s)
+step() { echo "api-checks: [$(( $(date +%s) - started )) s] $*" >&2; }
+
+bash deploy/install-packages.sh
+bash Tests/api/install-api-test-tools.sh
+# Already built when run after `swift build --build-tests` (Tests/run-tests.sh): then instant.
+if ! build_output=$(swift build --product anju 2>&1); then echo "$build_output" >&2; exit 1; fi
+anju="$root/.build/debug/anju"
+
+# Under /tmp: when run as root the cluster runs as the postgres user, who must reach it.
+work=$(mktemp -d /tmp/anju-api-checks.XXXXXX)
+step "tools ready, anju built"
+chmod 755 "$work"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+pg_port=$(free_port)
+http_port=$(free_port)
+serve_pid=""
+cleanup() {
+    status=$?
+    if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
+        kill -TERM "$serve_pid" 2>/dev/null || true
+        wait "$serve_pid" 2>/dev/null || true
+    fi
+    "$anju" db stop --dir "$work/pg" --port "$pg_port" >/dev/null 2>&1 || true
+    if [ "${ANJU_API_CHECKS_KEEP:-}" = 1 ]; then echo "api-checks: kept $work" >&2; else rm -rf "$work"; fi
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+step "database on a private cluster in $work/pg"
+url=$("$anju" db start --dir "$work/pg" --port "$pg_port" | sed -n 's/^DATABASE_URL=//p')
+export DATABASE_URL="$url" ANJU_CITY=apicheck ANJU_ACTOR=api-checks
+"$anju" migrate >/dev/null
+
+step "a small generated city, one round"
+"$anju" generate --out "$work/city" --applicants 300 --slots 120 --seed "api checks" >/dev/null
+for kind in projects slots applicants; do "$anju" import "$kind" "$work/city/$kind.csv" >/dev/null; done
+"$anju" round create --policy "$work/city/policy.json" --id R1 >/dev/null
+"$anju" round run R1 --quiet
+
+# Three offered applicants, as lines "applicant_id offer_id": the browser accepts for the
+# first and declines for the second; the third is schemathesis'. Tokens for everyone else
+# too (waiting.csv: unmatched, ineligible), for the browser's zh-CN status page.
+offered=$("$anju" offers list --round R1 --status offered | awk 'NR > 1 { print $3, $1 }' | sort | sed -n 1,3p)
+[ "$(echo "$offered" | wc -l)" = 3 ] || { echo "api-checks: the round made fewer than 3 offers" >&2; exit 1; }
+"$anju" tokens issue --all-waiting --out "$work/waiting.csv" >/dev/null
+"$anju" tokens issue --applicants "$(echo "$offered" | cut -d' ' -f1 | paste -sd,)" --out "$work/tokens.csv" >/dev/null
+admin_key=$("$anju" keys create --admin api-checks 2>/dev/null)
+project=$(awk -F, 'NR == 2 { print $1 }' "$work/city/projects.csv")
+operator_key=$("$anju" keys create --operator api-checks --projects "$project" 2>/dev/null)
+slot=$(awk -F, -v p="$project" '$2 == p { print $1; exit }' "$work/city/slots.csv")
+
+step "anju serve on 127.0.0.1:$http_port"
+LOG_LEVEL=warning "$anju" serve --host 127.0.0.1 --port "$http_port" --pool-size 4 >"$work/serve.log" 2>&1 &
+serve_pid=$!
+base="http://127.0.0.1:$http_port"
+for _ in $(seq 1 100); do
+    if python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$base/readyz" 2>/dev/null; then break; fi
+    kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.log" >&2; echo "api-checks: anju serve exited" >&2; exit 1; }
+    sleep 0.1
+done
+python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$base/readyz" \
+    || { cat "$work/serve.log" >&2; echo "api-checks: anju serve is not ready after 10 s" >&2; exit 1; }
+
+step "headless Chromium on the status page"
+python3 Tests/api/browser_check.py --base "$base" --tokens "$work/tokens.csv" --waiting "$work/waiting.csv" \
+    --screenshots "$work/screenshots"
+
+step "schemathesis against $base/openapi.yaml"
+# The third offered applicant is schemathesis': its credentials and ids reach the handlers'
+# real work (it may accept or decline its offer along the way).
+st_applicant=$(echo "$offered" | sed -n 3p | cut -d' ' -f1)
+export ANJU_ADMIN_KEY="$admin_key" ANJU_OPERATOR_KEY="$operator_key" ANJU_SLOT_ID="$slot" \
+    ANJU_APPLICANT_ID="$st_applicant" ANJU_OFFER_ID="$(echo "$offered" | sed -n 3p | cut -d' ' -f2)" \
+    ANJU_APPLICANT_TOKEN="$(awk -F, -v a="$st_applicant" '$1 == a { print $2 }' "$work/tokens.csv")"
+(cd "$work" && schemathesis --config-file "$root/Tests/api/schemathesis.toml" run "$base/openapi.yaml" \
+    --checks all --max-examples "${ANJU_API_CHECKS_EXAMPLES:-25}" --seed 20261201 --workers 2 \
+    --report junit --report-dir "$work/schemathesis-report")
+
+# swift-log's lines: "<time> <level> <label>: …"; any error logged is a server failure.
+if grep -E '^[^ ]+ (error|critical) ' "$work/serve.log" >/dev/null; then
+    echo "api-checks: anju serve logged errors:" >&2
+    cat "$work/serve.log" >&2
+    exit 1
+fi
+step "passed in $(( $(date +%s) - started )) s"
