@@ -32,9 +32,21 @@ public struct ChildProcess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // A child inherits the calling thread's blocked signals (a Dispatch worker blocks
+        // most): unblock all and reset handlers, or e.g. a child's SIGALRM never arrives.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let start = DispatchTime.now()
-        let rc = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard rc == 0 else { throw BenchmarkError("cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         var usage = rusage()
