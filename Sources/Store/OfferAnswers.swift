@@ -239,12 +239,14 @@ extension Store {
         ]
     }
 
-    /// An answer's reason: trimmed, empty meaning none, at most `maxReasonLength` characters.
+    /// An answer's reason: at most `maxReasonLength` characters as sent (Unicode scalars,
+    /// as JSON Schema's `maxLength` counts them, so the API document holds), then trimmed,
+    /// empty meaning none.
     static func checkedReason(_ reason: String?) throws -> String? {
-        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { return nil }
-        guard reason.count <= maxReasonLength else {
-            throw StoreError.invalid(["reason: \(reason.count) characters; at most \(maxReasonLength) are kept"])
+        if let reason, reason.unicodeScalars.count > maxReasonLength {
+            throw StoreError.invalid(["reason: \(reason.unicodeScalars.count) characters; at most \(maxReasonLength) are kept"])
         }
+        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { return nil }
         return reason
     }
 }
