@@ -163,14 +163,7 @@ public struct BenchCommand: ParsableCommand {
                 Needs wrk and pgbench (Tests/Benchmarks/install-bench-tools.sh installs them).
                 """)
 
-        @Option(help: "Applicants in the generated city.")
-        var applicants = 200_000
-
-        @Option(help: "Slots in the generated city.")
-        var slots = 50_000
-
-        @Option(help: "Runs; medians are reported.")
-        var repetitions = 3
+        @OptionGroup var city: CityOptions
 
         @Option(help: "Seconds per wrk and pgbench run.")
         var duration = 15
@@ -193,14 +186,8 @@ public struct BenchCommand: ParsableCommand {
         @Option(help: "TCP port anju serve listens on (127.0.0.1); --port is the cluster's socket.")
         var httpPort = 18_080
 
-        @Option(help: "Folder for the generated city, tokens and logs.")
-        var work = ".anju/bench"
-
         @Option(help: "Folder with status.lua, status.sql and install-bench-tools.sh.")
         var scripts = "Tests/Benchmarks"
-
-        @Option(help: "Seed for the generated city.")
-        var seed = "bench"
 
         @Option(help: "A SQL script to apply after the migrations (a candidate migration, measured by the same run).")
         var extraSql: String?
@@ -208,21 +195,20 @@ public struct BenchCommand: ParsableCommand {
         @OptionGroup var cluster: DatabaseCommand.ClusterOptions
 
         func validate() throws {
-            if applicants < 1 || slots < 1 || repetitions < 1 || duration < 1 || connections < 1 || poolSize < 1
-                || operatorWorkers < 1 || workersPerSlot < 1
-            {
+            // --applicants, --slots and --repetitions are checked by CityOptions.
+            if duration < 1 || connections < 1 || poolSize < 1 || operatorWorkers < 1 || workersPerSlot < 1 {
                 throw ValidationError("sizes, counts and durations must be at least 1")
             }
-            if applicants > 9_999_999 { throw ValidationError("--applicants: at most 9,999,999 (ids are A + 7 digits)") }
+            if city.applicants > 9_999_999 { throw ValidationError("--applicants: at most 9,999,999 (ids are A + 7 digits)") }
         }
 
         func run() throws {
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let bench = APIBenchmark(
-                applicants: applicants, slots: slots, repetitions: repetitions, duration: duration, connections: connections,
+                applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, duration: duration, connections: connections,
                 poolSize: poolSize, operatorWorkers: operatorWorkers, workersPerSlot: workersPerSlot,
                 pgbenchModes: pgbenchModes.split(separator: ",").map(String.init), port: httpPort, anju: exe,
-                workDirectory: work, scripts: scripts, seed: seed, cluster: cluster.cluster, extraSQL: extraSql)
+                workDirectory: city.work, scripts: scripts, seed: city.seed, cluster: cluster.cluster, extraSQL: extraSql)
             let result = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(bench.markdown(result), terminator: "")
         }
