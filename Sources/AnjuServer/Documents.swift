@@ -137,6 +137,10 @@ enum OpenAPIDocument {
                 offer_id: {type: string}
                 reason: {type: string, maxLength: 500}
           responses:
+            BackToSignIn:
+              description: See the sign-in page.
+              headers: {Location: {schema: {type: string, const: /}}}
+              content: {text/plain: {schema: {type: string}}}
             Page:
               description: |
                 A status page (HTML, no script): sent with Cache-Control no-store, a Content-Security-Policy
@@ -329,10 +333,7 @@ enum OpenAPIDocument {
               summary: Opened directly, the form's address leads back to the sign-in page.
               security: []
               responses:
-                '303':
-                  description: See the sign-in page.
-                  headers: {Location: {schema: {type: string, const: /}}}
-                  content: {text/plain: {schema: {type: string}}}
+                '303': {$ref: '#/components/responses/BackToSignIn'}
             post:
               summary: The applicant's status as a page, after checking id and token (the same data as GET /v1/applicants/{id}).
               security: []
@@ -350,10 +351,7 @@ enum OpenAPIDocument {
               summary: Opened directly, the form's address leads back to the sign-in page.
               security: []
               responses:
-                '303':
-                  description: See the sign-in page.
-                  headers: {Location: {schema: {type: string, const: /}}}
-                  content: {text/plain: {schema: {type: string}}}
+                '303': {$ref: '#/components/responses/BackToSignIn'}
             post:
               summary: Accept the live offer from the status page; answers with the updated page.
               security: []
@@ -371,10 +369,7 @@ enum OpenAPIDocument {
               summary: Opened directly, the form's address leads back to the sign-in page.
               security: []
               responses:
-                '303':
-                  description: See the sign-in page.
-                  headers: {Location: {schema: {type: string, const: /}}}
-                  content: {text/plain: {schema: {type: string}}}
+                '303': {$ref: '#/components/responses/BackToSignIn'}
             post:
               summary: Decline the live offer from the status page, with an optional reason (a refusal).
               security: []
