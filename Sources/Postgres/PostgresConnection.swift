@@ -8,6 +8,10 @@ import Foundation
 /// pool or a single caller) guarantees that, so the class itself takes no lock.
 public final class PostgresConnection: @unchecked Sendable {
     private let conn: OpaquePointer
+    /// Statements prepared on this connection by `preparedQuery`: SQL text to name.
+    private var prepared: [String: String] = [:]
+    /// Names are never reused, so a statement dropped from the cache can't collide.
+    private var preparedCount = 0
 
     /// Connects from a `postgresql://` URL or a `key=value` conninfo (libpq expands
     /// either); an empty string connects from the `PG*` environment variables alone.
@@ -45,6 +49,44 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
         let result = withCStrings(parameters) { pointers in
             PQexecParams(conn, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        }
+        return try rows(consuming: result, operation: "query")
+    }
+
+    /// `query`, but the statement is parsed and planned once per connection (PQprepare) and
+    /// then only executed (PQexecPrepared): one round trip, no parse, and after a few runs
+    /// PostgreSQL's cached generic plan. For the hot, fixed statements of the HTTP server;
+    /// `sql` must be a constant (it is the cache key), values still go only in `parameters`.
+    ///
+    /// A statement the server no longer has (`DISCARD ALL`, SQLSTATE 26000) or whose result
+    /// shape changed under it (a migration, 0A000) is forgotten and, outside a transaction,
+    /// prepared again once.
+    @discardableResult
+    public func preparedQuery(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
+        do {
+            return try executePrepared(sql, parameters)
+        } catch let error as PostgresError where error.sqlState == "26000" || error.sqlState == "0A000" {
+            prepared[sql] = nil
+            guard PQtransactionStatus(conn) == PQTRANS_IDLE else { throw error }
+            return try executePrepared(sql, parameters)
+        }
+    }
+
+    /// How many statements this connection holds prepared (for tests and metrics).
+    public var preparedStatementCount: Int { prepared.count }
+
+    private func executePrepared(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            preparedCount += 1
+            name = "anju_\(preparedCount)"
+            _ = try rows(consuming: PQprepare(conn, name, sql, 0, nil), operation: "prepare")
+            prepared[sql] = name
+        }
+        let result = withCStrings(parameters) { pointers in
+            PQexecPrepared(conn, name, Int32(pointers.count), pointers, nil, nil, 0)
         }
         return try rows(consuming: result, operation: "query")
     }

@@ -64,73 +64,104 @@ public struct ApplicantStatus: Sendable, Equatable {
 }
 
 extension Store {
-    /// Applicant `id`'s status and round history (three reads, no locks).
-    /// `StoreError.notFound` when this city has no such applicant.
+    /// Applicant `id`'s status and round history. `StoreError.notFound` when this city has
+    /// no such applicant.
     public func applicantStatus(_ id: String) throws -> ApplicantStatus {
-        guard
-            let row = try connection.query(
-                "SELECT category, status, refusals FROM applicants WHERE city = $1 AND applicant_id = $2", [city, id]
-            ).first
-        else { throw StoreError.notFound("no applicant \(id) in city \(city)") }
-        var status = ApplicantStatus(
-            applicantID: id, category: try row.decode(String.self, "category"),
-            standing: try ApplicantStanding.decode(row, "status"), refusals: try row.decode(Int.self, "refusals"),
-            liveOffer: nil, tenancy: nil, history: [])
+        guard let status = try applicantStatus(id, tokenHash: nil) else {
+            throw StoreError.notFound("no applicant \(id) in city \(city)")
+        }
+        return status
+    }
 
-        let places = try connection.query(
-            """
-            SELECT 'offer' AS kind, o.offer_id AS id, o.round_id, \(Self.utc("o.deadline")) AS at,
-                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min
+    /// Applicant `id`'s status and round history, read in one statement (one round trip,
+    /// prepared once per connection, no locks).
+    ///
+    /// With `tokenHash` (the SHA-256 of the token the caller presented, see
+    /// `Credential.hash`) the status is only returned when it is the hash stored for the
+    /// applicant: nil means unknown applicant, no token issued, or the wrong token — the
+    /// three cost the same and cannot be told apart. Comparing digests in SQL leaks nothing
+    /// about the stored token: a caller cannot steer a SHA-256 digest byte by byte.
+    public func applicantStatus(_ id: String, tokenHash: String?) throws -> ApplicantStatus? {
+        let rows = try connection.preparedQuery(Self.applicantStatusStatement, [city, id, tokenHash])
+        guard let me = rows.first, try me.decode(Int.self, "part") == 0 else { return nil }
+        var status = ApplicantStatus(
+            applicantID: id, category: try me.decode(String.self, "category"),
+            standing: try ApplicantStanding.decode(me, "status"), refusals: try me.decode(Int.self, "refusals"),
+            liveOffer: nil, tenancy: nil, history: [])
+        for row in rows.dropFirst() {
+            switch try row.decode(Int.self, "part") {
+            case 1, 2:
+                let place = ApplicantStatus.Place(
+                    slotID: try row.decode(String.self, "slot_id"), projectID: try row.decode(String.self, "project_id"),
+                    projectName: try row.decode(String.self, "name"), district: try row.decode(String.self, "district"),
+                    rent: try row.decode(Int.self, "rent"), commuteMin: try row.decode(Int?.self, "commute_min"))
+                let rowID = Int64(try row.decode(Int.self, "id"))
+                let at = try row.decode(String.self, "at")
+                if try row.decode(Int.self, "part") == 1 {
+                    status.liveOffer = .init(
+                        offerID: rowID, roundID: try row.decode(String.self, "round_id"), place: place, deadline: at)
+                } else {
+                    status.tenancy = .init(tenancyID: rowID, place: place, startedAt: at)
+                }
+            default:
+                status.history.append(
+                    ApplicantStatus.RoundOutcome(
+                        roundID: try row.decode(String.self, "round_id"), runAt: try row.decode(String?.self, "at"),
+                        outcome: try row.decode(String.self, "outcome"), slotID: try row.decode(String?.self, "slot_id"),
+                        projectID: try row.decode(String?.self, "project_id"),
+                        commuteMin: try row.decode(Int?.self, "commute_min"), rent: try row.decode(Int?.self, "rent"),
+                        reason: try row.decode(String.self, "reason"),
+                        offerID: try row.decode(Int?.self, "offer_id").map(Int64.init),
+                        offerStatus: try row.decode(String?.self, "offer_status")))
+            }
+        }
+        return status
+    }
+
+    /// The status lookup: `$1` city, `$2` applicant, `$3` token hash or NULL. Rows in
+    /// `part` order: 0 the applicant (none when unknown or the hash differs), 1 the live
+    /// offer, 2 the active tenancy, 3 every round result, newest first. The later parts
+    /// only run when part 0 found the applicant. Public for `anju bench api`, whose pgbench
+    /// ceiling runs exactly this text.
+    public static let applicantStatusStatement = """
+        WITH me AS (
+            SELECT a.category, a.status, a.refusals FROM applicants a
+            WHERE a.city = $1 AND a.applicant_id = $2
+              AND ($3::text IS NULL OR EXISTS (
+                  SELECT 1 FROM applicant_tokens t
+                  WHERE t.city = a.city AND t.applicant_id = a.applicant_id AND t.token_hash = $3::text))
+        )
+        SELECT * FROM (
+            SELECT 0 AS part, me.category, me.status, me.refusals, NULL::bigint AS id, NULL::text AS round_id,
+                   NULL::text AS at, NULL::timestamptz AS sort_at, NULL::text AS slot_id, NULL::text AS project_id,
+                   NULL::text AS name, NULL::text AS district, NULL::integer AS rent, NULL::integer AS commute_min,
+                   NULL::text AS outcome, NULL::text AS reason, NULL::bigint AS offer_id, NULL::text AS offer_status
+            FROM me
+            UNION ALL
+            SELECT 1, NULL, NULL, NULL, o.offer_id, o.round_id, \(utc("o.deadline")), NULL,
+                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL
             FROM offers o
             JOIN slots s ON s.city = o.city AND s.slot_id = o.slot_id
             JOIN projects p ON p.city = s.city AND p.project_id = s.project_id
             LEFT JOIN round_results r ON r.city = o.city AND r.round_id = o.round_id AND r.applicant_id = o.applicant_id
-            WHERE o.city = $1 AND o.applicant_id = $2 AND o.status = 'offered'
+            WHERE o.city = $1 AND o.applicant_id = $2 AND o.status = 'offered' AND EXISTS (SELECT 1 FROM me)
             UNION ALL
-            SELECT 'tenancy', t.tenancy_id, o.round_id, \(Self.utc("t.started_at")),
-                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min
+            SELECT 2, NULL, NULL, NULL, t.tenancy_id, o.round_id, \(utc("t.started_at")), NULL,
+                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL
             FROM tenancies t
             JOIN offers o ON o.offer_id = t.offer_id
             JOIN slots s ON s.city = t.city AND s.slot_id = t.slot_id
             JOIN projects p ON p.city = s.city AND p.project_id = s.project_id
             LEFT JOIN round_results r ON r.city = o.city AND r.round_id = o.round_id AND r.applicant_id = o.applicant_id
-            WHERE t.city = $1 AND t.applicant_id = $2 AND t.status = 'active'
-            """,
-            [city, id])
-        for row in places {
-            let place = ApplicantStatus.Place(
-                slotID: try row.decode(String.self, "slot_id"), projectID: try row.decode(String.self, "project_id"),
-                projectName: try row.decode(String.self, "name"), district: try row.decode(String.self, "district"),
-                rent: try row.decode(Int.self, "rent"), commuteMin: try row.decode(Int?.self, "commute_min"))
-            let rowID = Int64(try row.decode(Int.self, "id"))
-            let at = try row.decode(String.self, "at")
-            if try row.decode(String.self, "kind") == "offer" {
-                status.liveOffer = .init(offerID: rowID, roundID: try row.decode(String.self, "round_id"), place: place, deadline: at)
-            } else {
-                status.tenancy = .init(tenancyID: rowID, place: place, startedAt: at)
-            }
-        }
-
-        status.history = try connection.query(
-            """
-            SELECT r.round_id, \(Self.utc("rd.run_at")) AS run_at, r.outcome, r.slot_id, r.project_id,
-                   r.commute_min, r.rent, r.reason, o.offer_id, o.status AS offer_status
+            WHERE t.city = $1 AND t.applicant_id = $2 AND t.status = 'active' AND EXISTS (SELECT 1 FROM me)
+            UNION ALL
+            SELECT 3, NULL, NULL, NULL, NULL, r.round_id, \(utc("rd.run_at")), rd.run_at,
+                   r.slot_id, r.project_id, NULL, NULL, r.rent, r.commute_min, r.outcome, r.reason, o.offer_id, o.status
             FROM round_results r
             JOIN rounds rd ON rd.city = r.city AND rd.round_id = r.round_id
             LEFT JOIN offers o ON o.city = r.city AND o.round_id = r.round_id AND o.applicant_id = r.applicant_id
-            WHERE r.city = $1 AND r.applicant_id = $2
-            ORDER BY rd.run_at DESC NULLS LAST, r.round_id DESC
-            """,
-            [city, id]
-        ).map { row in
-            ApplicantStatus.RoundOutcome(
-                roundID: try row.decode(String.self, "round_id"), runAt: try row.decode(String?.self, "run_at"),
-                outcome: try row.decode(String.self, "outcome"), slotID: try row.decode(String?.self, "slot_id"),
-                projectID: try row.decode(String?.self, "project_id"), commuteMin: try row.decode(Int?.self, "commute_min"),
-                rent: try row.decode(Int?.self, "rent"), reason: try row.decode(String.self, "reason"),
-                offerID: try row.decode(Int?.self, "offer_id").map(Int64.init),
-                offerStatus: try row.decode(String?.self, "offer_status"))
-        }
-        return status
-    }
+            WHERE r.city = $1 AND r.applicant_id = $2 AND EXISTS (SELECT 1 FROM me)
+        ) parts
+        ORDER BY part, sort_at DESC NULLS LAST, round_id DESC
+        """
 }

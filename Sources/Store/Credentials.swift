@@ -133,7 +133,7 @@ extension Store {
     /// The stored hash of applicant `id`'s token, or nil when none was issued (or the
     /// applicant is unknown: the caller must not tell the two apart).
     public func applicantTokenHash(_ id: String) throws -> String? {
-        try connection.query(
+        try connection.preparedQuery(
             "SELECT token_hash FROM applicant_tokens WHERE city = $1 AND applicant_id = $2", [city, id]
         ).first?[0]
     }
@@ -201,7 +201,7 @@ extension Store {
 
     /// The city's API keys in id order (or just key `id`).
     public func keys(_ id: Int64? = nil) throws -> [APIKey] {
-        try connection.query(
+        try connection.preparedQuery(
             """
             SELECT key_id, name, role, array_to_json(project_ids)::text AS projects, key_hash,
                    \(Self.utc("created_at")) AS created_at, \(Self.utc("revoked_at")) AS revoked_at

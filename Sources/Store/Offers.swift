@@ -46,7 +46,7 @@ extension Store {
     /// another city).
     public func offer(_ id: Int64) throws -> Offer {
         guard
-            let row = try connection.query(
+            let row = try connection.preparedQuery(
                 "SELECT \(Self.offerColumns) FROM offers o WHERE o.city = $1 AND o.offer_id = $2", [city, String(id)]
             ).first
         else { throw StoreError.notFound(Self.noOffer(id, city: city)) }
