@@ -132,7 +132,17 @@ extension Routes {
         router.get("/v1/applicants/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             let language = Language.preferred(by: request.headers[.acceptLanguage])
-            let status = try await authenticated(request) { caller, session in
+            let presented = try PresentedCredentials(from: request)
+            if case .applicant(let me, let token) = presented, me == id {
+                // The common case, an applicant reading their own status: the token check
+                // and the reads are one statement.
+                let status = try await pool.withConnection { session in
+                    try presented.verifiedStatus(of: me, token: token, in: session)
+                }
+                return JSONBody.response(
+                    ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+            }
+            let status = try await authenticated(presented) { caller, session in
                 switch caller {
                 case .admin:
                     return try session.reader.applicantStatus(id)

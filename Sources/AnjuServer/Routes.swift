@@ -79,8 +79,14 @@ public struct Routes: Sendable {
     func authenticated<T: Sendable>(
         _ request: Request, _ body: @escaping @Sendable (Caller, DatabaseSession) throws -> T
     ) async throws -> T {
-        let presented = try PresentedCredentials(from: request)
-        return try await pool.withConnection { session in
+        try await authenticated(try PresentedCredentials(from: request), body)
+    }
+
+    /// `authenticated(_:_:)` for credentials already read from the request.
+    func authenticated<T: Sendable>(
+        _ presented: PresentedCredentials, _ body: @escaping @Sendable (Caller, DatabaseSession) throws -> T
+    ) async throws -> T {
+        try await pool.withConnection { session in
             try body(try presented.verify(in: session), session)
         }
     }
