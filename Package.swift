@@ -35,7 +35,7 @@ let package = Package(
         // Synthetic Shanghai-like cities for demos, tests and benchmarks.
         .target(name: "CityGenerator"),
         // `anju bench`: end-to-end timing and peak RSS against peer tools.
-        .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Postgres"]),
+        .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Postgres", "Store"]),
         // libpq, as SwiftPM sees it (Debian: apt install libpq-dev pkg-config).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
@@ -85,7 +85,10 @@ let package = Package(
         .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation"]),
         .testTarget(
             name: "AnjuCLITests",
-            dependencies: ["AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator", "Postgres", "PostgresTestSupport"]
+            dependencies: [
+                "AnjuCLI", "AnjuBenchmarks", "AllocationFiles", "Allocation", "CityGenerator", "Postgres", "PostgresTestSupport",
+                "Store",
+            ]
         ),
     ]
 )

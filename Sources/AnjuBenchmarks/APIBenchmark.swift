@@ -1,6 +1,7 @@
 import CityGenerator
 import Foundation
 import Postgres
+import Store
 import Synchronization
 
 #if canImport(Glibc)
@@ -17,9 +18,11 @@ import Synchronization
 ///
 /// - **status lookups**: wrk (`Tests/Benchmarks/status.lua`) sends
 ///   `GET /v1/applicants/{id}`, each request as a random applicant with their own token;
-/// - **the ceiling**: pgbench (`Tests/Benchmarks/status.sql`) runs the same queries the
-///   server runs for one lookup (token hash, then the three reads of the status), for the
-///   same uniformly random applicant, straight against PostgreSQL, with as many clients;
+/// - **the ceiling**: pgbench runs the statement the server runs for one lookup
+///   (`Store.applicantStatusStatement`, written out by `pgbenchScript`) for a uniformly
+///   random applicant, straight against PostgreSQL, with as many clients. Its token
+///   parameter is NULL, so the database skips the token check the server's lookups pay
+///   for: the ceiling is, if anything, a little high;
 /// - **operator updates**: threads with a keep-alive connection each send
 ///   `PUT /v1/operator/slots/{id}/status` with `expected_version`, toggling their slot
 ///   between available and maintenance, several threads per slot so stale versions meet
@@ -43,7 +46,7 @@ public struct APIBenchmark {
     public var port: Int
     public var anju: String
     public var workDirectory: String
-    /// Where `status.lua`, `status.sql` and `install-bench-tools.sh` are.
+    /// Where `status.lua` and `install-bench-tools.sh` are.
     public var scripts: String
     public var seed: String
     public var cluster: PrivateCluster
@@ -278,8 +281,28 @@ public struct APIBenchmark {
             failures: Int((fields["non2xx"] ?? 0) + (fields["errors"] ?? 0)), serverCPU: cpu / duration)
     }
 
-    /// pgbench with the status queries; percentiles from its per-transaction log.
+    /// The pgbench script: the store's status statement, verbatim but for its parameters
+    /// (`$1` the city, `$2` a random generated applicant id, `$3` NULL) and the timestamp
+    /// format, whose `HH24:MI:SS` pgbench would read as variables `:MI` and `:SS`; it is
+    /// spelled as a concatenation of constants, folded once when the plan is made.
+    public static func pgbenchScript() -> String {
+        let statement = Store.applicantStatusStatement
+            .replacingOccurrences(of: "HH24:MI:SS", with: "HH24' || ':' || 'MI' || ':' || 'SS")
+            .replacingOccurrences(of: "$1", with: ":city")
+            .replacingOccurrences(of: "$2", with: "('A' || lpad(:i::text, 7, '0'))")
+            .replacingOccurrences(of: "$3::text", with: "NULL::text")
+        return """
+            -- Written by `anju bench api` from Store.applicantStatusStatement; variables: city, applicants.
+            \\set i random(1, :applicants)
+            \(statement);
+
+            """
+    }
+
+    /// pgbench with the status statement; percentiles from its per-transaction log.
     private func pgbench(mode: String, seconds: Int) throws -> Measurement {
+        let script = "\(workDirectory)/status.sql"
+        try Self.pgbenchScript().write(toFile: script, atomically: true, encoding: .utf8)
         let logs = "\(workDirectory)/pgbench-logs"
         try? FileManager.default.removeItem(atPath: logs)
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
@@ -288,7 +311,7 @@ public struct APIBenchmark {
         } ?? "pgbench"
         let r = try BackgroundProcess.run([
             bin, "-n", "-M", mode, "-c", String(connections), "-j", "2", "-T", String(seconds),
-            "-D", "city=\(Self.city)", "-D", "applicants=\(applicants)", "-f", "\(scripts)/status.sql",
+            "-D", "city=\(Self.city)", "-D", "applicants=\(applicants)", "-f", script,
             "--log", "--log-prefix=\(logs)/tx",
             "-h", cluster.socketFolder.path, "-p", String(cluster.port), "-U", cluster.user, Self.database,
         ])
@@ -474,7 +497,7 @@ extension APIBenchmark {
         }
         t += row("anju serve (wrk, HTTP)", result.wrk)
         for mode in pgbenchModes {
-            t += row("pgbench -M \(mode), same 4 queries", result.pgbench[mode] ?? [])
+            t += row("pgbench -M \(mode), same statement", result.pgbench[mode] ?? [])
         }
         let rate = med(result.wrk, \.requestsPerSecond)
         let ratio = rate / max(med(ceiling, \.requestsPerSecond), 1)

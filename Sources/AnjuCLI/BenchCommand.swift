@@ -186,7 +186,7 @@ public struct BenchCommand: ParsableCommand {
         @Option(help: "TCP port anju serve listens on (127.0.0.1); --port is the cluster's socket.")
         var httpPort = 18_080
 
-        @Option(help: "Folder with status.lua, status.sql and install-bench-tools.sh.")
+        @Option(help: "Folder with status.lua and install-bench-tools.sh.")
         var scripts = "Tests/Benchmarks"
 
         @Option(help: "A SQL script to apply after the migrations (a candidate migration, measured by the same run).")
