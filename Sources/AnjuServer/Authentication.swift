@@ -42,13 +42,15 @@ enum PresentedCredentials: Sendable {
             throw Problem.unauthorized("the Authorization header must use the Bearer scheme")
         }
         let secret = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        if secret.hasPrefix("ak_") {
-            guard let id = APIKey.id(in: secret) else { throw Problem.unauthorized("the API key is malformed") }
+        if let id = APIKey.id(in: secret) {
             self = .apiKey(id: id, text: secret)
             return
         }
+        // Anything not shaped exactly like a key is an applicant token, even one that
+        // happens to begin with `ak_`.
         let applicant = request.headers.first { $0.name.canonicalName == Self.applicantHeader }?.value
         guard let applicant, !applicant.isEmpty else {
+            if secret.hasPrefix("ak_") { throw Problem.unauthorized("the API key is malformed") }
             throw Problem.unauthorized("an applicant token needs the applicant's id in the X-Applicant-Id header")
         }
         self = .applicant(id: applicant, token: secret)

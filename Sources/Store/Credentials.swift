@@ -67,11 +67,17 @@ public struct APIKey: Sendable, Equatable {
     /// The key's text: `ak_<id>_<64 hex>`; the id lets the server find the row to compare.
     public static func text(id: Int64, secret: String) -> String { "ak_\(id)_\(secret)" }
 
-    /// The key id in `ak_<id>_<secret>`, or nil when `text` is not shaped like a key.
+    /// The key id in `ak_<id>_<64 lowercase hex>`, or nil when `text` is not shaped exactly
+    /// like a key. Exactly: an applicant token (43 base64url characters) may itself begin
+    /// with `ak_` — about one in 262,144 do — and must never be taken for a key.
     public static func id(in text: String) -> Int64? {
         guard text.hasPrefix("ak_") else { return nil }
         let rest = text.dropFirst(3)
         guard let underscore = rest.firstIndex(of: "_"), let id = Int64(rest[..<underscore]), id > 0 else { return nil }
+        let secret = rest[rest.index(after: underscore)...].utf8
+        guard secret.count == 64, secret.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            return nil
+        }
         return id
     }
 }
