@@ -1,4 +1,5 @@
 import Hummingbird
+import Store
 
 extension Routes {
     /// `/openapi.yaml`: the API's description.
@@ -42,6 +43,76 @@ enum OpenAPIDocument {
                 code: {type: string}
                 detail: {type: string}
                 instance: {type: string}
+            ListedProblem:
+              description: "A problem that also lists each of its findings, as `slots[INDEX].FIELD: message`."
+              allOf:
+                - $ref: '#/components/schemas/Problem'
+                - type: object
+                  required: [errors]
+                  properties:
+                    errors: {type: array, items: {type: string}}
+            Identifier: {type: string, pattern: '^[A-Za-z0-9_.-]{1,64}$'}
+            OperatorSlot:
+              type: object
+              required: [slot_id, project_id, kind, rent, gender, accessible, status, version, updated_at]
+              properties:
+                slot_id: {type: string}
+                project_id: {type: string}
+                kind: {type: string}
+                room_id: {type: string}
+                rent: {type: integer}
+                gender: {type: string}
+                accessible: {type: boolean}
+                status: {type: string}
+                version: {type: integer}
+                updated_at: {type: string, format: date-time}
+            Occupancy:
+              type: object
+              required: [project_id, project_name, slots, available, offered, occupied, maintenance]
+              properties:
+                project_id: {type: string}
+                project_name: {type: string}
+                slots: {type: integer}
+                available: {type: integer}
+                offered: {type: integer}
+                occupied: {type: integer}
+                maintenance: {type: integer}
+            NewSlot:
+              description: |
+                A slot to add: an apartment, or a bed (max_household 1) alone or in a dorm room. A body
+                this schema rejects is 422. Rules between slots and against the city are 409: each
+                slot_id once in the list and new in the city, beds of one room share one gender (an
+                existing room's, or a new room's first bed's), reserved_employer_id names an employer
+                of the city. Keys may also be sent in camelCase (slotId, maxHousehold, ...).
+              oneOf:
+                - $ref: '#/components/schemas/NewApartment'
+                - $ref: '#/components/schemas/NewBed'
+            NewApartment:
+              type: object
+              required: [slot_id, kind, max_household, rent, gender, accessible]
+              properties:
+                slot_id: {$ref: '#/components/schemas/Identifier'}
+                kind: {const: apartment}
+                room_id: {type: 'null', description: Apartments are in no dorm room.}
+                max_household: {type: integer, minimum: 1, maximum: 2147483647}
+                rent: {type: integer, minimum: 0, maximum: 2147483647, description: Whole yuan per month.}
+                gender: {type: string, enum: [any, female, male], description: Required; eligibility ignores it for apartments.}
+                accessible: {type: boolean}
+                status: {type: [string, 'null'], enum: [available, maintenance, null], description: 'Default: available.'}
+                reserved_employer_id: {type: [string, 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', description: An employer of the city.}
+            NewBed:
+              type: object
+              required: [slot_id, kind, max_household, rent, gender, accessible]
+              properties:
+                slot_id: {$ref: '#/components/schemas/Identifier'}
+                kind: {const: bed}
+                room_id: {type: [string, 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'A room of the project, or a new one.'}
+                max_household: {const: 1}
+                rent: {type: integer, minimum: 0, maximum: 2147483647, description: Whole yuan per month.}
+                gender: {type: string, enum: [any, female, male], description: The room's gender.}
+                accessible: {type: boolean}
+                status: {type: [string, 'null'], enum: [available, maintenance, null], description: 'Default: available.'}
+                reserved_employer_id: {type: [string, 'null'], pattern: '^[A-Za-z0-9_.-]{1,64}$', description: An employer of the city.}
             Place:
               type: object
               required: [slot_id, project_id, project_name, district, rent]
@@ -219,23 +290,58 @@ enum OpenAPIDocument {
                         type: object
                         required: [projects, slots]
                         properties:
-                          projects: {type: array, items: {type: object}}
-                          slots:
-                            type: array
-                            items:
-                              type: object
-                              required: [slot_id, project_id, kind, rent, gender, accessible, status, version, updated_at]
-                              properties:
-                                slot_id: {type: string}
-                                project_id: {type: string}
-                                kind: {type: string}
-                                room_id: {type: string}
-                                rent: {type: integer}
-                                gender: {type: string}
-                                accessible: {type: boolean}
-                                status: {type: string}
-                                version: {type: integer}
-                                updated_at: {type: string, format: date-time}
+                          projects: {type: array, items: {$ref: '#/components/schemas/Occupancy'}}
+                          slots: {type: array, items: {$ref: '#/components/schemas/OperatorSlot'}}
+                default: {$ref: '#/components/responses/Problem'}
+          /v1/operator/projects/{projectId}/slots:
+            post:
+              summary: Add apartments and beds (and new dorm rooms) to one of the operator's projects, all or nothing.
+              description: |
+                One transaction and one audit row (`slot.add`). A new room_id creates the room with its
+                beds' gender. At most \(Store.maxSlotsPerAddition) slots per request (and a body of at most 64 KiB). Errors: 400
+                body not JSON or without a `slots` array; 401 credentials; 403 not an operator key; 404
+                a project that is not the key's (the same answer as for a project that does not exist);
+                413 body too large; 422 `invalid_slots`, a slot breaks this schema; 409 `slot_conflict`,
+                the slots clash with each other or the city (a slot_id given twice or already taken, a
+                bed's gender not its room's, an unknown employer). Each lists every problem in `errors`,
+                e.g. `slots[2].rent: -5 is below 0; ...` (a 422 lists the conflicts found too).
+              parameters: [{name: projectId, in: path, required: true, schema: {type: string}}]
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [slots]
+                      properties:
+                        slots: {type: array, minItems: 1, maxItems: \(Store.maxSlotsPerAddition), items: {$ref: '#/components/schemas/NewSlot'}}
+              responses:
+                '201':
+                  description: Added; the slots as stored (version 1) in the order given, and the project's occupancy after.
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [project, rooms_created, slots]
+                        properties:
+                          project: {$ref: '#/components/schemas/Occupancy'}
+                          rooms_created: {type: array, items: {type: string}}
+                          slots: {type: array, items: {$ref: '#/components/schemas/OperatorSlot'}}
+                '400': {$ref: '#/components/responses/Problem'}
+                '401': {$ref: '#/components/responses/Problem'}
+                '403': {$ref: '#/components/responses/Problem'}
+                '404': {$ref: '#/components/responses/Problem'}
+                '409':
+                  description: The slots clash with each other or with the city's data, each problem listed.
+                  content:
+                    application/problem+json:
+                      schema: {$ref: '#/components/schemas/ListedProblem'}
+                '413': {$ref: '#/components/responses/Problem'}
+                '422':
+                  description: Invalid slots, each problem listed.
+                  content:
+                    application/problem+json:
+                      schema: {$ref: '#/components/schemas/ListedProblem'}
                 default: {$ref: '#/components/responses/Problem'}
           /v1/operator/slots/{id}/status:
             put:

@@ -33,6 +33,25 @@ struct OperatorSlotsBody: Codable, Equatable {
     var slots: [Slot]
 }
 
+extension OperatorSlotsBody.Slot {
+    init(_ added: AddedSlot) {
+        let slot = added.slot
+        self.init(
+            slotId: slot.id, projectId: slot.projectID, kind: slot.kind.rawValue, roomId: slot.roomID, rent: slot.rent,
+            gender: slot.gender.rawValue, accessible: slot.accessible, status: slot.status.rawValue,
+            version: added.version, updatedAt: added.updatedAt)
+    }
+}
+
+extension OperatorSlotsBody.Occupancy {
+    init(_ occupancy: ProjectOccupancy) {
+        self.init(
+            projectId: occupancy.projectID, projectName: occupancy.name, slots: occupancy.slots,
+            available: occupancy.available, offered: occupancy.offered, occupied: occupancy.occupied,
+            maintenance: occupancy.maintenance)
+    }
+}
+
 /// `PUT /v1/operator/slots/{id}/status` body.
 struct SlotStatusRequest: Codable {
     var status: String
@@ -64,6 +83,163 @@ struct SlotChangeBody: Codable, Equatable {
     }
 }
 
+/// `POST /v1/operator/projects/{projectId}/slots`: what was added, and the project after it.
+struct AddedSlotsBody: Codable, Equatable {
+    var project: OperatorSlotsBody.Occupancy
+    var roomsCreated: [String]
+    var slots: [OperatorSlotsBody.Slot]
+
+    init(_ added: SlotsAdded) {
+        project = .init(added.occupancy)
+        roomsCreated = added.roomsCreated
+        slots = added.slots.map(OperatorSlotsBody.Slot.init)
+    }
+}
+
+/// `POST /v1/operator/projects/{projectId}/slots` body, `{"slots": [...]}`. Each slot is kept
+/// as raw JSON values and read field by field, so a missing field, a wrong type or an
+/// unknown value is a 422 problem of that field, listed with every other one (not a 400).
+struct AddSlotsRequest: Decodable {
+    var slots: [SlotFields]
+
+    /// Every slot read (nil where a field could not be), and the problems found reading them.
+    func read() -> (slots: [NewSlot?], problems: [NewSlotProblem]) {
+        var problems: [NewSlotProblem] = []
+        let slots = self.slots.enumerated().map { index, fields in
+            var reader = SlotFieldReader(index: index, fields: fields.values)
+            let slot = reader.slot()
+            problems += reader.problems
+            return slot
+        }
+        return (slots, problems)
+    }
+}
+
+/// One slot of the body: its fields as JSON values by camelCase name (the decoder turns
+/// `max_household` into `maxHousehold`, and leaves `maxHousehold` as it is), or nil when the
+/// slot is not a JSON object.
+struct SlotFields: Decodable {
+    var values: [String: JSONAny]?
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        guard let container = try? decoder.container(keyedBy: Key.self) else { return }
+        var values: [String: JSONAny] = [:]
+        for key in container.allKeys { values[key.stringValue] = try container.decode(JSONAny.self, forKey: key) }
+        self.values = values
+    }
+}
+
+/// Reads one slot's fields, noting each that is missing, of the wrong JSON type or not one
+/// of its values, named as documented (`slots[2].rent`). An optional field may be null.
+struct SlotFieldReader {
+    let index: Int
+    let fields: [String: JSONAny]?
+    private(set) var problems: [NewSlotProblem] = []
+
+    init(index: Int, fields: [String: JSONAny]?) {
+        self.index = index
+        self.fields = fields
+    }
+
+    mutating func slot() -> NewSlot? {
+        guard fields != nil else {
+            problems.append(NewSlotProblem(index: index, field: nil, message: "must be a JSON object"))
+            return nil
+        }
+        let slotID = string("slot_id")
+        let kind = choice("kind", [Slot.Kind.apartment, .bed])
+        let roomID = string("room_id", required: false)
+        let maxHousehold = integer("max_household")
+        let rent = integer("rent")
+        let gender = choice("gender", [Slot.Gender.any, .female, .male])
+        let accessible = boolean("accessible")
+        let status = choice("status", [Slot.Status.available, .maintenance], required: false)
+        let employer = string("reserved_employer_id", required: false)
+        guard problems.isEmpty, let slotID, let kind, let maxHousehold, let rent, let gender, let accessible else {
+            return nil
+        }
+        return NewSlot(
+            slotID: slotID, kind: kind, roomID: roomID, maxHousehold: maxHousehold, rent: rent, gender: gender,
+            accessible: accessible, status: status ?? .available, reservedEmployerID: employer)
+    }
+
+    /// The value of `field` (sent in snake_case or camelCase); nil when absent or null,
+    /// which is a problem when the field is required.
+    private mutating func value(_ field: String, required: Bool) -> JSONAny? {
+        let parts = field.split(separator: "_")
+        let camel = parts.prefix(1).joined() + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        let value = fields?[camel]
+        if value == nil || value == .null {
+            if required { report(field, "required") }
+            return nil
+        }
+        return value
+    }
+
+    private mutating func report(_ field: String, _ message: String) {
+        problems.append(NewSlotProblem(index: index, field: field, message: message))
+    }
+
+    private mutating func string(_ field: String, required: Bool = true) -> String? {
+        guard let value = value(field, required: required) else { return nil }
+        guard case .string(let text) = value else { report(field, "must be a string"); return nil }
+        return text
+    }
+
+    private mutating func integer(_ field: String) -> Int? {
+        switch value(field, required: true) {
+        case .int(let number)?: return Int(number)
+        case .double(let number)? where number.rounded() == number && abs(number) < 9.0e15: return Int(number)
+        case nil: return nil
+        default: report(field, "must be a whole number"); return nil
+        }
+    }
+
+    private mutating func boolean(_ field: String) -> Bool? {
+        guard let value = value(field, required: true) else { return nil }
+        guard case .bool(let flag) = value else { report(field, "must be true or false"); return nil }
+        return flag
+    }
+
+    private mutating func choice<T: RawRepresentable<String>>(_ field: String, _ allowed: [T], required: Bool = true) -> T? {
+        guard let text = string(field, required: required) else { return nil }
+        guard let choice = allowed.first(where: { $0.rawValue == text }) else {
+            let shown = text.count <= 70 ? text : text.prefix(64) + "…"
+            report(field, "\"\(shown)\" is not one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return choice
+    }
+}
+
+/// A 4xx problem that lists each of its findings in `errors` (an RFC 9457 extension
+/// member) besides joining them in `detail`, for requests wrong in many places at once.
+struct ListedProblemBody: Encodable {
+    var type: String
+    var title: String
+    var status: Int
+    var code: String
+    var detail: String?
+    var instance: String
+    var errors: [String]
+
+    /// `problem` at `instance`, with `errors` listed.
+    static func response(_ problem: Problem, errors: [String], instance: String) -> Response {
+        let body = problem.body(instance: instance)
+        let listed = ListedProblemBody(
+            type: body.type, title: body.title, status: body.status, code: body.code, detail: body.detail,
+            instance: body.instance, errors: errors)
+        return JSONBody.response(listed, status: problem.status, headers: [.contentType: "application/problem+json"])
+    }
+}
+
 extension Routes {
     func addOperatorRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/operator/slots") { request, _ in
@@ -81,6 +257,45 @@ extension Routes {
                 return try session.reader.operatorSlots(projects: projects)
             }
             return JSONBody.response(body)
+        }
+        router.post("/v1/operator/projects/:projectId/slots") { request, context in
+            var request = request
+            let body = try await JSONBody.decode(AddSlotsRequest.self, from: &request)
+            let projectID = context.parameters.get("projectId") ?? ""
+            let (slots, readProblems) = body.read()
+            do {
+                let added = try await authenticated(request) { caller, session in
+                    let key = try operatorKey(caller)
+                    // Another operator's project answers like one that does not exist.
+                    guard key.projectIDs.contains(projectID) else {
+                        throw StoreError.notFound("no project \(projectID) in city \(session.reader.city)")
+                    }
+                    let store = try session.store(actor: caller.actor)
+                    guard readProblems.isEmpty else {
+                        // Still check what could be read, so that every problem is listed at once.
+                        let rules = try store.slotProblems(slots, inProject: projectID)
+                        let list = rules.filter { $0.index == nil }
+                        let all = list.isEmpty ? Store.bySlot(readProblems + rules) : list
+                        throw StoreError.invalid(all.map(\.description))
+                    }
+                    return try store.addSlots(slots.compactMap { $0 }, toProject: projectID)
+                }
+                return JSONBody.response(AddedSlotsBody(added), status: .created)
+            } catch StoreError.invalid(let problems) {
+                let problem = Problem(
+                    .unprocessableContent, code: "invalid_slots", title: "Invalid request",
+                    detail: problems.joined(separator: "; "))
+                return ListedProblemBody.response(problem, errors: problems, instance: request.uri.path)
+            } catch StoreError.conflict(let message) {
+                // One problem a line (only well-formed ids and values are quoted in these).
+                let problems = message.split(separator: "\n").map(String.init)
+                let problem = Problem(
+                    .conflict, code: "slot_conflict", title: "Conflict with the current state",
+                    detail: problems.joined(separator: "; "))
+                return ListedProblemBody.response(problem, errors: problems, instance: request.uri.path)
+            } catch StoreError.notFound(let message) {
+                throw Problem.notFound("project_not_found", message)
+            }
         }
         router.put("/v1/operator/slots/:id/status") { request, context in
             var request = request
@@ -134,25 +349,6 @@ extension Store {
                 accessible: try row.decode(Bool.self, "accessible"), status: try row.decode(String.self, "status"),
                 version: Int64(try row.decode(Int.self, "version")), updatedAt: try row.decode(String.self, "updated_at"))
         }
-        let occupancy = try connection.query(
-            """
-            SELECT p.project_id, p.name, count(s.slot_id) AS slots,
-                   count(*) FILTER (WHERE s.status = 'available') AS available,
-                   count(*) FILTER (WHERE s.status = 'offered') AS offered,
-                   count(*) FILTER (WHERE s.status = 'occupied') AS occupied,
-                   count(*) FILTER (WHERE s.status = 'maintenance') AS maintenance
-            FROM projects p LEFT JOIN slots s ON s.city = p.city AND s.project_id = p.project_id
-            WHERE p.city = $1 AND p.project_id = ANY($2::text[])
-            GROUP BY p.project_id, p.name ORDER BY p.project_id COLLATE "C"
-            """,
-            [city, array]
-        ).map { row in
-            OperatorSlotsBody.Occupancy(
-                projectId: try row.decode(String.self, "project_id"), projectName: try row.decode(String.self, "name"),
-                slots: try row.decode(Int.self, "slots"), available: try row.decode(Int.self, "available"),
-                offered: try row.decode(Int.self, "offered"), occupied: try row.decode(Int.self, "occupied"),
-                maintenance: try row.decode(Int.self, "maintenance"))
-        }
-        return OperatorSlotsBody(projects: occupancy, slots: slots)
+        return OperatorSlotsBody(projects: try projectOccupancy(projects).map(OperatorSlotsBody.Occupancy.init), slots: slots)
     }
 }
