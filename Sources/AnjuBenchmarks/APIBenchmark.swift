@@ -261,7 +261,9 @@ public struct APIBenchmark {
         let cpuBefore = server.cpuSeconds
         let r = try BackgroundProcess.run(
             [
-                "wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", "\(scripts)/status.lua",
+                // A request slower than wrk's default 2 s timeout would be dropped from the
+                // latencies (and only counted as an error): wait 30 s, so p99 sees it.
+                "wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--timeout", "30s", "--latency", "-s", "\(scripts)/status.lua",
                 "http://127.0.0.1:\(port)",
             ], environment: ["ANJU_BENCH_TOKENS": tokens])
         let cpu = server.cpuSeconds - cpuBefore

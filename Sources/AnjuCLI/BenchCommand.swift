@@ -1,4 +1,5 @@
 import AnjuBenchmarks
+import AnjuServer
 import ArgumentParser
 import Foundation
 import Postgres
@@ -171,8 +172,8 @@ public struct BenchCommand: ParsableCommand {
         @Option(help: "wrk connections and pgbench clients.")
         var connections = 64
 
-        @Option(help: "anju serve --pool-size.")
-        var poolSize = 8
+        @Option(help: "anju serve --pool-size (default: serve's own, twice the processor count).")
+        var poolSize = ServerConfiguration.defaultPoolSize
 
         @Option(help: "Concurrent operator clients.")
         var operatorWorkers = 32

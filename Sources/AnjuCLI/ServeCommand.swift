@@ -23,7 +23,7 @@ public struct ServeCommand: AsyncParsableCommand {
     var host: String?
     @Option(name: .long, help: ArgumentHelp("Port to listen on (default: ANJU_PORT, else 8080).", valueName: "port"))
     var port: Int?
-    @Option(name: .long, help: ArgumentHelp("Database connections at most (default: ANJU_POOL_SIZE, else 8).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Database connections at most (default: ANJU_POOL_SIZE, else twice the processor count).", valueName: "n"))
     var poolSize: Int?
     @Option(name: .long, help: ArgumentHelp("City served (default: ANJU_CITY, else \"default\").", valueName: "id"))
     var city: String?
@@ -45,7 +45,7 @@ public struct ServeCommand: AsyncParsableCommand {
             city: city ?? environment["ANJU_CITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
             host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
-            poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? 8)
+            poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize)
         let pool = Routes.makePool(configuration)
         // Fail fast on a wrong URL or a database without the schema; later outages are 503s.
         do {

@@ -15,8 +15,15 @@ public struct ServerConfiguration: Sendable {
     /// How long a request waits for a free connection before a 503.
     public var acquireTimeout: Duration
 
+    /// Twice the processor count (at least 2): enough connections to keep the database busy
+    /// while others wait on the network, few enough that threads do not crowd the cores —
+    /// on this project's 2-core machines, 8 connections had 5-10× the p99 latency of 4 for
+    /// the same throughput (BENCHMARKS.md).
+    public static var defaultPoolSize: Int { max(2, 2 * ProcessInfo.processInfo.activeProcessorCount) }
+
     public init(
-        databaseURL: String, city: String = "default", host: String = "127.0.0.1", port: Int = 8080, poolSize: Int = 8,
+        databaseURL: String, city: String = "default", host: String = "127.0.0.1", port: Int = 8080,
+        poolSize: Int = ServerConfiguration.defaultPoolSize,
         acquireTimeout: Duration = .seconds(5)
     ) {
         self.databaseURL = databaseURL
