@@ -17,8 +17,8 @@ public struct ServerConfiguration: Sendable {
 
     /// Twice the processor count (at least 2): enough connections to keep the database busy
     /// while others wait on the network, few enough that threads do not crowd the cores —
-    /// on this project's 2-core machines, 8 connections had 5-10× the p99 latency of 4 for
-    /// the same throughput (BENCHMARKS.md).
+    /// on this project's 2-core machines, 8 connections gave up to 8% more lookups per
+    /// second than 4 but 1.4-4× their p99 latency (BENCHMARKS.md).
     public static var defaultPoolSize: Int { max(2, 2 * ProcessInfo.processInfo.activeProcessorCount) }
 
     public init(
