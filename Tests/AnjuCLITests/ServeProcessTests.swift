@@ -1,3 +1,4 @@
+import AnjuBenchmarks
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -314,38 +315,10 @@ private final class ServeChild: Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("anju-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let arguments = [executable.path, "serve", "--host", "127.0.0.1", "--port", "0", "--city", "c1", "--pool-size", String(poolSize)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = databaseURL
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        environment["LOG_LEVEL"] = "info"
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, folder.appendingPathComponent("serve.log").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw ServeTestError("cannot start \(executable.path): \(String(cString: strerror(rc)))") }
-        self.pid = pid
+        pid = try Spawn.start(
+            arguments,
+            environment: ["DATABASE_URL": databaseURL, "SWIFT_BACKTRACE": "enable=no", "LOG_LEVEL": "info"],
+            stdout: folder.appendingPathComponent("serve.log").path)
     }
 
     /// Everything the server logged so far.
@@ -357,7 +330,7 @@ private final class ServeChild: Sendable {
             if reaped == nil {
                 var status: Int32 = 0
                 if waitpid(pid, &status, WNOHANG) == pid {
-                    reaped = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                    reaped = Spawn.exitStatus(status)
                 }
             }
             return reaped
