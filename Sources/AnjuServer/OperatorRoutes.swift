@@ -219,27 +219,6 @@ struct SlotFieldReader {
     }
 }
 
-/// A 4xx problem that lists each of its findings in `errors` (an RFC 9457 extension
-/// member) besides joining them in `detail`, for requests wrong in many places at once.
-struct ListedProblemBody: Encodable {
-    var type: String
-    var title: String
-    var status: Int
-    var code: String
-    var detail: String?
-    var instance: String
-    var errors: [String]
-
-    /// `problem` at `instance`, with `errors` listed.
-    static func response(_ problem: Problem, errors: [String], instance: String) -> Response {
-        let body = problem.body(instance: instance)
-        let listed = ListedProblemBody(
-            type: body.type, title: body.title, status: body.status, code: body.code, detail: body.detail,
-            instance: body.instance, errors: errors)
-        return JSONBody.response(listed, status: problem.status, headers: [.contentType: "application/problem+json"])
-    }
-}
-
 extension Routes {
     func addOperatorRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/operator/slots") { request, _ in
@@ -282,17 +261,19 @@ extension Routes {
                 }
                 return JSONBody.response(AddedSlotsBody(added), status: .created)
             } catch StoreError.invalid(let problems) {
-                let problem = Problem(
+                var problem = Problem(
                     .unprocessableContent, code: "invalid_slots", title: "Invalid request",
                     detail: problems.joined(separator: "; "))
-                return ListedProblemBody.response(problem, errors: problems, instance: request.uri.path)
+                problem.errors = problems
+                throw problem
             } catch StoreError.conflict(let message) {
                 // One problem a line (only well-formed ids and values are quoted in these).
                 let problems = message.split(separator: "\n").map(String.init)
-                let problem = Problem(
+                var problem = Problem(
                     .conflict, code: "slot_conflict", title: "Conflict with the current state",
                     detail: problems.joined(separator: "; "))
-                return ListedProblemBody.response(problem, errors: problems, instance: request.uri.path)
+                problem.errors = problems
+                throw problem
             } catch StoreError.notFound(let message) {
                 throw Problem.notFound("project_not_found", message)
             }

@@ -16,6 +16,9 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
     public var detail: String?
     /// Extra headers (`WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPFields = [:]
+    /// Every finding, for a request wrong in many places at once (an RFC 9457 extension
+    /// member, `errors`); nil leaves the member out.
+    public var errors: [String]?
 
     /// A problem as described.
     public init(_ status: HTTPResponse.Status, code: String, title: String, detail: String? = nil) {
@@ -25,7 +28,8 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
         self.detail = detail
     }
 
-    /// The JSON body: `type`, `title`, `status`, `code`, `detail`, `instance`.
+    /// The JSON body: `type`, `title`, `status`, `code`, `detail`, `instance`, and `errors`
+    /// when the problem lists its findings.
     struct Body: Codable, Equatable {
         var type: String
         var title: String
@@ -33,12 +37,13 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
         var code: String
         var detail: String?
         var instance: String
+        var errors: [String]?
     }
 
     func body(instance: String) -> Body {
         Body(
             type: "https://anju.example/problems/\(code)", title: title, status: Int(status.code), code: code,
-            detail: detail, instance: instance)
+            detail: detail, instance: instance, errors: errors)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
