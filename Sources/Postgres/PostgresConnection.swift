@@ -91,6 +91,36 @@ public final class PostgresConnection: @unchecked Sendable {
         return try rows(consuming: result, operation: "query")
     }
 
+    /// Sends one statement with `$1…$n` bound as text parameters and returns without waiting
+    /// for the server (PQsendQueryParams): the server works on it while the caller computes.
+    /// `finishSent()` collects the result and must come before any other call on this
+    /// connection; until then the connection is busy.
+    public func send(_ sql: String, _ parameters: [String?] = []) throws {
+        let sent = withCStrings(parameters) { pointers in
+            PQsendQueryParams(conn, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        }
+        guard sent == 1 else {
+            let error = PostgresError(result: nil, connection: conn, operation: "send")
+            drainResults()
+            throw error
+        }
+    }
+
+    /// Waits for the statement `send` sent and returns its rows, or throws its error (the
+    /// connection is usable again either way).
+    @discardableResult
+    public func finishSent() throws -> PostgresRows {
+        var outcome: Result<PostgresRows, any Error>?
+        while let result = PQgetResult(conn) {
+            let rows = Result { try self.rows(consuming: result, operation: "send") }
+            if outcome == nil { outcome = rows }
+        }
+        guard let outcome else {
+            throw PostgresError(message: "no statement was sent", operation: "send")
+        }
+        return try outcome.get()
+    }
+
     /// Runs a script of several statements without parameters (migrations only: PQexecParams
     /// accepts one statement). Never pass text that contains user input.
     public func executeScript(_ sql: String) throws {
