@@ -29,6 +29,7 @@ extension Store {
             // Imports of one city run one at a time, so counts and skips are exact and the
             // "city has no rows yet" shortcut cannot race another import.
             try connection.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["anju import " + city])
+            try raiseWorkMemForBulk()
             let outcome: ImportOutcome
             switch kind {
             case .projects: outcome = try importProjects(bytes, fileName: name, progress: progress)

@@ -211,6 +211,7 @@ extension Store {
         try connection.transaction { db in
             phase?("locking the round")
             try db.query("SELECT pg_advisory_xact_lock(hashtextextended('anju.round-run:' || $1, 0))", [city])
+            try raiseWorkMemForBulk()
             let rows = try db.query(
                 "SELECT status FROM rounds WHERE city = $1 AND round_id = $2 FOR UPDATE", [city, roundID])
             guard let status = rows.first?[0] else { throw StoreError.notFound("round \(roundID) in city \(city)") }
@@ -236,10 +237,13 @@ extension Store {
             let combined = RoundSnapshot.combinedDigest(digests)
 
             phase?("solving (\(info.mechanism.rawValue))")
+            // The snapshot goes to the server first: PostgreSQL compresses and stores it
+            // while the engine solves (nothing else may use the connection meanwhile).
+            try sendSnapshot(roundID, snapshot, digests: digests)
             let result = Allocator.run(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+            try db.finishSent()
 
             phase?("writing offers")
-            try writeSnapshot(roundID, snapshot, digests: digests)
             try writeResults(roundID, result)
             // The offers' ids travel as arrays, so each UPDATE is a primary-key lookup per
             // offer whatever the planner knows of round_results (no statistics yet inside
@@ -335,9 +339,10 @@ extension Store {
         return RoundSnapshot(projects: projects, slots: slots, applicants: applicants, policy: policy)
     }
 
-    private func writeSnapshot(_ roundID: String, _ snapshot: RoundSnapshot, digests: [String: String]) throws {
+    /// Sends the snapshot's row without waiting (`finishSent` collects it).
+    private func sendSnapshot(_ roundID: String, _ snapshot: RoundSnapshot, digests: [String: String]) throws {
         let digestJSON = AuditValue.object(digests.mapValues { .string($0) }).json
-        try connection.query(
+        try connection.send(
             """
             INSERT INTO round_snapshots (city, round_id, projects_csv, slots_csv, applicants_csv, policy_json, digests)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
