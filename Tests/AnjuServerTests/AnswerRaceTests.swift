@@ -326,13 +326,6 @@ struct RaceFixture: Sendable {
 
     /// Runs `body` against the application (router test client), then shuts the pool down.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: routes.router())
-        do {
-            try await app.test(.router) { client in try await body(client) }
-        } catch {
-            try? await routes.pool.shutdown()
-            throw error
-        }
-        try await routes.pool.shutdown()
+        try await testApplication(routes, body)
     }
 }

@@ -92,14 +92,7 @@ struct ServerFixture: Sendable {
 
     /// Runs `body` against the application (router test client), then shuts the pool down.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: routes.router())
-        do {
-            try await app.test(.router) { client in try await body(client) }
-        } catch {
-            try? await routes.pool.shutdown()
-            throw error
-        }
-        try await routes.pool.shutdown()
+        try await testApplication(routes, body)
     }
 
     /// The two applicants with offers, in id order.
@@ -108,6 +101,18 @@ struct ServerFixture: Sendable {
     func store(actor: String = "test:check") throws -> Store {
         try Store(connection: connection, city: city, actor: actor)
     }
+}
+
+/// Runs `body` against `routes`' application (router test client), then shuts the pool down.
+func testApplication(_ routes: Routes, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    let app = Application(router: routes.router())
+    do {
+        try await app.test(.router) { client in try await body(client) }
+    } catch {
+        try? await routes.pool.shutdown()
+        throw error
+    }
+    try await routes.pool.shutdown()
 }
 
 // MARK: - Requests
