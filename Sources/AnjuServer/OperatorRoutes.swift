@@ -313,7 +313,7 @@ extension Routes {
 extension Store {
     /// The slots of `projects` (in project and slot id order) and each project's occupancy.
     func operatorSlots(projects: [String]) throws -> OperatorSlotsBody {
-        let array = "{" + projects.map { "\"" + $0 + "\"" }.joined(separator: ",") + "}"  // identifiers: no quoting needed
+        let array = Store.textArray(projects)
         let slots = try connection.query(
             """
             SELECT slot_id, project_id, kind, room_id, rent, gender, accessible, status, version,

@@ -101,13 +101,8 @@ struct ImportTable {
             INSERT INTO employers (city, employer_id, name)
             SELECT $1, e, e FROM unnest($2::text[]) AS e
             ON CONFLICT (city, employer_id) DO NOTHING
-            """, [city, textArray(ids.sorted())]
+            """, [city, Store.textArray(ids.sorted())]
         ).affectedRows
     }
 
-    /// A `text[]` literal of contract identifiers: they hold no quote, backslash, comma,
-    /// brace or space, so each sits in double quotes as it is (quoted, `NULL` stays text).
-    static func textArray(_ ids: [String]) -> String {
-        "{" + ids.map { "\"" + $0 + "\"" }.joined(separator: ",") + "}"
-    }
 }

@@ -245,12 +245,12 @@ extension Store {
             """,
             [
                 city, projectID, Self.textArray(slots.map(\.slotID)), Self.textArray(slots.map(\.kind.rawValue)),
-                Self.nullableTextArray(slots.map { $0.kind == .bed ? $0.roomID : nil }),
+                Self.textArray(slots.map { $0.kind == .bed ? $0.roomID : nil }),
                 "{" + slots.map { String($0.maxHousehold) }.joined(separator: ",") + "}",
                 "{" + slots.map { String($0.rent) }.joined(separator: ",") + "}",
                 Self.textArray(slots.map(\.gender.rawValue)),
                 "{" + slots.map { $0.accessible ? "t" : "f" }.joined(separator: ",") + "}",
-                Self.textArray(slots.map(\.status.rawValue)), Self.nullableTextArray(slots.map(\.reservedEmployerID)),
+                Self.textArray(slots.map(\.status.rawValue)), Self.textArray(slots.map(\.reservedEmployerID)),
             ])
         var stored: [String: (version: Int64, updatedAt: String)] = [:]
         for row in rows {
@@ -292,9 +292,4 @@ extension Store {
         }
     }
 
-    /// A PostgreSQL `text[]` literal of identifiers (checked: no quote, backslash, comma or
-    /// space in them) in which nil is NULL.
-    private static func nullableTextArray(_ values: [String?]) -> String {
-        "{" + values.map { $0.map { "\"\($0)\"" } ?? "NULL" }.joined(separator: ",") + "}"
-    }
 }

@@ -81,11 +81,4 @@ extension Store {
             [city, array])
     }
 
-    /// A PostgreSQL array literal of text values, every element quoted and escaped, for
-    /// binding as one `$n::text[]` parameter.
-    static func textArray(_ values: [String]) -> String {
-        "{" + values.map { value in
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
-    }
 }

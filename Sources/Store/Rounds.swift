@@ -250,8 +250,8 @@ extension Store {
             // this transaction: a join plan once took minutes at 200k).
             let offers = result.rows.filter { $0.outcome == .offered }
             let offered = offers.count
-            let slotIDs = ImportTable.textArray(offers.map { $0.slotID ?? "" })
-            let applicantIDs = ImportTable.textArray(offers.map(\.applicantID))
+            let slotIDs = Self.textArray(offers.map { $0.slotID ?? "" })
+            let applicantIDs = Self.textArray(offers.map(\.applicantID))
             let slotsMarked = try db.query(
                 """
                 UPDATE slots SET status = 'offered', version = version + 1, updated_at = now()

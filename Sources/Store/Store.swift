@@ -37,6 +37,36 @@ public struct Store: Sendable {
         try connection.query("SELECT set_config('work_mem', $1, true)", [Self.bulkWorkMem])
     }
 
+    /// A PostgreSQL `text[]` literal, for binding a list as one `$n::text[]` parameter:
+    /// every element in double quotes (so `NULL`, commas, braces and spaces stay text),
+    /// with backslashes and quotes escaped; nil is SQL NULL.
+    public static func textArray(_ values: [String?]) -> String {
+        var out = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { out += "," }
+            guard let value else {
+                out += "NULL"
+                continue
+            }
+            out += "\""
+            if value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
+                for character in value.unicodeScalars {
+                    if character == "\\" || character == "\"" { out += "\\" }
+                    out.unicodeScalars.append(character)
+                }
+            } else {
+                out += value
+            }
+            out += "\""
+        }
+        return out + "}"
+    }
+
+    /// `textArray` of values that are all present.
+    public static func textArray(_ values: [String]) -> String {
+        textArray(values.map(Optional.some))
+    }
+
     /// The contract's identifier syntax: 1–64 of `A–Z a–z 0–9 _ - .`.
     public static func isIdentifier(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

@@ -47,4 +47,17 @@ struct StoreBasicsTests {
     }
 
     private func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { r, _ in r / 10 } }
+
+    @Test("a text[] literal gives back every value exactly, NULL as NULL")
+    func textArrayRoundTrips() throws {
+        let db = try StoreFixtures.migrated("textarray")
+        let values: [String?] = [
+            "A0000001", "NULL", nil, "", "a,b", "{braces}", "two words", #"say "hi""#, #"back\slash"#, #"\""#, "安居 一张床",
+        ]
+        let rows = try db.connection.query(
+            "SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS t (v, n) ORDER BY n", [Store.textArray(values)])
+        #expect(rows.map { $0[0] } == values)
+        #expect(Store.textArray([String]()) == "{}")
+        #expect(Store.textArray(["P1", "P2"]) == #"{"P1","P2"}"#)
+    }
 }
