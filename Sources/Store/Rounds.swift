@@ -352,55 +352,25 @@ extension Store {
 
     /// Streams one row per applicant into round_results with COPY.
     private func writeResults(_ roundID: String, _ result: RoundResult) throws {
-        var text: [UInt8] = []
-        text.reserveCapacity(result.rows.count * 96)
-        let prefix = Array((copyEscaped(city) + "\t" + copyEscaped(roundID) + "\t").utf8)
+        var copy = ImportCopyText(capacity: result.rows.count * 96)
         for row in result.rows {
-            text += prefix
-            appendCopyField(row.applicantID, &text)
-            text.append(9)
-            appendCopyField(row.outcome.rawValue, &text)
-            text.append(9)
-            appendCopyField(row.slotID, &text)
-            text.append(9)
-            appendCopyField(row.projectID, &text)
-            text.append(9)
-            appendCopyField(row.commuteMin.map(String.init), &text)
-            text.append(9)
-            appendCopyField(row.rent.map(String.init), &text)
-            text.append(9)
-            appendCopyField(row.reason, &text)
-            text.append(10)
+            copy.text(city)
+            copy.text(roundID)
+            copy.text(row.applicantID)
+            copy.text(row.outcome.rawValue)
+            copy.text(row.slotID)
+            copy.text(row.projectID)
+            copy.int(row.commuteMin)
+            copy.int(row.rent)
+            copy.text(row.reason)
+            copy.endRow()
         }
         try connection.copyIn(
             """
             COPY round_results (city, round_id, applicant_id, outcome, slot_id, project_id, commute_min, rent, reason)
             FROM STDIN
             """,
-            bytes: Data(text))
-    }
-
-    private func copyEscaped(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        appendCopyField(value, &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// COPY text format: `\N` for NULL; backslash, tab, newline and CR escaped.
-    private func appendCopyField(_ value: String?, _ out: inout [UInt8]) {
-        guard let value else {
-            out += [92, 78]  // \N
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case 92: out += [92, 92]
-            case 9: out += [92, 116]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            default: out.append(byte)
-            }
-        }
+            bytes: Data(copy.bytes))
     }
 
     /// The stored snapshot of a round that has run.
