@@ -137,7 +137,7 @@ extension Routes {
                 // The common case, an applicant reading their own status: the token check
                 // and the reads are one statement.
                 let status = try await pool.withConnection { session in
-                    try presented.verifiedStatus(of: me, token: token, in: session)
+                    try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
                 }
                 return JSONBody.response(
                     ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])

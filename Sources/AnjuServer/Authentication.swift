@@ -78,7 +78,7 @@ enum PresentedCredentials: Sendable {
 
     /// Applicant `id`'s status, read in the same statement that checks `token` against its
     /// stored hash: the same 401 as `verify` for an unknown id, no token or a wrong one.
-    func verifiedStatus(of id: String, token: String, in session: DatabaseSession) throws -> ApplicantStatus {
+    static func verifiedStatus(of id: String, token: String, in session: DatabaseSession) throws -> ApplicantStatus {
         guard Store.isIdentifier(id),
             let status = try session.reader.applicantStatus(id, tokenHash: Credential.hash(token))
         else { throw Problem.unauthorized("the applicant id and token do not match") }

@@ -100,12 +100,14 @@ extension Routes {
         let reason = form.text("reason")
         do {
             let outcome = try await pool.withConnection { session in
-                let caller = try PresentedCredentials.applicant(id: id, token: token).verify(in: session)
-                var notice: StatusPageNotice?
-                var httpStatus = HTTPResponse.Status.ok
-                if let answer {
-                    (notice, httpStatus) = try Self.perform(answer, offer: offerID, reason: reason, by: caller, in: session)
+                guard let answer else {
+                    // Only reading: the token check and the reads are one statement.
+                    return StatusPage.Outcome(
+                        status: try PresentedCredentials.verifiedStatus(of: id, token: token, in: session), notice: nil,
+                        httpStatus: .ok)
                 }
+                let caller = try PresentedCredentials.applicant(id: id, token: token).verify(in: session)
+                let (notice, httpStatus) = try Self.perform(answer, offer: offerID, reason: reason, by: caller, in: session)
                 return StatusPage.Outcome(status: try session.reader.applicantStatus(id), notice: notice, httpStatus: httpStatus)
             }
             let html = StatusPageHTML.status(
