@@ -1,3 +1,4 @@
+import RoundReport
 import Store
 
 /// The status page's HTML: plain server-rendered documents, no script, one stylesheet
@@ -9,22 +10,11 @@ enum StatusPageHTML {
         var token: String
     }
 
-    /// Escapes text for element content and quoted attribute values alike.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
+    /// Escapes text for element content (the report's escaper: one for all of Anju's HTML).
+    static func escape(_ text: String) -> String { htmlEscaped(text) }
+
+    /// Escapes text for a double-quoted attribute value.
+    static func attribute(_ text: String) -> String { htmlEscaped(text, attribute: true) }
 
     /// The sign-in form, optionally with an error and the id typed before (never the token).
     static func signIn(_ text: StatusPageText, applicantID: String = "", error: String? = nil) -> String {
@@ -33,7 +23,7 @@ enum StatusPageHTML {
         body += """
             <form method="post" action="/status" autocomplete="on">
             <label for="applicant_id">\(escape(text.applicantIDLabel))</label>
-            <input id="applicant_id" name="applicant_id" value="\(escape(applicantID))" required maxlength="64" \
+            <input id="applicant_id" name="applicant_id" value="\(attribute(applicantID))" required maxlength="64" \
             autocomplete="username" autocapitalize="off" spellcheck="false">
             <label for="token">\(escape(text.tokenLabel))</label>
             <input id="token" name="token" type="password" required maxlength="256" autocomplete="current-password">
@@ -57,7 +47,7 @@ enum StatusPageHTML {
         body += """
             <p class="small">\(escape(text.applicantHeading)): <strong>\(escape(status.applicantId))</strong> · \
             <a href="/">\(escape(text.checkAnother))</a></p>
-            <h2 class="state \(escape(status.state))">\(escape(status.stateLabel))</h2>
+            <h2 class="state \(attribute(status.state))">\(escape(status.stateLabel))</h2>
 
             """
         if !status.nextStep.isEmpty { body += "<p>\(escape(status.nextStep))</p>\n" }
@@ -129,8 +119,8 @@ enum StatusPageHTML {
 
     private static func hiddenFields(offerID: Int64, _ credentials: Credentials) -> String {
         """
-        <input type="hidden" name="applicant_id" value="\(escape(credentials.applicantID))">
-        <input type="hidden" name="token" value="\(escape(credentials.token))">
+        <input type="hidden" name="applicant_id" value="\(attribute(credentials.applicantID))">
+        <input type="hidden" name="token" value="\(attribute(credentials.token))">
         <input type="hidden" name="offer_id" value="\(offerID)">
 
         """

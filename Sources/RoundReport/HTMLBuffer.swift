@@ -1,3 +1,10 @@
+/// `value` escaped for HTML element content or (with `attribute`) a double-quoted
+/// attribute value, by the report's rules: markup characters as entities, characters XML
+/// forbids as U+FFFD. For the server's pages too, so Anju has one escaper.
+public func htmlEscaped(_ value: String, attribute: Bool = false) -> String {
+    HTMLBuffer.escaped(value, attribute: attribute)
+}
+
 /// The report's text as it is built: markup appended raw, data appended escaped.
 ///
 /// Everything from the data (names, districts, ids, the seed) goes through `text` or an
