@@ -153,10 +153,10 @@ public struct BenchCommand: ParsableCommand {
     }
 
     /// `anju bench api`: wrk status lookups against `anju serve` beside pgbench running the same
-    /// queries, and operator status updates with a lost-update check.
+    /// statement, and operator status updates with a lost-update check.
     struct Api: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load `anju serve` with wrk (status lookups) and operator updates, beside pgbench on the same queries.",
+            abstract: "Load `anju serve` with wrk (status lookups) and operator updates, beside pgbench on the same statement.",
             discussion: """
                 Uses the private cluster (DATABASE_URL is ignored): database anju_bench_api is \
                 recreated, migrated, loaded with a generated city, tokens, a deferred-acceptance \
