@@ -114,7 +114,7 @@ public enum SlotStatusFile {
         mutating func slotID(_ text: String, line: Int) -> String? {
             if text.isEmpty {
                 problem(line, "slot_id", "missing value; expected a slot id")
-            } else if !Store.isIdentifier(text) {
+            } else if !ContractRules.isIdentifier(text) {
                 problem(line, "slot_id", "\(quoted(text)) is not a valid id; expected 1 to 64 characters from A-Z a-z 0-9 _ - .")
             } else if let first = firstLine[text] {
                 problem(line, "slot_id", "slot \(text) appears again (first at line \(first)); give each slot once")

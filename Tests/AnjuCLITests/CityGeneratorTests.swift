@@ -45,7 +45,7 @@ import Testing
         #expect(Set(ids).count == ids.count)
         #expect(ids == ids.sorted())
         for p in projects.records {
-            #expect(Self.isIdentifier(p["project_id"]!))
+            #expect(ContractRules.isIdentifier(p["project_id"]!))
             #expect(["talent", "frontline", "general"].contains(p["programme"]!))
             #expect(Self.districts.contains(p["district"]!))
             #expect(Self.inShanghai(lat: p["lat"]!, lon: p["lon"]!))
@@ -66,7 +66,7 @@ import Testing
         var finishedRooms: Set<String> = []
         var currentRoom = ""
         for s in slots.records {
-            #expect(Self.isIdentifier(s["slot_id"]!))
+            #expect(ContractRules.isIdentifier(s["slot_id"]!))
             #expect(projectIDs.contains(s["project_id"]!), "slot \(s["slot_id"]!) names a missing project")
             #expect(["available", "offered", "occupied", "maintenance"].contains(s["status"]!))
             #expect(["true", "false"].contains(s["accessible"]!))
@@ -75,7 +75,7 @@ import Testing
             if s["kind"]! == "bed" {
                 #expect(household == 1)
                 #expect((500...1000).contains(rent))
-                #expect(Self.isIdentifier(s["room_id"]!))
+                #expect(ContractRules.isIdentifier(s["room_id"]!))
                 let room = s["project_id"]! + "/" + s["room_id"]!
                 // One gender per room, and a room's beds are consecutive.
                 #expect(roomGender[room, default: s["gender"]!] == s["gender"]!, "room \(room) mixes genders")
@@ -92,7 +92,7 @@ import Testing
                 #expect((1500...6000).contains(rent))
                 #expect(s["room_id"]!.isEmpty)
             }
-            if !s["reserved_employer_id"]!.isEmpty { #expect(Self.isIdentifier(s["reserved_employer_id"]!)) }
+            if !s["reserved_employer_id"]!.isEmpty { #expect(ContractRules.isIdentifier(s["reserved_employer_id"]!)) }
         }
         #expect(roomGender.values.contains("female") && roomGender.values.contains("male"))
     }
@@ -104,7 +104,7 @@ import Testing
         #expect(ids == ids.sorted())
         #expect(Set(try applicants.column("category")) == ["youth_talent", "frontline_worker", "general"])
         for a in applicants.records {
-            #expect(Self.isIdentifier(a["applicant_id"]!))
+            #expect(ContractRules.isIdentifier(a["applicant_id"]!))
             #expect(["female", "male"].contains(a["gender"]!))
             #expect(Self.districts.contains(a["work_district"]!))
             #expect(Self.inShanghai(lat: a["work_lat"]!, lon: a["work_lon"]!))

@@ -65,7 +65,7 @@ struct CSVRow {
     mutating func id(_ c: Int) -> String? {
         let expected = Self.idExpectation
         guard let v = given(c, expecting: expected) else { return nil }
-        guard FieldSyntax.isIdentifier(v) else {
+        guard ContractRules.isIdentifier(v) else {
             report(c, "\(quoted(Self.text(v))) is not a valid id; expected \(expected)")
             return nil
         }

@@ -105,21 +105,6 @@ enum FieldSyntax {
         return nil
     }
 
-    /// 1–64 bytes of `A–Z a–z 0–9 _ - .`.
-    static func isIdentifier<C: Collection<UInt8>>(_ bytes: C) -> Bool {
-        guard (1...64).contains(bytes.count) else { return false }
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."):
-                continue
-            default:
-                return false
-            }
-        }
-        return true
-    }
-
     /// Exactly `YYYY-MM-DD`, a real date (as `CivilDate(iso:)`, without making a String).
     static func date(_ u: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         guard u.count == 10, u[4] == minus, u[7] == minus, let y = digits(u, 0, 4), let m = digits(u, 5, 2),

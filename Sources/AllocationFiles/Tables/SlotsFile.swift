@@ -49,11 +49,11 @@ public enum SlotsFile {
             }
             let kind = row.choice(Column.kind.rawValue, kinds)
             let roomID = row.id(Column.roomID.rawValue)
-            let maxHousehold = row.int(Column.maxHousehold.rawValue, atLeast: 1)
-            if kind == .bed, let maxHousehold, maxHousehold != 1 {
-                row.report(Column.maxHousehold.rawValue, "\(maxHousehold) is not allowed for a bed; a bed is for one person, so max_household must be 1")
+            let maxHousehold = row.int(Column.maxHousehold.rawValue, atLeast: ContractRules.Minimum.maxHousehold)
+            if let kind, let maxHousehold, let problem = ContractRules.bedHouseholdProblem(kind: kind, maxHousehold: maxHousehold) {
+                row.report(Column.maxHousehold.rawValue, problem)
             }
-            let rent = row.int(Column.rent.rawValue, atLeast: 0)
+            let rent = row.int(Column.rent.rawValue, atLeast: ContractRules.Minimum.rent)
             let gender = row.choice(Column.gender.rawValue, genders)
             if kind == .bed, let projectID, let roomID, let gender,
                 let problem = rooms.admit(bedOf: roomID, project: projectID, gender: gender, line: row.line)
