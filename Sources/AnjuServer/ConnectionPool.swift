@@ -201,5 +201,5 @@ public final class ConnectionPool<Resource: AnyObject & Sendable>: Sendable {
 public func isConnectionFailure(_ error: any Error) -> Bool {
     guard let error = error as? PostgresError else { return false }
     guard let state = error.sqlState else { return error.operation != "decode" }
-    return state.hasPrefix("08") || state.hasPrefix("57P")
+    return state.isConnectionException || state.isOperatorShutdown
 }

@@ -24,7 +24,7 @@ struct RequestObserver<Context: RequestContext>: RouterMiddleware {
                     "request failed",
                     metadata: [
                         "error": "\(type(of: error))",
-                        "sqlstate": "\((error as? PostgresError)?.sqlState ?? "-")",
+                        "sqlstate": "\((error as? PostgresError)?.sqlState?.rawValue ?? "-")",
                         "route": "\(context.endpointPath ?? "unmatched")",
                     ])
             }

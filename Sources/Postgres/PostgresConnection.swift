@@ -65,7 +65,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func preparedQuery(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
         do {
             return try executePrepared(sql, parameters)
-        } catch let error as PostgresError where error.sqlState == "26000" || error.sqlState == "0A000" {
+        } catch let error as PostgresError where error.sqlState == .invalidSQLStatementName || error.sqlState == .featureNotSupported {
             prepared[sql] = nil
             guard PQtransactionStatus(conn) == PQTRANS_IDLE else { throw error }
             return try executePrepared(sql, parameters)

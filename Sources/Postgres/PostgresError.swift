@@ -1,10 +1,10 @@
 import CLibPQ
 
 /// What went wrong talking to PostgreSQL, kept as the server said it: callers branch on
-/// `sqlState` (e.g. `23505` unique violation) rather than on message text.
+/// `sqlState` (e.g. `SQLState.uniqueViolation`) rather than on message text.
 public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// Five-character SQLSTATE from the server; nil for client-side failures (connect, I/O).
-    public var sqlState: String?
+    public var sqlState: SQLState?
     /// The server's primary message, or libpq's message when the server never answered.
     public var message: String
     /// The server's DETAIL line, e.g. which key collided.
@@ -13,7 +13,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var operation: String
 
     /// Builds an error by hand (client-side failures, tests).
-    public init(sqlState: String? = nil, message: String, detail: String? = nil, operation: String) {
+    public init(sqlState: SQLState? = nil, message: String, detail: String? = nil, operation: String) {
         self.sqlState = sqlState
         self.message = message
         self.detail = detail
@@ -30,7 +30,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         let primary = field(Int32(UInt8(ascii: "M")))  // PG_DIAG_MESSAGE_PRIMARY
         let fallback = connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? ""
         self.init(
-            sqlState: field(Int32(UInt8(ascii: "C"))),  // PG_DIAG_SQLSTATE
+            sqlState: field(Int32(UInt8(ascii: "C"))).map(SQLState.init(rawValue:)),  // PG_DIAG_SQLSTATE
             message: primary ?? fallback.trimmingTrailingNewlines(),
             detail: field(Int32(UInt8(ascii: "D"))),  // PG_DIAG_MESSAGE_DETAIL
             operation: operation

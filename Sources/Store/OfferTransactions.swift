@@ -15,7 +15,7 @@ import Postgres
 /// then the round row (which it updates, and so locks), in the same transaction.
 extension Store {
     /// SQLSTATEs after which running the whole transaction again is correct and may succeed.
-    static let retryableStates: Set<String> = ["40001", "40P01"]
+    static let retryableStates: Set<SQLState> = [.serializationFailure, .deadlockDetected]
 
     /// Runs `body` in a transaction on this store's connection; a deadlock or serialization
     /// failure rolls back and runs `body` again (up to `attempts` runs in all, with a short

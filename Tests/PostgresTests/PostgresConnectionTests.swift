@@ -43,11 +43,11 @@ import Testing
         try db.query("CREATE TABLE t (k text PRIMARY KEY)")
         try db.query("INSERT INTO t VALUES ($1)", ["a"])
         let duplicate = try #require(throws: PostgresError.self) { try db.query("INSERT INTO t VALUES ($1)", ["a"]) }
-        #expect(duplicate.sqlState == "23505")
+        #expect(duplicate.sqlState == .uniqueViolation)
         #expect(duplicate.message.contains("t_pkey"))
         #expect(duplicate.detail?.contains("(k)=(a)") == true)
         let syntax = try #require(throws: PostgresError.self) { try db.query("SELEC 1") }
-        #expect(syntax.sqlState == "42601")
+        #expect(syntax.sqlState == .syntaxError)
         #expect(syntax.description.contains("42601"))
         // The connection is still usable after errors.
         #expect(try db.query("SELECT 1").count == 1)
@@ -110,7 +110,7 @@ import Testing
         let bad = try #require(throws: PostgresError.self) {
             try db.copyIn("COPY beds (id, label, note) FROM STDIN", rows: [["x", "y", nil]])
         }
-        #expect(bad.sqlState == "22P02")
+        #expect(bad.sqlState == .invalidTextRepresentation)
         #expect(try db.query("SELECT 1").count == 1)
     }
 }

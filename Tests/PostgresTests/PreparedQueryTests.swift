@@ -33,7 +33,7 @@ import Testing
     @Test func aStatementThatFailsToPrepareIsNotCachedAndTheConnectionStaysUsable() throws {
         let db = try TestDatabase.fresh("preparedfail")
         let error = try #require(throws: PostgresError.self) { try db.preparedQuery("SELEC $1", ["1"]) }
-        #expect(error.sqlState == "42601")
+        #expect(error.sqlState == .syntaxError)
         #expect(error.operation == "prepare")
         #expect(db.preparedStatementCount == 0)
         // A run-time error (not a preparation error) keeps the statement prepared.
@@ -76,7 +76,7 @@ import Testing
                 try tx.preparedQuery(sql)
             }
         }
-        #expect(error.sqlState == "0A000")
+        #expect(error.sqlState == .featureNotSupported)
         // After the rollback the statement is prepared afresh.
         #expect(try db.preparedQuery(sql).columns == ["a", "b"])
     }

@@ -45,10 +45,10 @@ import Testing
         }
         try offer("s1", "a1")
         let sameSlot = try #require(throws: PostgresError.self) { try offer("s1", "a2") }
-        #expect(sameSlot.sqlState == "23505")
+        #expect(sameSlot.sqlState == .uniqueViolation)
         #expect(sameSlot.message.contains("offers_one_live_per_slot"))
         let sameApplicant = try #require(throws: PostgresError.self) { try offer("s2", "a1") }
-        #expect(sameApplicant.sqlState == "23505")
+        #expect(sameApplicant.sqlState == .uniqueViolation)
         #expect(sameApplicant.message.contains("offers_one_live_per_applicant"))
         // Once a1 declines, s1 can be offered to someone else, and a1 can get another offer.
         try db.query("UPDATE offers SET status = 'declined', answered_at = now() WHERE slot_id = $1 AND applicant_id = $2", ["s1", "a1"])
@@ -59,7 +59,7 @@ import Testing
         let badStatus = try #require(throws: PostgresError.self) {
             try db.query("UPDATE offers SET status = 'maybe' WHERE slot_id = 's1'")
         }
-        #expect(badStatus.sqlState == "23514")
+        #expect(badStatus.sqlState == .checkViolation)
     }
 
     @Test func oneActiveTenancyPerSlot() throws {
@@ -74,7 +74,7 @@ import Testing
         let tenancy = "INSERT INTO tenancies (city, slot_id, applicant_id, offer_id) VALUES ('sh', 's1', $1, $2)"
         try db.query(tenancy, ["a1", ids[0]])
         let second = try #require(throws: PostgresError.self) { try db.query(tenancy, ["a2", ids[1]]) }
-        #expect(second.sqlState == "23505")
+        #expect(second.sqlState == .uniqueViolation)
         try db.query("UPDATE tenancies SET status = 'ended', ended_at = now() WHERE applicant_id = 'a1'")
         try db.query(tenancy, ["a2", ids[1]])
     }
@@ -87,11 +87,11 @@ import Testing
             VALUES ('sh', $1, 'offer.accepted', 'offer', '1', $2::jsonb)
             """, ["applicant:a1", #"{"note": "接受"}"#])
         let update = try #require(throws: PostgresError.self) { try db.query("UPDATE audit_log SET actor = 'someone else'") }
-        #expect(update.sqlState == "42501")
+        #expect(update.sqlState == .insufficientPrivilege)
         let delete = try #require(throws: PostgresError.self) { try db.query("DELETE FROM audit_log") }
-        #expect(delete.sqlState == "42501")
+        #expect(delete.sqlState == .insufficientPrivilege)
         let truncate = try #require(throws: PostgresError.self) { try db.query("TRUNCATE audit_log") }
-        #expect(truncate.sqlState == "42501")
+        #expect(truncate.sqlState == .insufficientPrivilege)
         #expect(try db.query("SELECT actor FROM audit_log").map { $0[0] } == ["applicant:a1"])
     }
 
@@ -101,7 +101,7 @@ import Testing
     @Test func statementLevelReferencesRefuseDanglingRowsAndKeepTargetsPermanent() throws {
         let db = try TestDatabase.migrated("refs")
         try seed(db)
-        func refused(_ sql: String, _ state: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func refused(_ sql: String, _ state: SQLState, sourceLocation: SourceLocation = #_sourceLocation) throws {
             let error = try #require(throws: PostgresError.self, sourceLocation: sourceLocation) { try db.query(sql) }
             #expect(error.sqlState == state, "\(error)", sourceLocation: sourceLocation)
         }
@@ -114,19 +114,19 @@ import Testing
         try refused(applicant + """
              ('sh', 'a3', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', NULL),
              ('nowhere', 'a4', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', NULL)
-            """, "23503")
-        try refused(applicant + "('sh', 'a5', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', 'no-such-employer')", "23503")
+            """, .foreignKeyViolation)
+        try refused(applicant + "('sh', 'a5', 'general', 1, 'male', '1990-01-01', 1, 31, 121, 'X', 'no-such-employer')", .foreignKeyViolation)
         #expect(try db.query("SELECT count(*) FROM applicants").first?[0] == "2")
-        try refused("UPDATE applicants SET employer_id = 'ghost' WHERE applicant_id = 'a1'", "23503")
-        try refused("INSERT INTO slots (city, slot_id, project_id, kind, max_household, rent) VALUES ('sh', 's9', 'p9', 'bed', 1, 1)", "23503")
-        try refused("INSERT INTO slots (city, slot_id, project_id, kind, room_id, max_household, rent) VALUES ('sh', 's9', 'p1', 'bed', 'r9', 1, 1)", "23503")
-        try refused("UPDATE slots SET reserved_employer_id = 'ghost' WHERE slot_id = 's1'", "23503")
-        try refused("INSERT INTO round_results (city, round_id, applicant_id, outcome) VALUES ('sh', 'r9', 'a1', 'unmatched')", "23503")
+        try refused("UPDATE applicants SET employer_id = 'ghost' WHERE applicant_id = 'a1'", .foreignKeyViolation)
+        try refused("INSERT INTO slots (city, slot_id, project_id, kind, max_household, rent) VALUES ('sh', 's9', 'p9', 'bed', 1, 1)", .foreignKeyViolation)
+        try refused("INSERT INTO slots (city, slot_id, project_id, kind, room_id, max_household, rent) VALUES ('sh', 's9', 'p1', 'bed', 'r9', 1, 1)", .foreignKeyViolation)
+        try refused("UPDATE slots SET reserved_employer_id = 'ghost' WHERE slot_id = 's1'", .foreignKeyViolation)
+        try refused("INSERT INTO round_results (city, round_id, applicant_id, outcome) VALUES ('sh', 'r9', 'a1', 'unmatched')", .foreignKeyViolation)
         for (slot, applicant, round) in [("s9", "a1", "r1"), ("s1", "a9", "r1"), ("s1", "a1", "r9")] {
             try refused("""
                 INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)
                 VALUES ('sh', '\(round)', '\(slot)', '\(applicant)', now())
-                """, "23503")
+                """, .foreignKeyViolation)
         }
         // Referenced rows can be neither deleted, truncated nor re-keyed.
         for sql in [
@@ -135,7 +135,7 @@ import Testing
             "UPDATE applicants SET applicant_id = 'a7' WHERE applicant_id = 'a1'", "UPDATE cities SET city = 'bj'",
             "TRUNCATE applicants CASCADE", "TRUNCATE slots CASCADE",
         ] {
-            try refused(sql, "23001")
+            try refused(sql, .restrictViolation)
         }
         // Ordinary changes still work.
         try db.query("UPDATE slots SET status = 'maintenance' WHERE slot_id = 's1'")

@@ -27,7 +27,7 @@ import Testing
         #expect(try db.finishSent().affectedRows == 1)
         try db.send("INSERT INTO t VALUES ($1)", ["a"])
         let error = try #require(throws: PostgresError.self) { try db.finishSent() }
-        #expect(error.sqlState == "23505")
+        #expect(error.sqlState == .uniqueViolation)
         #expect(try db.query("SELECT count(*) FROM t").first?[0] == "1")
         let nothing = try #require(throws: PostgresError.self) { try db.finishSent() }
         #expect(nothing.message.contains("no statement was sent"))
