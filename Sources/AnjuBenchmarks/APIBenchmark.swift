@@ -206,25 +206,18 @@ public struct APIBenchmark {
         try check(ChildProcess.run([anju, "round", "run", "B", "--quiet"], environment: env), "anju round run")
 
         let db = try PostgresConnection(url)
-        result.tokens = Int(try db.query("SELECT count(*) FROM applicant_tokens WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
-        result.offered = Int(try db.query("SELECT count(*) FROM offers WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
+        let store = try Store(connection: db, city: Self.city, actor: "bench")
+        result.tokens = try store.tokenCount()
+        result.offered = try store.offerCounts("B").reduce(0) { $0 + $1.count }
         guard result.tokens == applicants else {
             throw BenchmarkError("expected a token for each of the \(applicants) applicants, got \(result.tokens)")
         }
         let slotCount = max(1, operatorWorkers / max(1, workersPerSlot))
-        let chosen = try db.query(
-            """
-            SELECT s.slot_id, s.project_id FROM slots s
-            WHERE s.city = $1 AND s.status IN ('available', 'maintenance')
-              AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.city = s.city AND o.slot_id = s.slot_id AND o.status = 'offered')
-              AND NOT EXISTS (SELECT 1 FROM tenancies t WHERE t.city = s.city AND t.slot_id = s.slot_id AND t.status = 'active')
-            ORDER BY s.slot_id LIMIT $2
-            """,
-            [Self.city, String(slotCount)])
+        let chosen = try store.freeSlots(limit: slotCount)
         guard chosen.count == slotCount else {
             throw BenchmarkError("the round left \(chosen.count) slots without offers; operator updates need \(slotCount)")
         }
-        let projects = Set(chosen.map { $0[1] ?? "" }).sorted()
+        let projects = Set(chosen.map(\.projectID)).sorted()
         let key = try ChildProcess.run(
             [anju, "keys", "create", "--operator", "bench", "--projects", projects.joined(separator: ",")], environment: env)
         try check(key, "anju keys create")
@@ -235,7 +228,7 @@ public struct APIBenchmark {
         log("  \(result.tokens) tokens, \(result.offered) offers; operator key for \(projects.count) projects, \(slotCount) slots")
         return Setup(
             url: url, tokens: tokens, operatorKey: key.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
-            operatorSlots: chosen.map { $0[0] ?? "" })
+            operatorSlots: chosen.map(\.slotID))
     }
 
     private func check(_ r: ChildProcess.Outcome, _ what: String) throws {
@@ -364,22 +357,10 @@ extension APIBenchmark {
     /// retry. Then every slot must show exactly the successful changes: final version =
     /// initial + successes, the returned versions exactly initial+1…final, one audit row each.
     private func operatorUpdates(setup: Setup, seconds: Int) throws -> OperatorRun {
-        let db = try PostgresConnection(setup.url)
-        let slotArray = "{" + setup.operatorSlots.joined(separator: ",") + "}"  // generator ids: no quoting needed
-        func versions() throws -> [String: Int64] {
-            Dictionary(
-                uniqueKeysWithValues: try db.query(
-                    "SELECT slot_id, version FROM slots WHERE city = $1 AND slot_id = ANY($2::text[])", [Self.city, slotArray]
-                ).map { ($0[0] ?? "", Int64($0[1] ?? "") ?? -1) })
-        }
+        let store = try Store(connection: try PostgresConnection(setup.url), city: Self.city, actor: "bench")
+        func versions() throws -> [String: Int64] { try store.slotStates(setup.operatorSlots).mapValues(\.version) }
         func auditRows() throws -> [String: Int] {
-            Dictionary(
-                uniqueKeysWithValues: try db.query(
-                    """
-                    SELECT entity_id, count(*) FROM audit_log
-                    WHERE city = $1 AND entity = 'slot' AND action = 'slot.set_status' AND entity_id = ANY($2::text[]) GROUP BY entity_id
-                    """, [Self.city, slotArray]
-                ).map { ($0[0] ?? "", Int($0[1] ?? "") ?? 0) })
+            try store.auditCounts(action: "slot.set_status", entity: "slot", ids: setup.operatorSlots)
         }
         let versionsBefore = try versions()
         let auditBefore = try auditRows()
@@ -425,16 +406,11 @@ extension APIBenchmark {
     /// One operator client until `deadline` (uptime nanoseconds).
     private static func operatorClient(slot: String, port: Int, key: String, url: String, deadline: UInt64) -> WorkerOutcome {
         var outcome = WorkerOutcome(slot: slot)
-        guard let db = try? PostgresConnection(url) else {
+        guard let store = try? Store(connection: try PostgresConnection(url), city: city, actor: "bench") else {
             outcome.failures += 1
             return outcome
         }
-        func reload() -> (version: Int64, status: String)? {
-            guard let row = try? db.query("SELECT version, status FROM slots WHERE city = $1 AND slot_id = $2", [city, slot]).first,
-                let version = Int64(row[0] ?? "")
-            else { return nil }
-            return (version, row[1] ?? "")
-        }
+        func reload() -> SlotState? { (try? store.slotStates([slot]))?[slot] }
         var http = try? LoopbackHTTP(port: port)
         var known = reload()
         while DispatchTime.now().uptimeNanoseconds < deadline {
@@ -460,7 +436,7 @@ extension APIBenchmark {
             let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
             if response.status == 200, json?["changed"] as? Bool == true, let version = (json?["version"] as? NSNumber)?.int64Value {
                 outcome.versions.append(version)
-                known = (version, target)
+                known = SlotState(version: version, status: target)
             } else if response.status == 409 {
                 outcome.conflicts += 1
                 known = reload()

@@ -1,6 +1,7 @@
 import CityGenerator
 import Foundation
 import Postgres
+import Store
 
 /// `anju bench round`: `anju round run` end to end (a fresh process: lock, snapshot the
 /// inventory and pool out of PostgreSQL, solve, write results, offers and marks, commit)
@@ -77,8 +78,8 @@ public struct RoundBenchmark {
                     try check(r, "anju round run")
                     db.seconds.append(r.seconds)
                     db.peakRSSMiB.append(Double(r.peakRSSKiB) / 1024)
-                    let c = try PostgresConnection(url(name))
-                    db.offered = Int(try c.query("SELECT (summary->>'offered')::int FROM rounds WHERE round_id = 'B'").first?[0] ?? "") ?? -1
+                    let store = try Store(connection: try PostgresConnection(url(name)), city: "bench", actor: "bench")
+                    db.offered = try store.offerCounts("B").reduce(0) { $0 + $1.count }
                     log(String(format: "  round run %d: %.3f s, %.0f MiB", i + 1, r.seconds, Double(r.peakRSSKiB) / 1024))
                 } else {
                     let out = "\(dir)/out-\(mechanism)"

@@ -3,6 +3,7 @@ import AnjuServer
 import ArgumentParser
 import Foundation
 import Postgres
+import Store
 
 /// `anju bench solve`: the benchmark behind BENCHMARKS.md, runnable by anyone.
 public struct BenchCommand: ParsableCommand {
@@ -70,27 +71,21 @@ public struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let migrator = Migrator(folder: try Migrator.locateSQLFolder())
             let prepare: (Int) throws -> ImportBenchmark.Target
             let cleanup: (Int) throws -> Void
-            if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-                try migrator.migrate(try PostgresConnection(url))
+            let database = StoreDatabase.choose(cluster: cluster.cluster)
+            if let privateCluster = database.privateCluster {
+                func name(_ i: Int) -> String { "anju_bench_import_\(i + 1)" }
+                prepare = { i in
+                    ImportBenchmark.Target(url: try StoreDatabase.freshDatabase(name(i), on: privateCluster).url, city: "bench")
+                }
+                cleanup = { i in try StoreDatabase.dropDatabase(name(i), on: privateCluster) }
+            } else {
+                let url = try database.prepare()
+                try StoreDatabase.migrate(try database.connect())
                 let stamp = Int(Date().timeIntervalSince1970)
                 prepare = { ImportBenchmark.Target(url: url, city: "bench-import-\(stamp)-\($0 + 1)") }
                 cleanup = { _ in }
-            } else {
-                let privateCluster = cluster.cluster
-                try privateCluster.start()
-                let admin = try privateCluster.connect()
-                // Database names are ours, [a-z0-9_] only: CREATE DATABASE takes no parameters.
-                func name(_ i: Int) -> String { "anju_bench_import_\(i + 1)" }
-                prepare = { i in
-                    try admin.query("DROP DATABASE IF EXISTS \(name(i)) WITH (FORCE)")
-                    try admin.query("CREATE DATABASE \(name(i))")
-                    try migrator.migrate(try privateCluster.connect(database: name(i)))
-                    return ImportBenchmark.Target(url: privateCluster.connectionURL(database: name(i)), city: "bench")
-                }
-                cleanup = { i in try admin.query("DROP DATABASE IF EXISTS \(name(i)) WITH (FORCE)") }
             }
             let bench = ImportBenchmark(
                 applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, anju: exe, psql: psql,

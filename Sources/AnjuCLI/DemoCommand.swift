@@ -52,14 +52,14 @@ public struct DemoCommand: ParsableCommand {
         try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: input)
         print("1. generated \(applicants) applicants and \(slots) slots as the contract's files in \(input)")
 
-        let (connection, city, stopAfter) = try openDatabase()
+        let (connection, city, stopAfter) = try CommandFailure.reporting { try openDatabase() }
         defer {
             if let stopAfter {
                 try? stopAfter.stop()
                 print("stopped the private cluster (run again with --keep-running to keep it)")
             }
         }
-        do {
+        try CommandFailure.reporting {
             let store = try Store(connection: connection, city: city, actor: "cli:demo")
             let progress = TerminalProgress(enabled: true)
             for kind in ImportKind.allCases {
@@ -86,30 +86,22 @@ public struct DemoCommand: ParsableCommand {
             if stopAfter == nil {
                 print("look further: anju round show \(info.roundID) --city \(city); anju offers list --city \(city)")
             }
-        } catch let error as StoreError {
-            Diagnostics.print("anju demo: \(error)")
-            throw ExitCode(65)
         }
     }
 
     /// DATABASE_URL with a new city, or the private cluster with a fresh anju_demo database.
     private func openDatabase() throws -> (PostgresConnection, String, PrivateCluster?) {
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            let connection = try PostgresConnection(url)
-            try Migrator(folder: Migrator.locateSQLFolder()).migrate(connection)
+        let database = StoreDatabase.choose(cluster: cluster.cluster)
+        guard let privateCluster = database.privateCluster else {
+            let connection = try database.connect()
+            try StoreDatabase.migrate(connection)
             let stamp = ISO8601DateFormatter().string(from: Date()).filter { $0.isNumber }
             print("2. using DATABASE_URL, migrated; city demo-\(stamp)")
             return (connection, "demo-\(stamp)", nil)
         }
-        let privateCluster = cluster.cluster
         let wasRunning = (try? privateCluster.status()) == .running
-        try privateCluster.start()
-        let admin = try privateCluster.connect()
-        // Our own constant name: DDL takes no parameters.
-        try admin.query("DROP DATABASE IF EXISTS anju_demo WITH (FORCE)")
-        try admin.query("CREATE DATABASE anju_demo")
+        let applied = try StoreDatabase.freshDatabase("anju_demo", on: privateCluster).applied
         let connection = try privateCluster.connect(database: "anju_demo")
-        let applied = try Migrator(folder: Migrator.locateSQLFolder()).migrate(connection)
         print("2. private PostgreSQL in \(privateCluster.folder.path)\(wasRunning ? " (already running)" : " (started)"); database anju_demo, \(applied.count) migrations applied")
         return (connection, "demo", wasRunning || keepRunning ? nil : privateCluster)
     }

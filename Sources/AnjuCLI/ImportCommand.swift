@@ -58,11 +58,9 @@ public struct ImportCommand: ParsableCommand {
                     let step = phases.firstIndex { phase.hasPrefix($0) } ?? 0
                     progress.fraction(Double(step) / Double(phases.count))
                 }
-            } catch StoreError.invalid(let problems) {
-                progress.finish()
-                for problem in problems { Diagnostics.print(problem) }
-                Diagnostics.print("\(problems.count) problem\(problems.count == 1 ? "" : "s") found in \(name); nothing was imported.")
-                throw ExitCode(65)
+            } catch {
+                progress.finish()  // before `withStore` reports the error
+                throw error
             }
         }
         progress.finish()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Postgres
+import Store
 
 /// `anju migrate`: brings the database's schema up to date from `sql/NNN_name.sql`.
 /// Uses `DATABASE_URL` when set, else starts (or reuses) the private cluster.
@@ -28,16 +29,12 @@ public struct MigrateCommand: ParsableCommand {
     /// Connects, migrates, and lists what was applied.
     public func run() throws {
         let folder = try Migrator.locateSQLFolder(explicit: sql)
-        let connection: PostgresConnection
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            connection = try PostgresConnection(url)
-        } else {
-            let privateCluster = cluster.cluster
-            try privateCluster.start()
+        let database = StoreDatabase.choose(cluster: cluster.cluster)
+        let connection = try database.connectUnmigrated()
+        if let privateCluster = database.privateCluster {
             print("using the private cluster in \(privateCluster.folder.path)")
-            connection = try privateCluster.connect()
         }
-        let applied = try Migrator(folder: folder).migrate(connection)
+        let applied = try StoreDatabase.migrate(connection, sqlFolder: folder.path)
         if applied.isEmpty {
             print("schema up to date (\(folder.path))")
         } else {

@@ -47,15 +47,13 @@ public struct ServeCommand: AsyncParsableCommand {
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
             poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize)
         let pool = Routes.makePool(configuration)
-        // Fail fast on a wrong URL or a database without the schema; later outages are 503s.
+        // Fail fast on a wrong URL or a database without the schema (opening a session
+        // checks it); later outages are 503s.
         do {
-            _ = try await pool.withConnection { session in try session.connection.query("SELECT 1 FROM api_keys LIMIT 1") }
+            try await pool.withConnection { _ in }
         } catch {
             try? await pool.shutdown()
-            Diagnostics.print("database: \(error)")
-            if let error = error as? PostgresError, error.sqlState == "42P01" {
-                Diagnostics.print("the database has no API schema: run `anju migrate` first")
-            }
+            Diagnostics.print(error is SchemaMismatch ? "\(error)" : "database: \(error)")
             throw ExitCode(69)
         }
         let routes = Routes(pool: pool, logger: logger)
@@ -71,19 +69,14 @@ public struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    /// DATABASE_URL, else the private cluster's URL (`anju db start`'s default folder and
-    /// socket port; started and migrated first).
+    /// The database's URL (`StoreDatabase.choose`: DATABASE_URL, else the private cluster in
+    /// `anju db start`'s default folder and socket port, started and migrated first).
     private func databaseURL() throws -> String {
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
-        let cluster = PrivateCluster()
-        do {
-            try cluster.start()
-            try Migrator(folder: Migrator.locateSQLFolder()).migrate(try cluster.connect())
-        } catch {
-            Diagnostics.print("private cluster: \(error)")
-            throw ExitCode(69)
+        let database = StoreDatabase.choose(cluster: PrivateCluster())
+        let url = try CommandFailure.reporting { try database.prepare() }
+        if let cluster = database.privateCluster {
+            Diagnostics.print("using the private PostgreSQL cluster in \(cluster.folder.path)")
         }
-        Diagnostics.print("using the private PostgreSQL cluster in \(cluster.folder.path)")
-        return cluster.connectionURL()
+        return url
     }
 }

@@ -67,12 +67,7 @@ public struct SlotsCommand: ParsableCommand {
                     throw ExitCode(66)
                 }
                 let changes = try store.withStore { store in
-                    do {
-                        return try store.setSlotStatuses(csv: [UInt8](data), fileName: url.lastPathComponent, withdrawOffers: withdrawOffer)
-                    } catch StoreError.conflict(let lines) {
-                        for line in lines.split(separator: "\n") { Diagnostics.print(String(line)) }
-                        throw ExitCode(65)
-                    }
+                    try store.setSlotStatuses(csv: [UInt8](data), fileName: url.lastPathComponent, withdrawOffers: withdrawOffer)
                 }
                 for change in changes { print(change.summary) }
                 let changed = changes.filter(\.changed).count

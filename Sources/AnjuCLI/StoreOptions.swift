@@ -31,45 +31,25 @@ public struct StoreOptions: ParsableArguments {
         return "cli:" + (environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
     }
 
-    /// Connects: DATABASE_URL when set, else the private cluster (started and migrated).
+    /// The database every command uses (`StoreDatabase.choose`: DATABASE_URL, else the
+    /// private cluster of `--dir`/`--port`).
+    var database: StoreDatabase { StoreDatabase.choose(cluster: cluster.cluster) }
+
+    /// Connects to `database` (a private cluster is started and migrated first).
     func connect(quietly: Bool = false) throws -> PostgresConnection {
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            return try PostgresConnection(url)
-        }
-        let privateCluster = cluster.cluster
-        try privateCluster.start()
-        if !quietly {
+        let database = self.database
+        if !quietly, let privateCluster = database.privateCluster {
             Diagnostics.print("using the private PostgreSQL cluster in \(privateCluster.folder.path)")
         }
-        let connection = try privateCluster.connect()
-        try Migrator(folder: Migrator.locateSQLFolder()).migrate(connection)
-        return connection
+        return try database.connect()
     }
 
-    /// Runs `body` against the store, turning every store or database failure into a clear
-    /// message on stderr and an exit status: 65 invalid input, not found or conflict;
-    /// 69 the database unreachable or without Anju's schema.
+    /// Runs `body` against the store; every store or database failure becomes a message on
+    /// stderr and an exit status (`CommandFailure.exitStatus`).
     func withStore<T>(quietly: Bool = false, _ body: (Store) throws -> T) throws -> T {
-        do {
+        try CommandFailure.reporting {
             let store = try Store(connection: try connect(quietly: quietly), city: resolvedCity, actor: resolvedActor)
             return try body(store)
-        } catch let error as StoreError {
-            switch error {
-            case .invalid(let problems): for p in problems { Diagnostics.print(p) }
-            case .notFound(let message): Diagnostics.print("not found: \(message)")
-            case .conflict(let message): Diagnostics.print("refused: \(message)")
-            }
-            throw ExitCode(65)
-        } catch let error as PostgresError {
-            if error.sqlState == "42P01" {
-                Diagnostics.print("the database has no Anju schema (or an old one): run `anju migrate` first\n\(error)")
-            } else {
-                Diagnostics.print("database: \(error)")
-            }
-            throw ExitCode(69)
-        } catch let error as ClusterError {
-            Diagnostics.print("private cluster: \(error)")
-            throw ExitCode(69)
         }
     }
 }

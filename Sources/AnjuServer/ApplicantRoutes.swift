@@ -150,7 +150,7 @@ extension Routes {
                     return try session.reader.applicantStatus(id)
                 case .applicant:
                     // Another applicant's id answers exactly like an unknown one.
-                    throw StoreError.notFound("no applicant \(id) in city \(session.reader.city)")
+                    throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(session.reader.city)")
                 case .operator:
                     throw Problem.forbidden("operator keys cannot read applicants")
                 }
@@ -178,7 +178,7 @@ extension Routes {
             }
             let offer = try session.reader.offer(id)
             guard offer.applicantID == me else {
-                throw StoreError.notFound("no offer \(id) in city \(session.reader.city)")
+                throw StoreError(.offerNotFound, subject: .offer(id), "no offer \(id) in city \(session.reader.city)")
             }
             let store = try session.store(actor: caller.actor)
             return accept ? try store.accept(offer: id, reason: body.reason) : try store.decline(offer: id, reason: body.reason)

@@ -1,3 +1,4 @@
+import AllocationFiles
 import Hummingbird
 import Store
 
@@ -68,7 +69,7 @@ enum PresentedCredentials: Sendable {
             }
             return key.role == .admin ? .admin(key) : .operator(key)
         case .applicant(let id, let token):
-            guard Store.isIdentifier(id) else { throw Problem.unauthorized("the applicant id and token do not match") }
+            guard ContractRules.isIdentifier(id) else { throw Problem.unauthorized("the applicant id and token do not match") }
             let hash = try session.reader.applicantTokenHash(id)
             let matches = Credential.verify(token, against: hash ?? Self.noHash)
             guard hash != nil, matches else { throw Problem.unauthorized("the applicant id and token do not match") }
@@ -79,7 +80,7 @@ enum PresentedCredentials: Sendable {
     /// Applicant `id`'s status, read in the same statement that checks `token` against its
     /// stored hash: the same 401 as `verify` for an unknown id, no token or a wrong one.
     static func verifiedStatus(of id: String, token: String, in session: DatabaseSession) throws -> ApplicantStatus {
-        guard Store.isIdentifier(id),
+        guard ContractRules.isIdentifier(id),
             let status = try session.reader.applicantStatus(id, tokenHash: Credential.hash(token))
         else { throw Problem.unauthorized("the applicant id and token do not match") }
         return status

@@ -33,7 +33,20 @@ struct OperatorSlotsBody: Codable, Equatable {
     var slots: [Slot]
 }
 
+extension OperatorSlotsBody {
+    init(_ listing: SlotListing) {
+        self.init(projects: listing.projects.map(Occupancy.init), slots: listing.slots.map(Slot.init))
+    }
+}
+
 extension OperatorSlotsBody.Slot {
+    init(_ slot: ListedSlot) {
+        self.init(
+            slotId: slot.slotID, projectId: slot.projectID, kind: slot.kind, roomId: slot.roomID, rent: slot.rent,
+            gender: slot.gender, accessible: slot.accessible, status: slot.status, version: slot.version,
+            updatedAt: slot.updatedAt)
+    }
+
     init(_ added: AddedSlot) {
         let slot = added.slot
         self.init(
@@ -233,9 +246,9 @@ extension Routes {
                     }
                     projects = [project]
                 }
-                return try session.reader.operatorSlots(projects: projects)
+                return try session.reader.slotListing(projects: projects)
             }
-            return JSONBody.response(body)
+            return JSONBody.response(OperatorSlotsBody(body))
         }
         router.post("/v1/operator/projects/:projectId/slots") { request, context in
             var request = request
@@ -247,7 +260,8 @@ extension Routes {
                     let key = try operatorKey(caller)
                     // Another operator's project answers like one that does not exist.
                     guard key.projectIDs.contains(projectID) else {
-                        throw StoreError.notFound("no project \(projectID) in city \(session.reader.city)")
+                        throw StoreError(
+                            .projectNotFound, subject: .project(projectID), "no project \(projectID) in city \(session.reader.city)")
                     }
                     let store = try session.store(actor: caller.actor)
                     guard readProblems.isEmpty else {
@@ -255,27 +269,11 @@ extension Routes {
                         let rules = try store.slotProblems(slots, inProject: projectID)
                         let list = rules.filter { $0.index == nil }
                         let all = list.isEmpty ? Store.bySlot(readProblems + rules) : list
-                        throw StoreError.invalid(all.map(\.description))
+                        throw StoreError(.invalidSlots, subject: .project(projectID), problems: all.map(\.storeProblem))
                     }
                     return try store.addSlots(slots.compactMap { $0 }, toProject: projectID)
                 }
                 return JSONBody.response(AddedSlotsBody(added), status: .created)
-            } catch StoreError.invalid(let problems) {
-                var problem = Problem(
-                    .unprocessableContent, code: "invalid_slots", title: "Invalid request",
-                    detail: problems.joined(separator: "; "))
-                problem.errors = problems
-                throw problem
-            } catch StoreError.conflict(let message) {
-                // One problem a line (only well-formed ids and values are quoted in these).
-                let problems = message.split(separator: "\n").map(String.init)
-                var problem = Problem(
-                    .conflict, code: "slot_conflict", title: "Conflict with the current state",
-                    detail: problems.joined(separator: "; "))
-                problem.errors = problems
-                throw problem
-            } catch StoreError.notFound(let message) {
-                throw Problem.notFound("project_not_found", message)
             }
         }
         router.put("/v1/operator/slots/:id/status") { request, context in
@@ -289,11 +287,8 @@ extension Routes {
             }
             let change = try await authenticated(request) { caller, session in
                 let key = try operatorKey(caller)
-                let project = try session.connection.query(
-                    "SELECT project_id FROM slots WHERE city = $1 AND slot_id = $2", [session.reader.city, slotID]
-                ).first?[0]
-                guard let project, key.projectIDs.contains(project) else {
-                    throw StoreError.notFound("no slot \(slotID) in city \(session.reader.city)")
+                guard let project = try session.reader.projectOfSlot(slotID), key.projectIDs.contains(project) else {
+                    throw StoreError(.slotNotFound, subject: .slot(slotID), "no slot \(slotID) in city \(session.reader.city)")
                 }
                 return try session.store(actor: caller.actor).setSlotStatus(
                     slotID, to: status, expectedVersion: body.expectedVersion, withdrawOffer: body.withdrawOffer ?? false)
@@ -307,29 +302,5 @@ extension Routes {
             throw Problem.forbidden("these routes need an operator key")
         }
         return key
-    }
-}
-
-extension Store {
-    /// The slots of `projects` (in project and slot id order) and each project's occupancy.
-    func operatorSlots(projects: [String]) throws -> OperatorSlotsBody {
-        let array = Store.textArray(projects)
-        let slots = try connection.query(
-            """
-            SELECT slot_id, project_id, kind, room_id, rent, gender, accessible, status, version,
-                   to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
-            FROM slots WHERE city = $1 AND project_id = ANY($2::text[])
-            ORDER BY project_id COLLATE "C", slot_id COLLATE "C"
-            """,
-            [city, array]
-        ).map { row in
-            OperatorSlotsBody.Slot(
-                slotId: try row.decode(String.self, "slot_id"), projectId: try row.decode(String.self, "project_id"),
-                kind: try row.decode(String.self, "kind"), roomId: try row.decode(String?.self, "room_id"),
-                rent: try row.decode(Int.self, "rent"), gender: try row.decode(String.self, "gender"),
-                accessible: try row.decode(Bool.self, "accessible"), status: try row.decode(String.self, "status"),
-                version: Int64(try row.decode(Int.self, "version")), updatedAt: try row.decode(String.self, "updated_at"))
-        }
-        return OperatorSlotsBody(projects: try projectOccupancy(projects).map(OperatorSlotsBody.Occupancy.init), slots: slots)
     }
 }

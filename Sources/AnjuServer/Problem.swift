@@ -94,13 +94,7 @@ extension Problem {
         case let problem as Problem:
             return problem
         case let error as StoreError:
-            switch error {
-            case .notFound(let message): return .notFound("not_found", message)
-            case .conflict(let message): return Problem(.conflict, code: "conflict", title: "Conflict with the current state", detail: message)
-            case .invalid(let problems):
-                return Problem(
-                    .unprocessableContent, code: "invalid", title: "Invalid request", detail: problems.joined(separator: "; "))
-            }
+            return Problem(error)
         case let error as PoolError:
             switch error {
             case .timedOut: return .unavailable("pool_timeout", "every database connection stayed busy; try again")
@@ -128,5 +122,22 @@ extension Problem {
         default:
             return .internalError
         }
+    }
+}
+
+extension Problem {
+    /// The one mapping from a store error to what the API answers: the kind decides the
+    /// status (invalid 422, not found 404, conflict 409), the error's stable code is the
+    /// problem's `code`, its problems are the `detail` (joined by "; ") and, when any has a
+    /// place (a field, a file line) or there are several, the `errors` list, one each.
+    init(_ error: StoreError) {
+        let lines = error.problems.map(\.description)
+        switch error.kind {
+        case .invalid: self.init(.unprocessableContent, code: error.code.rawValue, title: "Invalid request")
+        case .notFound: self.init(.notFound, code: error.code.rawValue, title: "Not found")
+        case .conflict: self.init(.conflict, code: error.code.rawValue, title: "Conflict with the current state")
+        }
+        detail = lines.joined(separator: "; ")
+        if lines.count > 1 || error.problems.contains(where: { $0.location != nil }) { errors = lines }
     }
 }

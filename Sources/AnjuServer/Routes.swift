@@ -106,19 +106,14 @@ public struct Routes: Sendable {
         }
         router.get("/readyz") { _, _ in
             do {
-                _ = try await pool.withConnection { session in try session.connection.query("SELECT 1") }
+                try await pool.withConnection { session in try session.reader.checkReachable() }
                 return JSONBody.response(["status": "ready"])
             } catch {
                 throw Problem.unavailable("not_ready", "the database cannot be reached")
             }
         }
         router.get("/metrics") { _, _ in
-            let city = await pool.withConnectionOrNil { session in
-                try session.connection.query(
-                    "SELECT status, count(*) FROM rounds WHERE city = $1 GROUP BY status", [session.reader.city]
-                ).map { ($0[0] ?? "", Int($0[1] ?? "0") ?? 0) }
-            }
-            let rounds = city.map { Dictionary($0, uniquingKeysWith: +) }
+            let rounds = await pool.withConnectionOrNil { session in try session.reader.roundCountsByStatus() }
             let text = metrics.render(pool: pool.statistics, roundsByStatus: rounds)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -145,7 +145,7 @@ extension Routes {
                 return (result.alreadyAnswered ? .alreadyDeclined : .declined, .ok)
             }
         } catch let error as StoreError {
-            switch error {
+            switch error.kind {
             case .notFound: return (.offerNotFound, .notFound)
             case .conflict: return (.cannotAnswer, .conflict)
             case .invalid: return (.reasonTooLong(Store.maxReasonLength), .unprocessableContent)
@@ -154,8 +154,7 @@ extension Routes {
     }
 
     private static func isNotFound(_ error: any Error) -> Bool {
-        if case StoreError.notFound = error { return true }
-        return false
+        (error as? StoreError)?.kind == .notFound
     }
 
     /// The HTML error page for a failure outside the applicant's own data; 5xx are logged by
@@ -171,7 +170,7 @@ extension Routes {
             logger.error(
                 "status page failed",
                 metadata: [
-                    "error": "\(type(of: error))", "sqlstate": "\((error as? PostgresError)?.sqlState ?? "-")",
+                    "error": "\(type(of: error))", "sqlstate": "\((error as? PostgresError)?.sqlState?.rawValue ?? "-")",
                     "route": "\(endpoint)",
                 ])
         }

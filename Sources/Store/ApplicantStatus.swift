@@ -68,7 +68,7 @@ extension Store {
     /// no such applicant.
     public func applicantStatus(_ id: String) throws -> ApplicantStatus {
         guard let status = try applicantStatus(id, tokenHash: nil) else {
-            throw StoreError.notFound("no applicant \(id) in city \(city)")
+            throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(city)")
         }
         return status
     }

@@ -101,14 +101,16 @@ extension Store {
             let chosen: [String]
             if let ids {
                 let unique = Array(Set(ids)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                guard !unique.isEmpty else { throw StoreError.invalid(["applicants: the list is empty"]) }
+                guard !unique.isEmpty else { throw StoreError.invalidField("applicants", "the list is empty") }
                 let known = Set(try db.query(
                     "SELECT applicant_id FROM applicants WHERE city = $1 AND applicant_id = ANY($2::text[])",
                     [city, Self.textArray(unique)]
                 ).map { $0[0] ?? "" })
                 let missing = unique.filter { !known.contains($0) }
                 guard missing.isEmpty else {
-                    throw StoreError.notFound("no applicant \(missing.joined(separator: ", ")) in city \(city); no token was issued")
+                    throw StoreError(
+                        .applicantNotFound, subject: .applicants(missing),
+                        "no applicant \(missing.joined(separator: ", ")) in city \(city); no token was issued")
                 }
                 chosen = unique
             } else {
@@ -147,13 +149,17 @@ extension Store {
     /// `anju keys create`: an operator key scoped to `projects` (each must be a project of
     /// the city), or an admin key when `role` is `.admin` (no projects). One audit row.
     public func createKey(name: String, role: APIKey.Role, projects: [String] = []) throws -> CreatedKey {
-        var problems: [String] = []
+        var problems: [StoreProblem] = []
         let name = name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || name.count > 100 { problems.append("name: 1-100 characters") }
+        if name.isEmpty || name.count > 100 { problems.append(StoreProblem("1-100 characters", at: .field("name"))) }
         let projects = Array(Set(projects)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        if role == .operator, projects.isEmpty { problems.append("projects: an operator key needs at least one project") }
-        if role == .admin, !projects.isEmpty { problems.append("projects: an admin key is not scoped to projects") }
-        guard problems.isEmpty else { throw StoreError.invalid(problems) }
+        if role == .operator, projects.isEmpty {
+            problems.append(StoreProblem("an operator key needs at least one project", at: .field("projects")))
+        }
+        if role == .admin, !projects.isEmpty {
+            problems.append(StoreProblem("an admin key is not scoped to projects", at: .field("projects")))
+        }
+        guard problems.isEmpty else { throw StoreError(.invalidArgument, problems: problems) }
         return try connection.transaction { db in
             if !projects.isEmpty {
                 let known = Set(try db.query(
@@ -162,7 +168,9 @@ extension Store {
                 ).map { $0[0] ?? "" })
                 let missing = projects.filter { !known.contains($0) }
                 guard missing.isEmpty else {
-                    throw StoreError.notFound("no project \(missing.joined(separator: ", ")) in city \(city); no key was created")
+                    throw StoreError(
+                        .projectNotFound, subject: .projects(missing),
+                        "no project \(missing.joined(separator: ", ")) in city \(city); no key was created")
                 }
             }
             // The id is part of the key text, and the hash covers the text: take the id
@@ -194,7 +202,7 @@ extension Store {
                 """,
                 [city, String(id), actor]
             ).affectedRows
-            guard let key = try apiKey(id) else { throw StoreError.notFound("no API key \(id) in city \(city)") }
+            guard let key = try apiKey(id) else { throw StoreError(.apiKeyNotFound, subject: .apiKey(id), "no API key \(id) in city \(city)") }
             if changed == 1 { try audit("key.revoke", entity: "api_key", id: String(id), details: ["name": .string(key.name)]) }
             return key
         }

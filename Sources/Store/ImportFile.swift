@@ -8,7 +8,7 @@ extension Store {
     ///
     /// All or nothing, in one transaction: any problem — in the file, or against the
     /// database (a slot's unknown project, a dorm room whose beds would mix genders) —
-    /// throws `StoreError.invalid` listing every problem as `FILE:LINE: COLUMN: message`,
+    /// throws `StoreError` `.invalidImport` listing every problem as `FILE:LINE: COLUMN: message`,
     /// and nothing is written. A row whose id exists updates the stored row when it
     /// differs and is left untouched when equal; a row that differs from an applicant or
     /// slot a round, offer or tenancy holds is skipped and reported (see `ImportSkip`),
@@ -54,9 +54,12 @@ extension Store {
         return try body()
     }
 
-    /// Problems found, in the contract's order, as the error every caller reports.
+    /// Problems found in an imported file (all of them located in it), in the contract's
+    /// order, as the error every caller reports: `invalidImport`, about that file.
     static func invalid(_ diagnostics: [Diagnostic]) -> StoreError {
-        .invalid(Diagnostic.sorted(diagnostics).map(\.description))
+        var error = StoreError.invalidFile(diagnostics, code: .invalidImport)
+        error.subject = diagnostics.first.map { .file($0.file) }
+        return error
     }
 }
 

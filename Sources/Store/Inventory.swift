@@ -49,7 +49,7 @@ public struct SlotChange: Sendable, Equatable {
 /// current state (so a bulk change can list every refusal before rolling back).
 enum SlotChangeOutcome {
     case changed(SlotChange, roundToClose: String?)
-    case refused(String)
+    case refused(StoreError.Code, String)
 }
 
 extension Store {
@@ -75,11 +75,11 @@ extension Store {
     public func setSlotStatus(
         _ slotID: String, to status: Slot.Status, expectedVersion: Int64? = nil, withdrawOffer: Bool = false
     ) throws -> SlotChange {
-        guard status != .offered else { throw StoreError.invalid([Self.offeredByHand]) }
+        guard status != .offered else { throw StoreError.invalidField("status", Self.offeredByHand, code: .invalidStatus) }
         return try retryingTransaction {
             switch try changeSlot(slotID, to: status, expectedVersion: expectedVersion, withdrawOffer: withdrawOffer, details: [:]) {
-            case .refused(let message):
-                throw StoreError.conflict(message)
+            case .refused(let code, let message):
+                throw StoreError(code, subject: .slot(slotID), message)
             case .changed(var change, let roundID):
                 if let roundID, try closeRoundIfSettled(roundID) { change.closedRoundID = roundID }
                 return change
@@ -87,7 +87,7 @@ extension Store {
         }
     }
 
-    static let offeredByHand = "status: offered cannot be set by hand; only a round makes offers"
+    static let offeredByHand = "offered cannot be set by hand; only a round makes offers"
 
     /// Changes one slot in the caller's transaction, locking in the global order (its live
     /// offer, the slot, then the applicant). A refusal is returned, not thrown, and leaves
@@ -102,7 +102,7 @@ extension Store {
             let row = try connection.query(
                 "SELECT status, version FROM slots WHERE city = $1 AND slot_id = $2 FOR UPDATE", [city, slotID]
             ).first
-        else { throw StoreError.notFound("no slot \(slotID) in city \(city)") }
+        else { throw StoreError(.slotNotFound, subject: .slot(slotID), "no slot \(slotID) in city \(city)") }
         let version = Int64(try row.decode(Int.self, "version"))
         let fromText = try row.decode(String.self, "status")
         guard let from = Slot.Status(rawValue: fromText) else {
@@ -111,7 +111,7 @@ extension Store {
         try checkNoNewOffer(onSlots: [slotID], locked: offer.map { [$0.id] } ?? [])
 
         if let expectedVersion, expectedVersion != version {
-            return .refused("slot \(slotID) is at version \(version), not \(expectedVersion); read it again and retry")
+            return .refused(.staleVersion, "slot \(slotID) is at version \(version), not \(expectedVersion); read it again and retry")
         }
         if from == status {
             return .changed(SlotChange(slotID: slotID, from: from, to: status, version: version, changed: false), roundToClose: nil)
@@ -121,6 +121,7 @@ extension Store {
         if let offer {
             guard withdrawOffer else {
                 return .refused(
+                    .slotHasOffer,
                     "slot \(slotID) has live offer \(offer.id) (round \(offer.roundID), deadline \(offer.deadline)); "
                         + "withdraw the offer with it (--withdraw-offer) or wait for the answer")
             }

@@ -24,7 +24,7 @@ extension Store {
             return try retryingTransaction {
                 try connection.query(
                     "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))", ["anju import " + city])
-                try Self.refuse(try slotProblems(slots, inProject: projectID))
+                try Self.refuse(try slotProblems(slots, inProject: projectID), project: projectID)
                 let roomsCreated = try createRooms(for: slots, in: projectID)
                 let added = try insertSlots(slots, in: projectID)
                 try audit(
@@ -36,11 +36,11 @@ extension Store {
                 let occupancy = try projectOccupancy([projectID])
                 return SlotsAdded(slots: added, roomsCreated: roomsCreated, occupancy: occupancy[0])
             }
-        } catch let error as PostgresError where error.sqlState == "23505" {
+        } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             // Another addition inserted one of these ids after our check and committed first.
             let taken = try takenSlotIDs(slots)
             guard !taken.isEmpty else { throw error }
-            throw StoreError.conflict(taken.map(\.description).joined(separator: "\n"))
+            throw StoreError(.slotConflict, subject: .project(projectID), problems: taken.map(\.storeProblem))
         }
     }
 
@@ -58,22 +58,22 @@ extension Store {
     public func slotProblems(_ slots: [NewSlot?], inProject projectID: String) throws -> [NewSlotProblem] {
         // Only identifiers reach the database: libpq would cut a value at a NUL byte.
         guard
-            Self.isIdentifier(projectID),
+            ContractRules.isIdentifier(projectID),
             try connection.query(
                 "SELECT 1 FROM projects WHERE city = $1 AND project_id = $2", [city, projectID]
             ).first != nil
-        else { throw StoreError.notFound("no project \(projectID) in city \(city)") }
+        else { throw StoreError(.projectNotFound, subject: .project(projectID), "no project \(projectID) in city \(city)") }
         var problems = Self.listProblems(slots)
         if problems.contains(where: { $0.index == nil }) { return problems }  // the list's size
         let checked = slots.enumerated().compactMap { k, slot in slot.map { (index: k, slot: $0) } }
         problems += try takenSlotIDs(checked.map(\.slot), at: checked.map(\.index))
-        let roomIDs = checked.compactMap { $0.slot.kind == .bed ? $0.slot.roomID : nil }.filter(Self.isIdentifier)
+        let roomIDs = checked.compactMap { $0.slot.kind == .bed ? $0.slot.roomID : nil }.filter(ContractRules.isIdentifier)
         let rooms = Dictionary(
             uniqueKeysWithValues: try connection.query(
                 "SELECT room_id, gender FROM rooms WHERE city = $1 AND project_id = $2 AND room_id = ANY($3::text[])",
                 [city, projectID, Self.textArray(Array(Set(roomIDs)))]
             ).map { (try $0.decode(String.self, "room_id"), try $0.decode(String.self, "gender")) })
-        let employerIDs = checked.compactMap(\.slot.reservedEmployerID).filter(Self.isIdentifier)
+        let employerIDs = checked.compactMap(\.slot.reservedEmployerID).filter(ContractRules.isIdentifier)
         let employers = Set(
             try connection.query(
                 "SELECT employer_id FROM employers WHERE city = $1 AND employer_id = ANY($2::text[])",
@@ -85,7 +85,7 @@ extension Store {
                 problems.append(NewSlotProblem(index: k, field: field, message: message, kind: .conflict))
             }
             let gender = slot.gender.rawValue
-            if slot.kind == .bed, let room = slot.roomID, Self.isIdentifier(room) {
+            if slot.kind == .bed, let room = slot.roomID, ContractRules.isIdentifier(room) {
                 if let stored = rooms[room] {
                     if stored != gender {
                         conflict(
@@ -102,20 +102,19 @@ extension Store {
                     firstBeds[room] = (k, slot.gender)
                 }
             }
-            if let employer = slot.reservedEmployerID, Self.isIdentifier(employer), !employers.contains(employer) {
+            if let employer = slot.reservedEmployerID, ContractRules.isIdentifier(employer), !employers.contains(employer) {
                 conflict("reserved_employer_id", "no employer \(employer) in city \(city)")
             }
         }
         return Self.bySlot(problems)
     }
 
-    /// Throws for `problems`, if any: `invalid` listing all of them when one is invalid,
-    /// else `conflict` with one problem a line.
-    static func refuse(_ problems: [NewSlotProblem]) throws {
+    /// Throws for `problems` of the slots to add to `projectID`, if any: `invalidSlots`
+    /// listing all of them when one is invalid, else `slotConflict` listing them.
+    static func refuse(_ problems: [NewSlotProblem], project projectID: String) throws {
         guard !problems.isEmpty else { return }
-        let lines = problems.map(\.description)
-        if problems.contains(where: { $0.kind == .invalid }) { throw StoreError.invalid(lines) }
-        throw StoreError.conflict(lines.joined(separator: "\n"))
+        let code: StoreError.Code = problems.contains(where: { $0.kind == .invalid }) ? .invalidSlots : .slotConflict
+        throw StoreError(code, subject: .project(projectID), problems: problems.map(\.storeProblem))
     }
 
     /// The problems of the list and of each slot alone, and ids given twice.
@@ -136,7 +135,7 @@ extension Store {
                 problems.append(NewSlotProblem(index: k, field: field, message: message))
             }
             func identifier(_ field: String, _ value: String) {
-                if !isIdentifier(value) {
+                if !ContractRules.isIdentifier(value) {
                     report(field, "\(shown(value)) is not an identifier (1-64 of A-Z a-z 0-9 _ - .)")
                 }
             }
@@ -156,12 +155,14 @@ extension Store {
                     identifier("room_id", room)
                 }
             }
-            if slot.maxHousehold < 1 {
-                report("max_household", "\(slot.maxHousehold) is below 1")
-            } else if slot.kind == .bed, slot.maxHousehold != 1 {
-                report("max_household", "\(slot.maxHousehold) is not allowed for a bed; a bed is for one person, so max_household must be 1")
+            if slot.maxHousehold < ContractRules.Minimum.maxHousehold {
+                report("max_household", "\(slot.maxHousehold) is below \(ContractRules.Minimum.maxHousehold)")
+            } else if let problem = ContractRules.bedHouseholdProblem(kind: slot.kind, maxHousehold: slot.maxHousehold) {
+                report("max_household", problem)
             }
-            if slot.rent < 0 { report("rent", "\(slot.rent) is below 0; rent is whole yuan per month") }
+            if slot.rent < ContractRules.Minimum.rent {
+                report("rent", "\(slot.rent) is below \(ContractRules.Minimum.rent); rent is whole yuan per month")
+            }
             // The schema's integer columns: the same check (and words) as an import's.
             var sizes = ImportChecks(file: "slots")
             sizes.integer(slot.maxHousehold, line: k, column: "max_household")
@@ -192,7 +193,7 @@ extension Store {
     /// A conflict for each of `slots` whose id the city has already; `positions` are their
     /// indexes in the caller's list (default: their own).
     private func takenSlotIDs(_ slots: [NewSlot], at positions: [Int]? = nil) throws -> [NewSlotProblem] {
-        let ids = slots.map(\.slotID).filter(Self.isIdentifier)
+        let ids = slots.map(\.slotID).filter(ContractRules.isIdentifier)
         let taken = Set(
             try connection.query(
                 "SELECT slot_id FROM slots WHERE city = $1 AND slot_id = ANY($2::text[])", [city, Self.textArray(ids)]
@@ -226,7 +227,7 @@ extension Store {
         ).map { try $0.decode(String.self, "room_id") }
         // The rooms not created here existed when checked, or were created since by another
         // addition (the insert waited for it to commit): their genders must still match.
-        try Self.refuse(try slotProblems(slots, inProject: projectID))
+        try Self.refuse(try slotProblems(slots, inProject: projectID), project: projectID)
         return created.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 

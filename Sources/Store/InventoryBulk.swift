@@ -24,29 +24,30 @@ extension Store {
         for row in rows where !known.contains(row.slotID) {
             problems.append(Diagnostic(file: fileName, line: row.line, column: "slot_id", message: "no slot \(row.slotID) in city \(city)"))
         }
-        guard problems.isEmpty else { throw StoreError.invalid(Diagnostic.sorted(problems).map(\.description)) }
+        guard problems.isEmpty else { throw StoreError.invalidFile(problems) }
         guard !rows.isEmpty else { return [] }
 
         return try retryingTransaction {
             try lockForBulk(slots: ids)
             var changes: [SlotChange] = []
-            var refusals: [String] = []
+            var refusals: [StoreProblem] = []
             var roundOf: [Int: String] = [:]  // change index -> round of the offer it withdrew
             for row in rows {
                 let outcome = try changeSlot(
                     row.slotID, to: row.status, expectedVersion: row.expectedVersion, withdrawOffer: withdrawOffers,
                     details: ["file": .string(fileName), "line": .int(row.line)])
                 switch outcome {
-                case .refused(let message):
-                    refusals.append(Diagnostic(file: fileName, line: row.line, column: "slot_id", message: message).description)
+                case .refused(_, let message):
+                    refusals.append(StoreProblem(message, at: .file(fileName, line: row.line, column: "slot_id")))
                 case .changed(let change, let roundID):
                     if let roundID { roundOf[changes.count] = roundID }
                     changes.append(change)
                 }
             }
             guard refusals.isEmpty else {
-                throw StoreError.conflict(
-                    refusals.joined(separator: "\n") + "\n\(refusals.count) of \(rows.count) rows refused; nothing was changed")
+                throw StoreError(
+                    .slotChangesRefused, subject: .file(fileName),
+                    problems: refusals + [StoreProblem("\(refusals.count) of \(rows.count) rows refused; nothing was changed")])
             }
             var closed: Set<String> = []
             for roundID in Set(roundOf.values).sorted() where try closeRoundIfSettled(roundID) { closed.insert(roundID) }

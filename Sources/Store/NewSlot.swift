@@ -65,10 +65,14 @@ public struct NewSlotProblem: Sendable, Equatable, CustomStringConvertible {
         self.kind = kind
     }
 
+    /// `slots[INDEX].FIELD`, `slots[INDEX]` or `slots`: where the problem is in the request.
+    public var path: String { "slots" + (index.map { "[\($0)]" } ?? "") + (field.map { ".\($0)" } ?? "") }
+
     /// `slots[INDEX].FIELD: message`, `slots[INDEX]: message` or `slots: message`.
-    public var description: String {
-        "slots" + (index.map { "[\($0)]" } ?? "") + (field.map { ".\($0)" } ?? "") + ": " + message
-    }
+    public var description: String { path + ": " + message }
+
+    /// The problem located at its request field, for a `StoreError`.
+    public var storeProblem: StoreProblem { StoreProblem(message, at: .field(path)) }
 }
 
 /// A slot as stored, with the version an operator's status change must name.

@@ -70,18 +70,18 @@ extension Store {
             switch offer.status {
             case .accepted: return try answerAsItStands(id, alreadyAnswered: true)
             case .offered: break
-            default: throw StoreError.conflict(Self.alreadyAnswered(offer, wanted: "accepted"))
+            default: throw StoreError(.offerAnswered, subject: .offer(id), Self.alreadyAnswered(offer, wanted: "accepted"))
             }
             guard offer.inTime else {
-                throw StoreError.conflict("offer \(id) passed its deadline \(offer.deadline); it can no longer be accepted (it expires as a refusal)")
+                throw StoreError(.offerDeadlinePassed, subject: .offer(id), "offer \(id) passed its deadline \(offer.deadline); it can no longer be accepted (it expires as a refusal)")
             }
             let slot = try lockSlot(of: offer)
             guard slot.status == "offered" else {
-                throw StoreError.conflict("offer \(id): its slot \(offer.slotID) is \(slot.status), not offered; the offer cannot be accepted")
+                throw StoreError(.offerNotAcceptable, subject: .offer(id), "offer \(id): its slot \(offer.slotID) is \(slot.status), not offered; the offer cannot be accepted")
             }
             let applicant = try lockApplicant(offer.applicantID)
             guard let applicant, applicant.standing == .offered else {
-                throw StoreError.conflict("offer \(id): applicant \(offer.applicantID) is \(applicant?.standing.rawValue ?? "missing"), not offered; the offer cannot be accepted")
+                throw StoreError(.offerNotAcceptable, subject: .offer(id), "offer \(id): applicant \(offer.applicantID) is \(applicant?.standing.rawValue ?? "missing"), not offered; the offer cannot be accepted")
             }
             try markAnswered(offer, as: .accepted, reason: reason)
             let tenancy = try connection.query(
@@ -121,7 +121,7 @@ extension Store {
             switch offer.status {
             case .declined: return try answerAsItStands(id, alreadyAnswered: true)
             case .offered: return try refuse(offer, as: .declined, reason: reason)
-            default: throw StoreError.conflict(Self.alreadyAnswered(offer, wanted: "declined"))
+            default: throw StoreError(.offerAnswered, subject: .offer(id), Self.alreadyAnswered(offer, wanted: "declined"))
             }
         }
     }
@@ -135,7 +135,7 @@ extension Store {
         let slot = try lockSlot(of: offer)
         let applicant = try lockApplicant(offer.applicantID)
         guard let applicant else {
-            throw StoreError.conflict("offer \(offer.id): its applicant \(offer.applicantID) is missing")
+            throw StoreError(.offerNotAcceptable, subject: .offer(offer.id), "offer \(offer.id): its applicant \(offer.applicantID) is missing")
         }
         try markAnswered(offer, as: outcome, reason: reason)
         // The slot is offered by this offer (one live offer per slot); anything else was
@@ -170,7 +170,7 @@ extension Store {
                 """,
                 [city, String(id)]
             ).first
-        else { throw StoreError.notFound(Self.noOffer(id, city: city)) }
+        else { throw StoreError(.offerNotFound, subject: .offer(id), Self.noOffer(id, city: city)) }
         return try LockedOffer(row: row)
     }
 
@@ -180,7 +180,7 @@ extension Store {
             let row = try connection.query(
                 "SELECT status, version FROM slots WHERE city = $1 AND slot_id = $2 FOR UPDATE", [city, offer.slotID]
             ).first
-        else { throw StoreError.conflict("offer \(offer.id): its slot \(offer.slotID) is missing") }
+        else { throw StoreError(.offerNotAcceptable, subject: .offer(offer.id), "offer \(offer.id): its slot \(offer.slotID) is missing") }
         return (try row.decode(String.self, "status"), Int64(try row.decode(Int.self, "version")))
     }
 
@@ -244,7 +244,8 @@ extension Store {
     /// empty meaning none.
     static func checkedReason(_ reason: String?) throws -> String? {
         if let reason, reason.unicodeScalars.count > maxReasonLength {
-            throw StoreError.invalid(["reason: \(reason.unicodeScalars.count) characters; at most \(maxReasonLength) are kept"])
+            throw StoreError.invalidField(
+                "reason", "\(reason.unicodeScalars.count) characters; at most \(maxReasonLength) are kept", code: .invalidReason)
         }
         guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { return nil }
         return reason

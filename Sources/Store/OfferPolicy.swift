@@ -31,16 +31,16 @@ extension Store {
                 """,
                 [city, roundID]
             ).first
-        else { throw StoreError.notFound("no round \(roundID) in city \(city)") }
-        var problems: [String] = []
+        else { throw StoreError(.roundNotFound, subject: .round(roundID), "no round \(roundID) in city \(city)") }
+        var problems: [StoreProblem] = []
         func wholeNumber(_ column: String) throws -> Int {
             let text = try row.decode(String.self, column)
             if let value = Int(text), value >= 1 { return value }
-            problems.append("round \(roundID): policy offers.\(column) is \(text); expected a whole number of at least 1")
+            problems.append(StoreProblem("round \(roundID): policy offers.\(column) is \(text); expected a whole number of at least 1"))
             return 0
         }
         let policy = OfferPolicy(responseDays: try wholeNumber("response_days"), maxRefusals: try wholeNumber("max_refusals"))
-        guard problems.isEmpty else { throw StoreError.invalid(problems) }
+        guard problems.isEmpty else { throw StoreError(.invalidPolicy, subject: .round(roundID), problems: problems) }
         return policy
     }
 }

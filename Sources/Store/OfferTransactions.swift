@@ -37,7 +37,7 @@ extension Store {
                 // A few milliseconds, growing with each attempt, so the winners can finish.
                 usleep(UInt32.random(in: 500...(2_000 * UInt32(attempt))))
             } catch let restart as LockOrderRestart {
-                guard attempt < attempts else { throw StoreError.conflict(restart.message) }
+                guard attempt < attempts else { throw StoreError(.busy, restart.message) }
                 attempt += 1
                 usleep(UInt32.random(in: 100...(500 * UInt32(attempt))))
             }

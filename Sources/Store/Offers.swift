@@ -49,7 +49,7 @@ extension Store {
             let row = try connection.preparedQuery(
                 "SELECT \(Self.offerColumns) FROM offers o WHERE o.city = $1 AND o.offer_id = $2", [city, String(id)]
             ).first
-        else { throw StoreError.notFound(Self.noOffer(id, city: city)) }
+        else { throw StoreError(.offerNotFound, subject: .offer(id), Self.noOffer(id, city: city)) }
         return try Offer(row: row)
     }
 

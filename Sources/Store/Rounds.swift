@@ -70,11 +70,12 @@ public struct RoundSnapshot: Sendable {
         } catch {
             switch error {
             case .invalid(let diagnostics):
-                throw StoreError.invalid(
-                    ["the round's snapshot breaks the file contract (fix the data, then run again):"]
-                        + diagnostics.map { "  " + $0.description })
+                throw StoreError(
+                    .invalidFile,
+                    problems: [StoreProblem("the round's snapshot breaks the file contract (fix the data, then run again):")]
+                        + Diagnostic.sorted(diagnostics).map(StoreProblem.init))
             case .missingFiles(let messages):
-                throw StoreError.invalid(messages)
+                throw StoreError(.invalidFile, problems: messages.map { StoreProblem($0) })
             }
         }
     }
@@ -89,20 +90,20 @@ extension Store {
     ) throws -> RoundInfo {
         let parsed = PolicyFile.parse(bytes, fileName: fileName)
         guard let policy = parsed.policy else {
-            throw StoreError.invalid(parsed.diagnostics.map(\.description))
+            throw StoreError.invalidFile(parsed.diagnostics, code: .invalidPolicy)
         }
         let offerSettings = PolicyFile.parseOfferSettings(bytes, fileName: fileName)
         guard offerSettings.diagnostics.isEmpty else {
-            throw StoreError.invalid(offerSettings.diagnostics.map(\.description))
+            throw StoreError.invalidFile(offerSettings.diagnostics, code: .invalidPolicy)
         }
         let offers = offerSettings.settings
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw StoreError.invalid(["\(fileName):1: -: not UTF-8"])
+            throw StoreError(.invalidPolicy, problems: [StoreProblem("not UTF-8", at: .file(fileName, line: 1, column: "-"))])
         }
-        if let seed, seed.isEmpty { throw StoreError.invalid(["seed: must not be empty"]) }
+        if let seed, seed.isEmpty { throw StoreError.invalidField("seed", "must not be empty") }
         let roundID = try id ?? nextRoundID(date: policy.roundDate.description)
-        guard Store.isIdentifier(roundID) else {
-            throw StoreError.invalid(["round id \"\(roundID)\" is not an identifier (1-64 of A-Z a-z 0-9 _ - .)"])
+        guard ContractRules.isIdentifier(roundID) else {
+            throw StoreError(.invalidArgument, subject: .round(roundID), "round id \"\(roundID)\" is not an identifier (1-64 of A-Z a-z 0-9 _ - .)")
         }
         let chosenMechanism = mechanism ?? policy.mechanism
         let chosenSeed = seed ?? policy.seed
@@ -115,8 +116,8 @@ extension Store {
                     VALUES ($1, $2, 'draft', $3::jsonb, $3, $4, $5, $6)
                     """,
                     [city, roundID, text, chosenSeed, chosenMechanism.rawValue, actor])
-            } catch let error as PostgresError where error.sqlState == "23505" {
-                throw StoreError.conflict("round \(roundID) already exists in city \(city)")
+            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                throw StoreError(.roundExists, subject: .round(roundID), "round \(roundID) already exists in city \(city)")
             }
             try audit(
                 "round.create", entity: "round", id: roundID,
@@ -145,7 +146,7 @@ extension Store {
     /// One round, or `notFound`.
     public func round(_ roundID: String) throws -> RoundInfo {
         guard let info = try rounds(roundID).first else {
-            throw StoreError.notFound("round \(roundID) in city \(city)")
+            throw StoreError(.roundNotFound, subject: .round(roundID), "round \(roundID) in city \(city)")
         }
         return info
     }
@@ -197,7 +198,7 @@ extension Store {
                 phase?("the inventory changed during the run (\(changed.what)); running again")
                 attempt += 1
             } catch let changed as InventoryChanged {
-                throw StoreError.conflict("the inventory kept changing during the run: \(changed.what)")
+                throw StoreError(.busy, subject: .round(roundID), "the inventory kept changing during the run: \(changed.what)")
             }
         }
     }
@@ -214,9 +215,9 @@ extension Store {
             try raiseWorkMemForBulk()
             let rows = try db.query(
                 "SELECT status FROM rounds WHERE city = $1 AND round_id = $2 FOR UPDATE", [city, roundID])
-            guard let status = rows.first?[0] else { throw StoreError.notFound("round \(roundID) in city \(city)") }
+            guard let status = rows.first?[0] else { throw StoreError(.roundNotFound, subject: .round(roundID), "round \(roundID) in city \(city)") }
             guard status == "draft" else {
-                throw StoreError.conflict("round \(roundID) is \(status), not draft: a round runs once")
+                throw StoreError(.roundAlreadyRun, subject: .round(roundID), "round \(roundID) is \(status), not draft: a round runs once")
             }
             let info = try round(roundID)
             if lockInventory {
@@ -383,7 +384,7 @@ extension Store {
             [city, roundID])
         guard let row = rows.first else {
             _ = try round(roundID)  // notFound when the round itself is unknown
-            throw StoreError.conflict("round \(roundID) has not run yet: it has no snapshot")
+            throw StoreError(.roundNotRun, subject: .round(roundID), "round \(roundID) has not run yet: it has no snapshot")
         }
         return RoundSnapshot(
             projects: Array((row[0] ?? "").utf8), slots: Array((row[1] ?? "").utf8),
@@ -394,7 +395,7 @@ extension Store {
     public func results(_ roundID: String) throws -> RoundResult {
         let info = try round(roundID)
         guard info.inputDigest != nil else {
-            throw StoreError.conflict("round \(roundID) has not run yet: it has no results")
+            throw StoreError(.roundNotRun, subject: .round(roundID), "round \(roundID) has not run yet: it has no results")
         }
         let rows = try connection.query(
             """

@@ -6,8 +6,9 @@ import Postgres
 /// Every operation that changes state runs in a transaction and writes an audit row naming
 /// `actor`. Blocking: call it from a CLI thread or a worker pool, never an event loop.
 public struct Store: Sendable {
-    /// The connection all operations use (one thread at a time).
-    public let connection: PostgresConnection
+    /// The connection all operations use (one thread at a time). Not public: Store is the
+    /// only module that speaks SQL about Anju's tables.
+    let connection: PostgresConnection
     /// The city every row read or written belongs to.
     public let city: String
     /// Who is acting: `cli:alice`, `operator:acme`, `applicant:A-1`, `system:expiry`.
@@ -15,15 +16,24 @@ public struct Store: Sendable {
 
     /// Opens the store for `city`, creating the city's row on first use.
     public init(connection: PostgresConnection, city: String, actor: String) throws {
-        guard Self.isIdentifier(city) else {
-            throw StoreError.invalid(["city: \"\(city)\" is not an identifier (1-64 of A-Z a-z 0-9 _ - .)"])
+        guard ContractRules.isIdentifier(city) else {
+            throw StoreError(
+                .invalidArgument, subject: .city(city),
+                problems: [StoreProblem("\"\(city)\" is not an identifier (1-64 of A-Z a-z 0-9 _ - .)", at: .field("city"))])
         }
-        guard !actor.isEmpty else { throw StoreError.invalid(["actor: must not be empty"]) }
+        guard !actor.isEmpty else { throw StoreError.invalidField("actor", "must not be empty") }
         self.connection = connection
         self.city = city
         self.actor = actor
         try connection.query(
             "INSERT INTO cities (city, name) VALUES ($1, $1) ON CONFLICT (city) DO NOTHING", [city])
+    }
+
+    /// A store for a city already opened on `connection` (see `acting(as:)`).
+    init(unchecked connection: PostgresConnection, city: String, actor: String) {
+        self.connection = connection
+        self.city = city
+        self.actor = actor
     }
 
     /// Memory each sort, hash and trigger transition table of a bulk transaction (an import,
@@ -65,15 +75,6 @@ public struct Store: Sendable {
     /// `textArray` of values that are all present.
     public static func textArray(_ values: [String]) -> String {
         textArray(values.map(Optional.some))
-    }
-
-    /// The contract's identifier syntax: 1–64 of `A–Z a–z 0–9 _ - .`.
-    public static func isIdentifier(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return (1...64).contains(bytes.count) && bytes.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-                || b == 0x5F || b == 0x2D || b == 0x2E
-        }
     }
 
     /// Appends an audit row in the caller's transaction. `details` is stored as JSON.

@@ -40,7 +40,7 @@ struct AdminRouteTests {
             }
             for uri in ["/v1/rounds/NOPE", "/v1/rounds/NOPE/results.csv", "/v1/rounds/NOPE/report.html"] {
                 try await client.execute(uri: uri, method: .get, headers: admin) { r in
-                    r.expectProblem(.notFound, code: "not_found")
+                    r.expectProblem(.notFound, code: "round_not_found")
                 }
             }
             // Only the bureau.
@@ -63,7 +63,7 @@ struct AdminRouteTests {
         _ = try f.store().createRound(id: "R2", policy: Array(ServerFixture.policyJSON.utf8))
         try await f.test { client in
             try await client.execute(uri: "/v1/rounds/R2/results.csv", method: .get, headers: bearer(f.adminKey)) { r in
-                r.expectProblem(.conflict, code: "conflict")
+                r.expectProblem(.conflict, code: "round_not_run")
             }
             try await client.execute(uri: "/v1/rounds/R2", method: .get, headers: bearer(f.adminKey)) { r in
                 #expect(r.status == .ok)

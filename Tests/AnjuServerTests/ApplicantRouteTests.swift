@@ -110,7 +110,7 @@ struct ApplicantRouteTests {
             var bodies: [String] = []
             for target in [b, "NOBODY"] {
                 try await client.execute(uri: "/v1/applicants/\(target)", method: .get, headers: applicant(a, token: f.tokens[a]!)) { r in
-                    r.expectProblem(.notFound, code: "not_found")
+                    r.expectProblem(.notFound, code: "applicant_not_found")
                     bodies.append((r.object["detail"] as? String ?? "").replacingOccurrences(of: target, with: "X"))
                 }
             }
@@ -144,7 +144,7 @@ struct ApplicantRouteTests {
                 #expect(status.applicantId == a)
             }
             try await client.execute(uri: "/v1/applicants/NOBODY", method: .get, headers: bearer(f.adminKey)) { r in
-                r.expectProblem(.notFound, code: "not_found")
+                r.expectProblem(.notFound, code: "applicant_not_found")
             }
         }
     }
@@ -158,7 +158,7 @@ struct ApplicantRouteTests {
             // B cannot answer A's offer: 404, and nothing changes.
             for verb in ["accept", "decline"] {
                 try await client.execute(uri: "/v1/offers/\(offerA)/\(verb)", method: .post, headers: applicant(b, token: f.tokens[b]!)) { r in
-                    r.expectProblem(.notFound, code: "not_found")
+                    r.expectProblem(.notFound, code: "offer_not_found")
                 }
             }
             #expect(try f.connection.query("SELECT status FROM offers WHERE offer_id = $1", [String(offerA)]).first?[0] == "offered")
@@ -168,7 +168,7 @@ struct ApplicantRouteTests {
             }
             for uri in ["/v1/offers/999999/accept", "/v1/offers/abc/accept", "/v1/offers/-1/accept"] {
                 try await client.execute(uri: uri, method: .post, headers: applicant(a, token: f.tokens[a]!)) { r in
-                    r.expectProblem(.notFound, code: uri.contains("999999") ? "not_found" : "offer_not_found")
+                    r.expectProblem(.notFound, code: "offer_not_found")
                 }
             }
             try await client.execute(uri: "/v1/offers/\(offerA)/accept", method: .post, headers: applicant(a, token: f.tokens[a]!)) { r in
@@ -183,7 +183,7 @@ struct ApplicantRouteTests {
                 #expect(r.object["already_answered"] as? Bool == true)
             }
             try await client.execute(uri: "/v1/offers/\(offerA)/decline", method: .post, headers: applicant(a, token: f.tokens[a]!)) { r in
-                r.expectProblem(.conflict, code: "conflict")
+                r.expectProblem(.conflict, code: "offer_answered")
             }
             try await client.execute(uri: "/v1/applicants/\(a)", method: .get, headers: applicant(a, token: f.tokens[a]!)) { r in
                 let status = try r.decoded(StatusView.self)
@@ -211,7 +211,7 @@ struct ApplicantRouteTests {
             }
             let long = String(repeating: "x", count: Store.maxReasonLength + 1)
             try await client.execute(uri: "/v1/offers/\(offer)/decline", method: .post, headers: headers, body: json("{\"reason\": \"\(long)\"}")) { r in
-                r.expectProblem(.unprocessableContent, code: "invalid")
+                r.expectProblem(.unprocessableContent, code: "invalid_reason")
             }
             let huge = "{\"reason\": \"" + String(repeating: "y", count: Routes.maxBodyBytes) + "\"}"
             try await client.execute(uri: "/v1/offers/\(offer)/decline", method: .post, headers: headers, body: json(huge)) { r in
@@ -228,14 +228,14 @@ struct ApplicantRouteTests {
             // schemathesis: 600 newlines trimmed to nothing used to pass the length check).
             let blank = String(repeating: "\\n", count: Store.maxReasonLength + 1)
             try await client.execute(uri: "/v1/offers/\(offer)/decline", method: .post, headers: headers, body: json("{\"reason\": \"\(blank)\"}")) { r in
-                r.expectProblem(.unprocessableContent, code: "invalid")
+                r.expectProblem(.unprocessableContent, code: "invalid_reason")
             }
             try await client.execute(uri: "/v1/offers/\(offer)/decline", method: .post, headers: headers) { r in
                 #expect(r.status == .ok)
                 #expect(r.object["already_answered"] as? Bool == true)
             }
             try await client.execute(uri: "/v1/offers/\(offer)/accept", method: .post, headers: headers) { r in
-                r.expectProblem(.conflict, code: "conflict")
+                r.expectProblem(.conflict, code: "offer_answered")
             }
         }
         #expect(try f.connection.query("SELECT answer_reason FROM offers WHERE offer_id = $1", [String(offer)]).first?[0] == "太远了")
@@ -248,7 +248,7 @@ struct ApplicantRouteTests {
         try f.connection.query("UPDATE offers SET deadline = now() - interval '1 minute'")
         try await f.test { client in
             try await client.execute(uri: "/v1/offers/\(f.offers[a]!)/accept", method: .post, headers: applicant(a, token: f.tokens[a]!)) { r in
-                r.expectProblem(.conflict, code: "conflict")
+                r.expectProblem(.conflict, code: "offer_deadline_passed")
                 #expect((r.object["detail"] as? String)?.contains("deadline") == true)
             }
             try await client.execute(uri: "/v1/offers/\(f.offers[b]!)/decline", method: .post, headers: applicant(b, token: f.tokens[b]!)) { r in

@@ -18,9 +18,11 @@ struct CredentialTests {
             #expect(row[1] == Credential.hash(token))
             #expect(row[1] != token)
         }
-        #expect(throws: StoreError.self) { try store.issueTokens(applicants: ["A1", "NOBODY"]) }
+        #expect(
+            throws: StoreError(.applicantNotFound, subject: .applicants(["NOBODY"]), "no applicant NOBODY in city c1; no token was issued")
+        ) { try store.issueTokens(applicants: ["A1", "NOBODY"]) }
         #expect(try store.applicantTokenHash("A1") == Credential.hash(f.tokens["A1"]!), "a failed issue changes nothing")
-        #expect(throws: StoreError.invalid(["applicants: the list is empty"])) { try store.issueTokens(applicants: []) }
+        #expect(throws: StoreError(.invalidArgument, problems: [StoreProblem("the list is empty", at: .field("applicants"))])) { try store.issueTokens(applicants: []) }
         // --all-waiting: the applicants the round did not offer a place.
         let waiting = try store.issueTokens(applicants: nil).map(\.applicantID)
         #expect(Set(waiting) == Set(["A1", "A2", "A3", "A4", "A5"]).subtracting(f.offers.keys))
@@ -38,14 +40,16 @@ struct CredentialTests {
         #expect(try f.connection.query("SELECT count(*) FROM api_keys WHERE key_hash = $1", [created.text]).first?[0] == "0")
         #expect(Credential.verify(created.text, against: created.key.hash))
         #expect(!Credential.verify(created.text + "0", against: created.key.hash))
-        #expect(throws: StoreError.self) { try store.createKey(name: "Z", role: .operator, projects: ["P404"]) }
+        #expect(throws: StoreError(.projectNotFound, subject: .projects(["P404"]), "no project P404 in city c1; no key was created")) {
+            try store.createKey(name: "Z", role: .operator, projects: ["P404"])
+        }
         #expect(throws: StoreError.self) { try store.createKey(name: "Z", role: .operator, projects: []) }
         #expect(throws: StoreError.self) { try store.createKey(name: "Z", role: .admin, projects: ["P1"]) }
         #expect(throws: StoreError.self) { try store.createKey(name: " ", role: .admin) }
         let revoked = try store.revokeKey(created.key.id)
         #expect(revoked.revokedAt != nil)
         #expect(try store.revokeKey(created.key.id).revokedAt == revoked.revokedAt, "revoking again changes nothing")
-        #expect(throws: StoreError.notFound("no API key 9999 in city c1")) { try store.revokeKey(9999) }
+        #expect(throws: StoreError(.apiKeyNotFound, subject: .apiKey(9999), "no API key 9999 in city c1")) { try store.revokeKey(9999) }
         #expect(try f.connection.query("SELECT count(*) FROM audit_log WHERE action = 'key.revoke'").first?[0] == "2")
         #expect(APIKey.id(in: "ak_0_x") == nil && APIKey.id(in: "ak__x") == nil && APIKey.id(in: "token") == nil)
         let hex = String(repeating: "0123456789abcdef", count: 4)

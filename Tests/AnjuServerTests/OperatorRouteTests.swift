@@ -71,7 +71,7 @@ struct OperatorRouteTests {
             // Y cannot touch X's slot, nor learn it exists.
             for slot in ["S9", "S404"] {
                 try await client.execute(uri: "/v1/operator/slots/\(slot)/status", method: .put, headers: bearer(f.operatorY), body: json(body)) { r in
-                    r.expectProblem(.notFound, code: "not_found")
+                    r.expectProblem(.notFound, code: "slot_not_found")
                     #expect((r.object["detail"] as? String) == "no slot \(slot) in city c1")
                 }
             }
@@ -84,7 +84,7 @@ struct OperatorRouteTests {
             }
             // The same body again: the version is stale now.
             try await client.execute(uri: "/v1/operator/slots/S9/status", method: .put, headers: bearer(f.operatorX), body: json(body)) { r in
-                r.expectProblem(.conflict, code: "conflict")
+                r.expectProblem(.conflict, code: "stale_version")
                 #expect((r.object["detail"] as? String)?.contains("version") == true)
             }
             // A live offer is refused unless withdrawn.
@@ -93,7 +93,7 @@ struct OperatorRouteTests {
                 uri: "/v1/operator/slots/S1/status", method: .put, headers: bearer(f.operatorX),
                 body: json(#"{"status": "maintenance", "expected_version": \#(s1)}"#)
             ) { r in
-                r.expectProblem(.conflict, code: "conflict")
+                r.expectProblem(.conflict, code: "slot_has_offer")
             }
             try await client.execute(
                 uri: "/v1/operator/slots/S1/status", method: .put, headers: bearer(f.operatorX),
@@ -104,7 +104,7 @@ struct OperatorRouteTests {
             }
             // Client mistakes are 4xx.
             let mistakes: [(String, HTTPResponse.Status, String)] = [
-                (#"{"status": "offered", "expected_version": 1}"#, .unprocessableContent, "invalid"),
+                (#"{"status": "offered", "expected_version": 1}"#, .unprocessableContent, "invalid_status"),
                 (#"{"status": "gone", "expected_version": 1}"#, .unprocessableContent, "invalid_status"),
                 (#"{"status": "available"}"#, .badRequest, "invalid_body"),
                 (#"{"status": "available", "expected_version": "1"}"#, .badRequest, "invalid_body"),

@@ -98,7 +98,7 @@ struct ApplicantStatusTests {
         #expect(try store.applicantStatus("A3", tokenHash: Credential.hash(a1)) == nil)  // no token issued
         #expect(try store.applicantStatus("A9", tokenHash: Credential.hash(a1)) == nil)  // unknown
         #expect(try store.applicantStatus("A9", tokenHash: nil) == nil)
-        #expect(throws: StoreError.self) { try store.applicantStatus("A9") }
+        #expect(throws: StoreError(.applicantNotFound, subject: .applicant("A9"), "no applicant A9 in city c1")) { try store.applicantStatus("A9") }
         // Reissuing replaces the token: the old one stops working at once.
         let renewed = try #require(try store.issueTokens(applicants: ["A1"]).first?.token)
         #expect(try store.applicantStatus("A1", tokenHash: Credential.hash(a1)) == nil)

@@ -2,7 +2,7 @@ import Allocation
 import Foundation
 import Postgres
 import PostgresTestSupport
-import Store
+@testable import Store
 import Testing
 
 extension ConcurrencyTests {
@@ -128,7 +128,7 @@ enum StressOperation {
                     tally.count(change)
                 }
             }
-        } catch StoreError.conflict {
+        } catch let error as StoreError where error.kind == .conflict {
             tally.conflicts += 1
         } catch {
             tally.unexpected.append("\(self): \(error)")

@@ -2,7 +2,7 @@ import Allocation
 import Foundation
 import Postgres
 import PostgresTestSupport
-import Store
+@testable import Store
 import Testing
 
 /// Real concurrency: OS threads, each with its own PostgreSQL connection to one test
@@ -58,7 +58,7 @@ struct ConcurrencyTests {
                     do {
                         let answer = try store.accept(offer: id)
                         if !answer.alreadyAnswered { accepted.withLock { $0.append(id) } }
-                    } catch StoreError.conflict {
+                    } catch let error as StoreError where error.kind == .conflict {
                         // expired, or past its deadline: the expiry's turn
                     }
                     usleep(UInt32(random.next() % 8_000))
@@ -103,7 +103,7 @@ struct ConcurrencyTests {
                 let target: Slot.Status = [.available, .maintenance, .occupied][Int(random.next() % 3)]
                 do {
                     if try store.setSlotStatus("S1", to: target, expectedVersion: version).changed { changed.withLock { $0 += 1 } }
-                } catch StoreError.conflict {
+                } catch let error as StoreError where error.kind == .conflict {
                     // another thread changed it first: read again
                 }
             }
@@ -160,7 +160,8 @@ struct ConcurrencyTests {
             do {
                 let change = try store.setSlotStatus("S1", to: .maintenance, withdrawOffer: withdraw)
                 outcome.withLock { $0 = change.summary }
-            } catch StoreError.conflict(let message) {
+            } catch let error as StoreError where error.kind == .conflict {
+                let message = error.description
                 outcome.withLock { $0 = message }
             }
         } before: {

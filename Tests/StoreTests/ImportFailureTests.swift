@@ -21,7 +21,8 @@ struct ImportFailureTests {
         do {
             try body()
             return []
-        } catch let StoreError.invalid(problems) {
+        } catch let error as StoreError where error.kind == .invalid {
+            let problems = error.problems.map(\.description)
             return problems
         } catch {
             return ["unexpected error: \(error)"]

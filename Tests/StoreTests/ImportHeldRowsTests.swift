@@ -94,7 +94,7 @@ struct ImportHeldRowsTests {
         try db.tenancy(slot: "S3", applicant: "A1")
         let before = try db.snapshot()
         let flipped = ImportDB.slotsCSV.replacingOccurrences(of: "R1,1,800,female", with: "R1,1,800,male")
-        #expect(throws: StoreError.invalid([
+        #expect(throws: StoreError.file(.invalidImport, subject: .file("slots.csv"), [
             #"slots.csv:5: gender: "male" differs from "female", the gender of bed "S3" already in room "R1" of project "P2" in the database; beds of one room share one gender"#
         ])) { try db.importText(.slots, flipped) }
         #expect(try db.snapshot() == before)

@@ -123,7 +123,11 @@ struct InventoryAddTests {
         ]
         let store = try db.store()
         #expect(try store.slotProblems(slots, inProject: "P1").map(\.description) == expected)
-        #expect(throws: StoreError.invalid(expected)) { try store.addSlots(slots, toProject: "P1") }
+        let error = #expect(throws: StoreError.self) { try store.addSlots(slots, toProject: "P1") }
+        #expect(error?.code == .invalidSlots)
+        #expect(error?.subject == .project("P1"))
+        #expect(error?.problems.map(\.description) == expected)
+        #expect(error?.problems.first?.location == .field("slots[0].slot_id"))
         #expect(try inventory(db) == before)
     }
 
@@ -144,7 +148,7 @@ struct InventoryAddTests {
         let store = try db.store()
         let problems = try store.slotProblems(slots, inProject: "P1")
         #expect(problems.allSatisfy { $0.kind == .conflict })
-        #expect(throws: StoreError.conflict(
+        #expect(throws: StoreError.slots(.slotConflict, project: "P1",
             #"""
             slots[0].gender: "female" differs from "male", the gender of room "R1" of project P1; beds of one room share one gender
             slots[1].slot_id: "S1" is already taken in city c1; slot ids are unique in a city
@@ -161,13 +165,17 @@ struct InventoryAddTests {
         let db = try StoreFixtures.migrated("addslotssize")
         try db.project("P1")
         let store = try db.store()
-        #expect(throws: StoreError.invalid(["slots: empty; give at least one slot"])) {
+        #expect(throws: StoreError(.invalidSlots, subject: .project("P1"), problems: [StoreProblem("empty; give at least one slot", at: .field("slots"))])) {
             try store.addSlots([], toProject: "P1")
         }
         let many = (0...Store.maxSlotsPerAddition).map { apartment("A\($0)") }
-        #expect(throws: StoreError.invalid([
-            "slots: 501 slots; at most 500 may be added at once, send the rest in another request"
-        ])) { try store.addSlots(many, toProject: "P1") }
+        #expect(
+            throws: StoreError(
+                .invalidSlots, subject: .project("P1"),
+                problems: [
+                    StoreProblem("501 slots; at most 500 may be added at once, send the rest in another request", at: .field("slots"))
+                ])
+        ) { try store.addSlots(many, toProject: "P1") }
         let exactly = Array(many.prefix(Store.maxSlotsPerAddition))
         #expect(try store.addSlots(exactly, toProject: "P1").slots.count == 500)
         // nil: a slot the caller could not read; it is skipped, not renumbered.
@@ -182,7 +190,7 @@ struct InventoryAddTests {
         try db.inCity("c2").project("P2")
         let store = try db.store()
         for project in ["P2", "P404", "P1\u{0}"] {
-            #expect(throws: StoreError.notFound("no project \(project) in city c1")) {
+            #expect(throws: StoreError(.projectNotFound, subject: .project(project), "no project \(project) in city c1")) {
                 try store.addSlots([apartment("A1", rent: -1)], toProject: project)
             }
         }
@@ -203,7 +211,7 @@ struct InventoryAddTests {
         // Joining P1's R1: its gender, and the room is not created again.
         let joined = try store.addSlots([bed("B3", room: "R1", gender: .female)], toProject: "P1")
         #expect(joined.roomsCreated == [])
-        #expect(throws: StoreError.conflict(
+        #expect(throws: StoreError.slots(.slotConflict, project: "P1",
             #"slots[0].gender: "any" differs from "female", the gender of room "R1" of project P1; beds of one room share one gender"#
         )) { try store.addSlots([bed("B4", room: "R1", gender: .any)], toProject: "P1") }
         #expect(try db.int("SELECT count(*) FROM rooms") == 2)
@@ -217,7 +225,7 @@ struct InventoryAddTests {
         try db.inCity("c2").slot("S3", project: "P9")
         let before = try inventory(db)
         let store = try db.store()
-        #expect(throws: StoreError.conflict(
+        #expect(throws: StoreError.slots(.slotConflict, project: "P1",
             """
             slots[0].slot_id: "S2" is already taken in city c1; slot ids are unique in a city
             slots[2].slot_id: "S1" is already taken in city c1; slot ids are unique in a city
@@ -269,7 +277,7 @@ struct InventoryAddRaceTests {
         })
         #expect(failures == [])
         let result = outcome.withLock { $0 }
-        #expect(result == .failure(.conflict(
+        #expect(result == .failure(.slots(.slotConflict, project: "P1",
             #"slots[1].slot_id: "S1" is already taken in city c1; slot ids are unique in a city"#)))
         #expect(try db.connection.query("SELECT slot_id FROM slots ORDER BY slot_id").map { $0[0] } == ["S1"])
         #expect(try db.auditCount() == 0)
@@ -293,7 +301,7 @@ struct InventoryAddRaceTests {
             _ = try? other.query("COMMIT")
         })
         #expect(failures == [])
-        #expect(outcome.withLock { $0 } == .conflict(
+        #expect(outcome.withLock { $0 } == .slots(.slotConflict, project: "P1",
             #"slots[0].gender: "female" differs from "male", the gender of room "R1" of project P1; beds of one room share one gender"#
         ))
         #expect(try db.int("SELECT count(*) FROM slots") == 0)
@@ -314,7 +322,8 @@ struct InventoryAddRaceTests {
                 do {
                     _ = try stores[k].addSlots(k == 0 ? [own, shared] : [shared, own], toProject: "P1")
                     wins.withLock { $0.append(k) }
-                } catch StoreError.conflict(let message) {
+                } catch let error as StoreError where error.kind == .conflict {
+                    let message = error.description
                     conflicts.withLock { $0.append(message) }
                 }
             }
@@ -329,5 +338,18 @@ struct InventoryAddRaceTests {
             #expect(try db.int("SELECT count(*) FROM rooms WHERE room_id = 'R\(round)'") == 1)
         }
         #expect(try db.auditCount(action: "slot.add") == 30)
+    }
+}
+
+extension StoreError {
+    /// A slot addition's error as its lines read (`slots[INDEX].FIELD: message`, one a
+    /// line), each located at its field path — what `addSlots` throws for project `project`.
+    static func slots(_ code: Code, project: String, _ lines: String) -> StoreError {
+        StoreError(
+            code, subject: .project(project),
+            problems: lines.split(separator: "\n").map { line in
+                let colon = line.range(of: ": ")!
+                return StoreProblem(String(line[colon.upperBound...]), at: .field(String(line[..<colon.lowerBound])))
+            })
     }
 }

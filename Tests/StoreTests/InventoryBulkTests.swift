@@ -46,7 +46,9 @@ struct InventoryBulkTests {
 
             """
         let error = #expect(throws: StoreError.self) { try db.store().setSlotStatuses(csv: bytes(csv), fileName: "statuses.csv") }
-        #expect(error == .invalid([
+        #expect(error?.code == .invalidFile)
+        #expect(error?.problems.first?.location == .file("statuses.csv", line: 3, column: "slot_id"))
+        #expect(error?.problems.map(\.description) == [
             "statuses.csv:3: slot_id: no slot S9 in city c1",
             "statuses.csv:4: status: offered cannot be set by hand; only a round makes offers (expected one of available, maintenance, occupied)",
             #"statuses.csv:5: status: "broken" is not one of available, maintenance, occupied"#,
@@ -56,7 +58,7 @@ struct InventoryBulkTests {
             #"statuses.csv:7: expected_version: "0" is not a version; expected a whole number of at least 1"#,
             "statuses.csv:8: -: the record has 2 fields but the header has 3 columns",
             "statuses.csv:9: status: missing value; expected one of available, maintenance, occupied",
-        ]))
+        ])
         #expect(try db.int("SELECT count(*) FROM slots WHERE version <> 1 OR status <> 'available'") == 0)
         #expect(try db.auditCount() == 0)
     }
@@ -65,23 +67,23 @@ struct InventoryBulkTests {
     func headerAndQuoting() throws {
         let db = try fiveSlots("bulkheader")
         let store = try db.store()
-        #expect(throws: StoreError.invalid([#"f.csv:1: status: the header has no column "status"; it is required"#])) {
+        #expect(throws: StoreError.file(.invalidFile, [#"f.csv:1: status: the header has no column "status"; it is required"#])) {
             try store.setSlotStatuses(csv: bytes("slot_id,state\nS1,available\n"), fileName: "f.csv")
         }
-        #expect(throws: StoreError.invalid([#"f.csv:1: status: column "status" appears twice in the header (columns 2 and 3); keep only one"#])) {
+        #expect(throws: StoreError.file(.invalidFile, [#"f.csv:1: status: column "status" appears twice in the header (columns 2 and 3); keep only one"#])) {
             try store.setSlotStatuses(csv: bytes("slot_id,status,status\n"), fileName: "f.csv")
         }
-        #expect(throws: StoreError.invalid(["f.csv:1: -: the file is empty; expected a header row slot_id,status[,expected_version]"])) {
+        #expect(throws: StoreError.file(.invalidFile, ["f.csv:1: -: the file is empty; expected a header row slot_id,status[,expected_version]"])) {
             try store.setSlotStatuses(csv: bytes("\n\n"), fileName: "f.csv")
         }
-        #expect(throws: StoreError.invalid([
+        #expect(throws: StoreError.file(.invalidFile, [
             "f.csv:2: -: text after a closing double quote in field 1; quote the whole value",
             "f.csv:3: -: a double quote inside an unquoted field 2; quote the whole value and double the quote",
             "f.csv:4: -: a quoted field opened on line 4 is never closed; close it with a double quote",
         ])) {
             try store.setSlotStatuses(csv: bytes("slot_id,status\n\"S1\"x,available\nS2,avail\"able\nS3,\"maintenance\nS4,available\n"), fileName: "f.csv")
         }
-        #expect(throws: StoreError.invalid(["f.csv:1: -: the file is not valid UTF-8; save it as UTF-8 (CSV UTF-8 in spreadsheets)"])) {
+        #expect(throws: StoreError.file(.invalidFile, ["f.csv:1: -: the file is not valid UTF-8; save it as UTF-8 (CSV UTF-8 in spreadsheets)"])) {
             try store.setSlotStatuses(csv: [0x73, 0xFF, 0x0A], fileName: "f.csv")
         }
         #expect(try db.auditCount() == 0)
@@ -113,8 +115,12 @@ struct InventoryBulkTests {
         let id = try db.offer(round: "R1", slot: "S4", applicant: "A1")
         let csv = "slot_id,status,expected_version\nS1,maintenance,1\nS2,maintenance,5\nS3,occupied,\nS4,maintenance,\n"
         let error = #expect(throws: StoreError.self) { try db.store().setSlotStatuses(csv: bytes(csv), fileName: "s.csv") }
-        guard case .conflict(let message) = error else { Issue.record("expected a conflict"); return }
-        let lines = message.split(separator: "\n").map(String.init)
+        guard let error, error.code == .slotChangesRefused, error.subject == .file("s.csv") else {
+            Issue.record("expected slot_changes_refused, got \(String(describing: error))")
+            return
+        }
+        #expect(error.problems.first?.location == .file("s.csv", line: 3, column: "slot_id"))
+        let lines = error.problems.map(\.description)
         #expect(lines.count == 3)
         #expect(lines[0] == "s.csv:3: slot_id: slot S2 is at version 1, not 5; read it again and retry")
         #expect(lines[1].hasPrefix("s.csv:5: slot_id: slot S4 has live offer \(id) (round R1, deadline "))

@@ -37,13 +37,13 @@ struct InventoryTests {
         let db = try StoreFixtures.migrated("slotversion")
         try db.slot("S1", version: 3)
         let store = try db.store()
-        #expect(throws: StoreError.conflict("slot S1 is at version 3, not 2; read it again and retry")) {
+        #expect(throws: StoreError(.staleVersion, subject: .slot("S1"), "slot S1 is at version 3, not 2; read it again and retry")) {
             try store.setSlotStatus("S1", to: .maintenance, expectedVersion: 2)
         }
         #expect(try db.slotState("S1") == ("available", 3))
         #expect(try store.setSlotStatus("S1", to: .maintenance, expectedVersion: 3).version == 4)
         // A stale version is refused even when the status would not change.
-        #expect(throws: StoreError.conflict("slot S1 is at version 4, not 3; read it again and retry")) {
+        #expect(throws: StoreError(.staleVersion, subject: .slot("S1"), "slot S1 is at version 4, not 3; read it again and retry")) {
             try store.setSlotStatus("S1", to: .maintenance, expectedVersion: 3)
         }
         #expect(try db.auditCount() == 1)
@@ -53,7 +53,7 @@ struct InventoryTests {
     func offeredByHand() throws {
         let db = try StoreFixtures.migrated("slotoffered")
         try db.slot("S1")
-        #expect(throws: StoreError.invalid(["status: offered cannot be set by hand; only a round makes offers"])) {
+        #expect(throws: StoreError(.invalidStatus, problems: [StoreProblem("offered cannot be set by hand; only a round makes offers", at: .field("status"))])) {
             try db.store().setSlotStatus("S1", to: .offered)
         }
         #expect(try db.slotState("S1") == ("available", 1))
@@ -63,8 +63,8 @@ struct InventoryTests {
     func unknownSlot() throws {
         let db = try StoreFixtures.migrated("slotunknown")
         try db.slot("S1")
-        #expect(throws: StoreError.notFound("no slot S9 in city c1")) { try db.store().setSlotStatus("S9", to: .maintenance) }
-        #expect(throws: StoreError.notFound("no slot S1 in city c2")) {
+        #expect(throws: StoreError(.slotNotFound, subject: .slot("S9"), "no slot S9 in city c1")) { try db.store().setSlotStatus("S9", to: .maintenance) }
+        #expect(throws: StoreError(.slotNotFound, subject: .slot("S1"), "no slot S1 in city c2")) {
             try db.inCity("c2").store().setSlotStatus("S1", to: .maintenance)
         }
     }
@@ -77,7 +77,11 @@ struct InventoryTests {
         try db.applicant("A1")
         let id = try db.offer(round: "R1", slot: "S1", applicant: "A1")
         let error = #expect(throws: StoreError.self) { try db.store().setSlotStatus("S1", to: .maintenance) }
-        guard case .conflict(let message) = error else { Issue.record("expected a conflict"); return }
+        guard let error, error.code == .slotHasOffer, error.subject == .slot("S1") else {
+            Issue.record("expected slot_has_offer, got \(String(describing: error))")
+            return
+        }
+        let message = error.description
         #expect(message.hasPrefix("slot S1 has live offer \(id) (round R1, deadline 20"))
         #expect(message.hasSuffix("withdraw the offer with it (--withdraw-offer) or wait for the answer"))
         #expect(try db.slotState("S1") == ("offered", 1))

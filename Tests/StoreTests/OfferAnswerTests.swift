@@ -66,7 +66,11 @@ struct OfferAnswerTests {
         try db.applicant("A1")
         let id = try db.offer(round: "R1", slot: "S1", applicant: "A1", status: status)
         let error = #expect(throws: StoreError.self) { try db.store().accept(offer: id) }
-        guard case .conflict(let message) = error else { Issue.record("expected a conflict, got \(String(describing: error))"); return }
+        guard let error, error.code == .offerAnswered, error.subject == .offer(id) else {
+            Issue.record("expected offer_answered, got \(String(describing: error))")
+            return
+        }
+        let message = error.description
         #expect(message.hasPrefix("offer \(id) was \(status) at "))
         #expect(message.hasSuffix(" by fixture; only a live offer can be accepted"))
         #expect(try db.int("SELECT count(*) FROM tenancies") == 0)
@@ -79,7 +83,11 @@ struct OfferAnswerTests {
         let db = try StoreFixtures.migrated("acceptlate")
         let id = try oneLiveOffer(db, deadlineIn: "-1 second")
         let error = #expect(throws: StoreError.self) { try db.store().accept(offer: id) }
-        guard case .conflict(let message) = error else { Issue.record("expected a conflict"); return }
+        guard let error, error.code == .offerDeadlinePassed, error.subject == .offer(id) else {
+            Issue.record("expected offer_deadline_passed, got \(String(describing: error))")
+            return
+        }
+        let message = error.description
         #expect(message.contains("offer \(id) passed its deadline 20"))
         #expect(message.contains("can no longer be accepted"))
         #expect(try db.offerStatus(id) == "offered")
@@ -93,11 +101,11 @@ struct OfferAnswerTests {
         let db = try StoreFixtures.migrated("offernotfound")
         let id = try oneLiveOffer(db)
         let other = try db.inCity("c2").store()
-        #expect(throws: StoreError.notFound("no offer \(id) in city c2")) { try other.accept(offer: id) }
-        #expect(throws: StoreError.notFound("no offer \(id) in city c2")) { try other.decline(offer: id) }
-        #expect(throws: StoreError.notFound("no offer \(id + 1000) in city c1")) { try db.store().accept(offer: id + 1000) }
-        #expect(throws: StoreError.notFound("no offer \(id + 1000) in city c1")) { try db.store().decline(offer: id + 1000) }
-        #expect(throws: StoreError.notFound("no offer \(id) in city c2")) { try other.offer(id) }
+        #expect(throws: StoreError(.offerNotFound, subject: .offer(id), "no offer \(id) in city c2")) { try other.accept(offer: id) }
+        #expect(throws: StoreError(.offerNotFound, subject: .offer(id), "no offer \(id) in city c2")) { try other.decline(offer: id) }
+        #expect(throws: StoreError(.offerNotFound, subject: .offer(id + 1000), "no offer \(id + 1000) in city c1")) { try db.store().accept(offer: id + 1000) }
+        #expect(throws: StoreError(.offerNotFound, subject: .offer(id + 1000), "no offer \(id + 1000) in city c1")) { try db.store().decline(offer: id + 1000) }
+        #expect(throws: StoreError(.offerNotFound, subject: .offer(id), "no offer \(id) in city c2")) { try other.offer(id) }
         #expect(try db.offerStatus(id) == "offered")
     }
 
@@ -143,7 +151,11 @@ struct OfferAnswerTests {
         try db.applicant("A1")
         let id = try db.offer(round: "R1", slot: "S1", applicant: "A1", status: status)
         let error = #expect(throws: StoreError.self) { try db.store().decline(offer: id) }
-        guard case .conflict(let message) = error else { Issue.record("expected a conflict"); return }
+        guard let error, error.code == .offerAnswered, error.subject == .offer(id) else {
+            Issue.record("expected offer_answered, got \(String(describing: error))")
+            return
+        }
+        let message = error.description
         #expect(message.hasSuffix("only a live offer can be declined"))
         #expect(message.hasPrefix("offer \(id) was \(status)"))
         #expect(try db.applicantState("A1") == ("waiting", 0))
@@ -156,7 +168,8 @@ struct OfferAnswerTests {
         let id = try oneLiveOffer(db)
         let store = try db.store()
         try store.accept(offer: id)
-        #expect(throws: StoreError.self) { try store.decline(offer: id) }
+        let error = #expect(throws: StoreError.self) { try store.decline(offer: id) }
+        #expect(error?.code == .offerAnswered)
         #expect(try db.offerStatus(id) == "accepted")
         #expect(try db.applicantState("A1") == ("housed", 0))
         #expect(try db.int("SELECT count(*) FROM tenancies WHERE status = 'active'") == 1)
@@ -209,7 +222,11 @@ struct OfferAnswerTests {
         let db = try StoreFixtures.migrated("badpolicy")
         let id = try oneLiveOffer(db, policy: policy)
         let error = #expect(throws: StoreError.self) { try db.store().decline(offer: id) }
-        guard case .invalid(let problems) = error else { Issue.record("expected invalid"); return }
+        guard let error, error.code == .invalidPolicy, error.subject == .round("R1") else {
+            Issue.record("expected invalid_policy, got \(String(describing: error))")
+            return
+        }
+        let problems = error.problems.map(\.description)
         #expect(problems.count == 1)
         #expect(problems[0].hasPrefix("round R1: policy offers.max_refusals is "))
         #expect(try db.offerStatus(id) == "offered")
@@ -225,11 +242,15 @@ struct OfferAnswerTests {
         let store = try db.store()
         #expect(try store.offerPolicy(round: "R1") == .default)
         #expect(try store.offerPolicy(round: "R2") == OfferPolicy(responseDays: 3, maxRefusals: 2))
-        #expect(throws: StoreError.invalid([
-            "round R3: policy offers.response_days is -1; expected a whole number of at least 1",
-            #"round R3: policy offers.max_refusals is "x"; expected a whole number of at least 1"#,
-        ])) { try store.offerPolicy(round: "R3") }
-        #expect(throws: StoreError.notFound("no round R9 in city c1")) { try store.offerPolicy(round: "R9") }
+        #expect(
+            throws: StoreError(
+                .invalidPolicy, subject: .round("R3"),
+                problems: [
+                    StoreProblem("round R3: policy offers.response_days is -1; expected a whole number of at least 1"),
+                    StoreProblem(#"round R3: policy offers.max_refusals is "x"; expected a whole number of at least 1"#),
+                ])
+        ) { try store.offerPolicy(round: "R3") }
+        #expect(throws: StoreError(.roundNotFound, subject: .round("R9"), "no round R9 in city c1")) { try store.offerPolicy(round: "R9") }
     }
 
     @Test("a reason longer than 500 characters is refused; a blank one is no reason")
@@ -237,7 +258,7 @@ struct OfferAnswerTests {
         let db = try StoreFixtures.migrated("reasons")
         let id = try oneLiveOffer(db)
         let store = try db.store()
-        #expect(throws: StoreError.invalid(["reason: 501 characters; at most 500 are kept"])) {
+        #expect(throws: StoreError(.invalidReason, problems: [StoreProblem("501 characters; at most 500 are kept", at: .field("reason"))])) {
             try store.decline(offer: id, reason: String(repeating: "字", count: 501))
         }
         #expect(try db.offerStatus(id) == "offered")
@@ -302,7 +323,7 @@ struct OfferAnswerTests {
         let value = try store.retryingTransaction { () throws -> Int in
             runs += 1
             try db.connection.query("INSERT INTO employers (city, employer_id, name) VALUES ('c1', $1, 'x')", ["E\(runs)"])
-            if runs < 3 { throw PostgresError(sqlState: runs == 1 ? "40P01" : "40001", message: "test", operation: "test") }
+            if runs < 3 { throw PostgresError(sqlState: runs == 1 ? .deadlockDetected : .serializationFailure, message: "test", operation: "test") }
             return runs
         }
         #expect(value == 3)
@@ -312,7 +333,7 @@ struct OfferAnswerTests {
         #expect(throws: PostgresError.self) {
             try store.retryingTransaction(attempts: 4) { () throws -> Void in
                 runs += 1
-                throw PostgresError(sqlState: "40P01", message: "always", operation: "test")
+                throw PostgresError(sqlState: .deadlockDetected, message: "always", operation: "test")
             }
         }
         #expect(runs == 4)
@@ -321,7 +342,7 @@ struct OfferAnswerTests {
         #expect(throws: PostgresError.self) {
             try store.retryingTransaction { () throws -> Void in
                 runs += 1
-                throw PostgresError(sqlState: "23505", message: "not retryable", operation: "test")
+                throw PostgresError(sqlState: .uniqueViolation, message: "not retryable", operation: "test")
             }
         }
         #expect(runs == 1)

@@ -141,12 +141,14 @@ struct RoundTests {
         let store = try Store(connection: connection, city: "sh", actor: "cli:test")
         try city.importInto(store)
         _ = try store.createRound(id: "r1", policy: Self.policy)
-        #expect(throws: StoreError.conflict("round r1 already exists in city sh")) {
+        #expect(throws: StoreError(.roundExists, subject: .round("r1"), "round r1 already exists in city sh")) {
             try store.createRound(id: "r1", policy: Self.policy)
         }
         let first = try store.runRound("r1")
-        #expect(throws: StoreError.self) { try store.runRound("r1") }
-        #expect(throws: StoreError.notFound("round nope in city sh")) { try store.runRound("nope") }
+        #expect(throws: StoreError(.roundAlreadyRun, subject: .round("r1"), "round r1 is run, not draft: a round runs once")) {
+            try store.runRound("r1")
+        }
+        #expect(throws: StoreError(.roundNotFound, subject: .round("nope"), "round nope in city sh")) { try store.runRound("nope") }
         #expect(try store.round("r1").status == "run")
         // The policy's "offers" section sets the deadline: 5 days.
         #expect(try connection.query("""
@@ -183,7 +185,10 @@ struct RoundTests {
         do {
             _ = try store.createRound(id: "r1", policy: bad)
             Issue.record("a bad offers section was accepted")
-        } catch let StoreError.invalid(problems) {
+        } catch let error as StoreError where error.kind == .invalid {
+            let problems = error.problems.map(\.description)
+            #expect(error.code == .invalidPolicy)
+            #expect(error.problems.first?.location == .file("policy.json", line: 2, column: "offers.response_days"))
             #expect(problems.count == 2)
             #expect(problems[0].hasPrefix("policy.json:2: offers.response_days:"))
             #expect(problems[1].hasPrefix("policy.json:3: offers.max_refusals:"))
@@ -207,7 +212,9 @@ struct RoundTests {
         do {
             _ = try store.runRound("r1")
             Issue.record("the run succeeded")
-        } catch let StoreError.invalid(problems) {
+        } catch let error as StoreError where error.kind == .invalid {
+            let problems = error.problems.map(\.description)
+            #expect(error.code == .invalidFile)
             #expect(problems.contains { $0.contains("projects.csv:") && $0.contains("programme") })
         }
         #expect(try store.round("r1").status == "draft")

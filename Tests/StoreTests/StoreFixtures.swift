@@ -245,3 +245,18 @@ enum TestThreads {
         }
     }
 }
+
+extension StoreError {
+    /// A file error as its lines read (`FILE:LINE: COLUMN: message`, the contract's form),
+    /// each problem located at its file, line and column.
+    static func file(_ code: Code, subject: Subject? = nil, _ lines: [String]) -> StoreError {
+        StoreError(
+            code, subject: subject,
+            problems: lines.map { line in
+                let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+                let message = parts[3].dropFirst()  // the space after the colon
+                return StoreProblem(
+                    String(message), at: .file(String(parts[0]), line: Int(parts[1])!, column: String(parts[2].dropFirst())))
+            })
+    }
+}
