@@ -180,12 +180,7 @@ public struct APIBenchmark {
         let dir = "\(workDirectory)/city-\(applicants)x\(slots)"
         log("generating \(applicants) applicants × \(slots) slots in \(dir)")
         try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: dir)
-        try cluster.start()
-        let admin = try cluster.connect()
-        // Our own constant name ([a-z_]): DDL takes no parameters.
-        try admin.query("DROP DATABASE IF EXISTS \(Self.database) WITH (FORCE)")
-        try admin.query("CREATE DATABASE \(Self.database)")
-        let url = cluster.connectionURL(database: Self.database)
+        let url = try StoreDatabase.freshDatabase(Self.database, on: cluster).url
         let env = ["DATABASE_URL": url, "ANJU_CITY": Self.city, "ANJU_ACTOR": "bench"]
         try check(ChildProcess.run([anju, "migrate"], environment: env), "anju migrate")
         if let extraSQL {

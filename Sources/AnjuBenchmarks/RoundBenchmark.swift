@@ -17,14 +17,12 @@ public struct RoundBenchmark {
     public var anju: String
     public var workDirectory: String
     public var seed: String
-    /// A connection to a maintenance database of the server (creates and drops databases).
-    public var admin: () throws -> PostgresConnection
-    /// The URL of a database of that server, by name, for the child processes.
-    public var url: (String) -> String
+    /// The private cluster the template and the copies are made on.
+    public var cluster: PrivateCluster
 
     public init(
         applicants: Int, slots: Int, repetitions: Int, mechanism: String, anju: String, workDirectory: String,
-        seed: String, admin: @escaping () throws -> PostgresConnection, url: @escaping (String) -> String
+        seed: String, cluster: PrivateCluster
     ) {
         self.applicants = applicants
         self.slots = slots
@@ -33,8 +31,7 @@ public struct RoundBenchmark {
         self.anju = anju
         self.workDirectory = workDirectory
         self.seed = seed
-        self.admin = admin
-        self.url = url
+        self.cluster = cluster
     }
 
     public struct Row: Sendable {
@@ -52,9 +49,8 @@ public struct RoundBenchmark {
         let dir = "\(workDirectory)/city-\(applicants)x\(slots)"
         log("generating \(applicants) applicants × \(slots) slots in \(dir)")
         try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: dir)
-        let admin = try self.admin()
-        try recreate(admin, Self.template, template: nil)
-        let env = ["DATABASE_URL": url(Self.template), "ANJU_CITY": "bench", "ANJU_ACTOR": "bench"]
+        let templateURL = try StoreDatabase.freshDatabase(Self.template, on: cluster).url
+        let env = ["DATABASE_URL": templateURL, "ANJU_CITY": "bench", "ANJU_ACTOR": "bench"]
         try check(ChildProcess.run([anju, "migrate"], environment: env), "anju migrate")
         for kind in ["projects", "slots", "applicants"] {
             let r = try ChildProcess.run([anju, "import", kind, "\(dir)/\(kind).csv"], environment: env)
@@ -65,8 +61,8 @@ public struct RoundBenchmark {
         var file = Row(tool: "anju solve (files)", seconds: [], peakRSSMiB: [], offered: 0)
         for i in 0..<repetitions {
             let name = "anju_bench_round_\(i)"
-            try recreate(admin, name, template: Self.template)
-            let repEnv = env.merging(["DATABASE_URL": url(name)]) { _, new in new }
+            let copyURL = try StoreDatabase.copyDatabase(name, from: Self.template, on: cluster)
+            let repEnv = env.merging(["DATABASE_URL": copyURL]) { _, new in new }
             try check(
                 ChildProcess.run([anju, "round", "create", "--policy", "\(dir)/policy.json", "--id", "B", "--mechanism", mechanism], environment: repEnv),
                 "anju round create")
@@ -78,7 +74,7 @@ public struct RoundBenchmark {
                     try check(r, "anju round run")
                     db.seconds.append(r.seconds)
                     db.peakRSSMiB.append(Double(r.peakRSSKiB) / 1024)
-                    let store = try Store(connection: try PostgresConnection(url(name)), city: "bench", actor: "bench")
+                    let store = try Store(connection: try PostgresConnection(copyURL), city: "bench", actor: "bench")
                     db.offered = try store.offerCounts("B").reduce(0) { $0 + $1.count }
                     log(String(format: "  round run %d: %.3f s, %.0f MiB", i + 1, r.seconds, Double(r.peakRSSKiB) / 1024))
                 } else {
@@ -91,19 +87,13 @@ public struct RoundBenchmark {
                     log(String(format: "  solve %d: %.3f s, %.0f MiB", i + 1, r.seconds, Double(r.peakRSSKiB) / 1024))
                 }
             }
-            try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try StoreDatabase.dropDatabase(name, on: cluster)
         }
-        try admin.query("DROP DATABASE IF EXISTS \(Self.template) WITH (FORCE)")
+        try StoreDatabase.dropDatabase(Self.template, on: cluster)
         guard db.offered == file.offered else {
             throw BenchmarkError("round run offered \(db.offered), anju solve \(file.offered): they must agree")
         }
         return [db, file]
-    }
-
-    /// Database names here are our own constants ([a-z0-9_]); DDL takes no parameters.
-    private func recreate(_ admin: PostgresConnection, _ name: String, template: String?) throws {
-        try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        try admin.query("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
     }
 
     private func check(_ r: ChildProcess.Outcome, _ what: String) throws {

@@ -116,8 +116,7 @@ public struct BenchCommand: ParsableCommand {
             try privateCluster.start()
             let bench = RoundBenchmark(
                 applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, mechanism: mechanism,
-                anju: exe, workDirectory: city.work, seed: city.seed, admin: { try privateCluster.connect() },
-                url: { privateCluster.connectionURL(database: $0) })
+                anju: exe, workDirectory: city.work, seed: city.seed, cluster: privateCluster)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(RoundBenchmark.markdown(rows, applicants: city.applicants, slots: city.slots, mechanism: mechanism), terminator: "")
         }

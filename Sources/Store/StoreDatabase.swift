@@ -79,9 +79,7 @@ public struct StoreDatabase: Sendable {
     /// want a clean slate. `name` must be ours, `[a-z0-9_]` only: `CREATE DATABASE` takes no
     /// parameters.
     public static func freshDatabase(_ name: String, on cluster: PrivateCluster) throws -> (url: String, applied: [String]) {
-        precondition(
-            !name.isEmpty && name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) },
-            "a database name of our own, [a-z0-9_]")
+        precondition(isOwnName(name), "a database name of our own, [a-z0-9_]")
         try cluster.start()
         let admin = try cluster.connect()
         try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -90,10 +88,25 @@ public struct StoreDatabase: Sendable {
         return (cluster.connectionURL(database: name), applied)
     }
 
+    /// On the private cluster: database `name` dropped if it exists and made anew as a copy
+    /// of `template` (already migrated); its URL. Names as for `freshDatabase`.
+    public static func copyDatabase(_ name: String, from template: String, on cluster: PrivateCluster) throws -> String {
+        precondition(isOwnName(name) && isOwnName(template), "database names of our own, [a-z0-9_]")
+        let admin = try cluster.connect()
+        try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.query("CREATE DATABASE \(name) TEMPLATE \(template)")
+        return cluster.connectionURL(database: name)
+    }
+
     /// Drops database `name` of the private cluster, if it exists (see `freshDatabase`).
     public static func dropDatabase(_ name: String, on cluster: PrivateCluster) throws {
-        precondition(name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) })
+        precondition(isOwnName(name), "a database name of our own, [a-z0-9_]")
         try cluster.connect().query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// `[a-z0-9_]+`: a name we chose, safe to write into DDL (which takes no parameters).
+    private static func isOwnName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
     }
 
     /// Applies Anju's migrations (`sql/`, found by `Migrator.locateSQLFolder`) not yet
