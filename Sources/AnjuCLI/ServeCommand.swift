@@ -38,37 +38,43 @@ public struct ServeCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var logger = Logger(label: "anju.serve")
-        logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let logger = {
+            var logger = Logger(label: "anju.serve")
+            logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            return logger
+        }()
         let configuration = ServerConfiguration(
             databaseURL: try databaseURL(),
             city: city ?? environment["ANJU_CITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
             host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
             poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize)
-        let pool = Routes.makePool(configuration)
-        // Fail fast on a wrong URL or a database without the schema; later outages are 503s.
+        let app = buildApplication(configuration, logger: logger) { pool in
+            // Fail fast on a wrong URL or a database without the schema; later outages are 503s.
+            do {
+                _ = try await pool.withConnection { session in try session.connection.query("SELECT 1 FROM api_keys LIMIT 1") }
+            } catch {
+                throw DatabaseUnusableAtStart(error: error)
+            }
+            logger.info(
+                "serving", metadata: ["address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)"])
+        }
         do {
-            _ = try await pool.withConnection { session in try session.connection.query("SELECT 1 FROM api_keys LIMIT 1") }
-        } catch {
-            try? await pool.shutdown()
-            Diagnostics.print("database: \(error)")
-            if let error = error as? PostgresError, error.sqlState == "42P01" {
+            // The service group stops the server, then the pool, on SIGTERM or SIGINT.
+            try await app.runService()
+        } catch let failure as DatabaseUnusableAtStart {
+            Diagnostics.print("database: \(failure.error)")
+            if let error = failure.error as? PostgresError, error.sqlState == "42P01" {
                 Diagnostics.print("the database has no API schema: run `anju migrate` first")
             }
             throw ExitCode(69)
         }
-        let routes = Routes(pool: pool, logger: logger)
-        logger.info(
-            "serving", metadata: ["address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)"])
-        do {
-            try await routes.application(configuration).runService()
-        } catch {
-            try? await pool.shutdown()
-            throw error
-        }
-        try await pool.shutdown()
         logger.info("stopped")
+    }
+
+    /// The database check before serving failed (exit status 69).
+    private struct DatabaseUnusableAtStart: Error {
+        var error: any Error
     }
 
     /// DATABASE_URL, else the private cluster's URL (`anju db start`'s default folder and
