@@ -23,6 +23,11 @@ let package = Package(
         // The connection pool is a `Service` in the application's service group, so SIGTERM
         // stops the server first and the pool after it (already resolved through Hummingbird).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Request, pool and round metrics are recorded through the swift-metrics API (already
+        // resolved through Hummingbird), into a registry the application owns.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // `/metrics`: that registry in the Prometheus text format (no hand-written exposition).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Tests only: parse openapi.yaml to compare its paths and methods with the router's.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -63,6 +68,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             exclude: ["openapi.yaml"],
             plugins: ["EmbedOpenAPIDocument"]
