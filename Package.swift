@@ -20,6 +20,16 @@ let package = Package(
         // NIOThreadPool: the dedicated threads `anju serve` runs blocking libpq calls on, so
         // none ever runs on an event loop (already resolved through Hummingbird).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        // The connection pool is a `Service` in the application's service group, so SIGTERM
+        // stops the server first and the pool after it (already resolved through Hummingbird).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Request, pool and round metrics are recorded through the swift-metrics API (already
+        // resolved through Hummingbird), into a registry the application owns.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // `/metrics`: that registry in the Prometheus text format (no hand-written exposition).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Tests only: parse openapi.yaml to compare its paths and methods with the router's.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Pure engine: model, eligibility, commute, lottery, mechanisms, explanations.
@@ -48,6 +58,7 @@ let package = Package(
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"]),
         // `anju serve`: HTTP routes for applicants, operators and the bureau over the Store,
         // a bounded pool of blocking connections run off the event loops, problem responses.
+        // Its OpenAPI document, openapi.yaml, is compiled in by the EmbedOpenAPIDocument plugin.
         .target(
             name: "AnjuServer",
             dependencies: [
@@ -56,8 +67,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["openapi.yaml"],
+            plugins: ["EmbedOpenAPIDocument"]
         ),
+        // Build tool: a text file as a Swift string literal (run by EmbedOpenAPIDocument).
+        .executableTarget(name: "EmbedText"),
+        // Compiles Sources/AnjuServer/openapi.yaml into the server, so `anju` serves it with
+        // no file beside the binary (the image and the systemd unit install the binary alone).
+        .plugin(name: "EmbedOpenAPIDocument", capability: .buildTool(), dependencies: ["EmbedText"]),
         // The subcommands, as a library so tests can drive them.
         .target(
             name: "AnjuCLI",
@@ -80,6 +101,7 @@ let package = Package(
             dependencies: [
                 "AnjuServer", "Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation"]),

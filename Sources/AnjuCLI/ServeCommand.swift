@@ -38,35 +38,41 @@ public struct ServeCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var logger = Logger(label: "anju.serve")
-        logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let logger = {
+            var logger = Logger(label: "anju.serve")
+            logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            return logger
+        }()
         let configuration = ServerConfiguration(
             databaseURL: try databaseURL(),
             city: city ?? environment["ANJU_CITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
             host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
             poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize)
-        let pool = Routes.makePool(configuration)
-        // Fail fast on a wrong URL or a database without the schema (opening a session
-        // checks it); later outages are 503s.
+        let app = buildApplication(configuration, logger: logger) { pool in
+            // Fail fast on a wrong URL or a database without the schema (opening a session
+            // checks it: `SchemaMismatch`); later outages are 503s.
+            do {
+                try await pool.withConnection { _ in }
+            } catch {
+                throw DatabaseUnusableAtStart(error: error)
+            }
+            logger.info(
+                "serving", metadata: ["address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)"])
+        }
         do {
-            try await pool.withConnection { _ in }
-        } catch {
-            try? await pool.shutdown()
-            Diagnostics.print(error is SchemaMismatch ? "\(error)" : "database: \(error)")
+            // The service group stops the server, then the pool, on SIGTERM or SIGINT.
+            try await app.runService()
+        } catch let failure as DatabaseUnusableAtStart {
+            Diagnostics.print(failure.error is SchemaMismatch ? "\(failure.error)" : "database: \(failure.error)")
             throw ExitCode(69)
         }
-        let routes = Routes(pool: pool, logger: logger)
-        logger.info(
-            "serving", metadata: ["address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)"])
-        do {
-            try await routes.application(configuration).runService()
-        } catch {
-            try? await pool.shutdown()
-            throw error
-        }
-        try await pool.shutdown()
         logger.info("stopped")
+    }
+
+    /// The database check before serving failed (exit status 69).
+    private struct DatabaseUnusableAtStart: Error {
+        var error: any Error
     }
 
     /// The database's URL (`StoreDatabase.choose`: DATABASE_URL, else the private cluster in

@@ -1,4 +1,5 @@
 import AllocationFiles
+import Foundation
 import Hummingbird
 import Store
 
@@ -90,4 +91,20 @@ enum PresentedCredentials: Sendable {
     private static let noHash = String(repeating: "0", count: 64)
 }
 
-import Foundation
+extension ConnectionPool where Resource == DatabaseSession {
+    /// Runs `body` with the caller's verified credentials and a session, on a pool thread.
+    func authenticated<T: Sendable>(
+        _ request: Request, _ body: @escaping @Sendable (Caller, DatabaseSession) throws -> T
+    ) async throws -> T {
+        try await authenticated(try PresentedCredentials(from: request), body)
+    }
+
+    /// `authenticated(_:_:)` for credentials already read from the request.
+    func authenticated<T: Sendable>(
+        _ presented: PresentedCredentials, _ body: @escaping @Sendable (Caller, DatabaseSession) throws -> T
+    ) async throws -> T {
+        try await withConnection { session in
+            try body(try presented.verify(in: session), session)
+        }
+    }
+}

@@ -20,10 +20,10 @@ enum JSONBody {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Decodes a request body of at most `Routes.maxBodyBytes` (413 beyond); an empty body
+    /// Decodes a request body of at most `ServerConfiguration.maxBodyBytes` (413 beyond); an empty body
     /// decodes as `{}`. Malformed JSON or wrong types are a 400 problem saying where.
     static func decode<T: Decodable>(_ type: T.Type, from request: inout Request) async throws -> T {
-        let buffer = try await request.collectBody(upTo: Routes.maxBodyBytes)
+        let buffer = try await request.collectBody(upTo: ServerConfiguration.maxBodyBytes)
         var data = Data(buffer: buffer)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
         let decoder = JSONDecoder()

@@ -109,7 +109,7 @@ extension Problem {
             case .contentTooLarge:
                 return Problem(
                     .contentTooLarge, code: "body_too_large", title: "Request body too large",
-                    detail: "a request body may be at most \(Routes.maxBodyBytes) bytes")
+                    detail: "a request body may be at most \(ServerConfiguration.maxBodyBytes) bytes")
             case .notFound:
                 return .notFound("route_not_found", "no such endpoint")
             case .methodNotAllowed:

@@ -4,7 +4,7 @@ import Hummingbird
 /// A decoded `application/x-www-form-urlencoded` body of the status page's forms.
 ///
 /// Parsed by hand (the format is four rules) so every failure is a precise 4xx: a body over
-/// `Routes.maxBodyBytes` is 413, another content type 415, broken percent-encoding or one of
+/// `ServerConfiguration.maxBodyBytes` is 413, another content type 415, broken percent-encoding or one of
 /// the page's own fields sent twice 400. Other fields are ignored, as a form may carry more
 /// than the page reads. Values are never logged.
 struct StatusPageForm: Sendable, Equatable {
@@ -40,7 +40,7 @@ struct StatusPageForm: Sendable, Equatable {
         let contentType = request.headers[.contentType]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         // An empty body may come without a content type; anything else must say it is a form.
-        let buffer = try await request.collectBody(upTo: Routes.maxBodyBytes)
+        let buffer = try await request.collectBody(upTo: ServerConfiguration.maxBodyBytes)
         if buffer.readableBytes > 0 || contentType != nil {
             guard contentType == "application/x-www-form-urlencoded" else { throw Failure.unsupportedMediaType }
         }

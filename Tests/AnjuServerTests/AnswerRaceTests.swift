@@ -285,7 +285,7 @@ private func onOwnThread<T: Sendable>(
 struct RaceFixture: Sendable {
     let connection: PostgresConnection
     let city = "c1"
-    let routes: Routes
+    let configuration: ServerConfiguration
     let tokens: [String: String]
     let operatorKey: String
     /// The round's offers, in offer id order.
@@ -321,17 +321,15 @@ struct RaceFixture: Sendable {
         for token in try store.issueTokens(applicants: ids.map { "A\($0)" }) { tokens[token.applicantID] = token.token }
         let operatorKey = try store.createKey(name: "race operator", role: .operator, projects: ["P1"]).text
 
-        let pool = ConnectionPool(size: 4, acquireTimeout: .seconds(5)) { try DatabaseSession(url: url, city: "c1") }
-        var logger = Logger(label: "anju.test.race")
-        logger.logLevel = .critical
         return RaceFixture(
-            connection: connection, routes: Routes(pool: pool, logger: logger), tokens: tokens, operatorKey: operatorKey,
-            offers: offers)
+            connection: connection,
+            configuration: ServerConfiguration(databaseURL: url, city: "c1", poolSize: 4, acquireTimeout: .seconds(5)),
+            tokens: tokens, operatorKey: operatorKey, offers: offers)
     }
 
-    /// Runs `body` against the application (router test client), then shuts the pool down.
+    /// Runs `body` against the application (router test client).
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await testApplication(routes, body)
+        try await testApplication(configuration, body)
     }
 }
 

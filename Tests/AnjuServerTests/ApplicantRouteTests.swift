@@ -213,7 +213,7 @@ struct ApplicantRouteTests {
             try await client.execute(uri: "/v1/offers/\(offer)/decline", method: .post, headers: headers, body: json("{\"reason\": \"\(long)\"}")) { r in
                 r.expectProblem(.unprocessableContent, code: "invalid_reason")
             }
-            let huge = "{\"reason\": \"" + String(repeating: "y", count: Routes.maxBodyBytes) + "\"}"
+            let huge = "{\"reason\": \"" + String(repeating: "y", count: ServerConfiguration.maxBodyBytes) + "\"}"
             try await client.execute(uri: "/v1/offers/\(offer)/decline", method: .post, headers: headers, body: json(huge)) { r in
                 r.expectProblem(.contentTooLarge, code: "body_too_large")
             }

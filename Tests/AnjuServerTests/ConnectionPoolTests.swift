@@ -11,20 +11,12 @@ import Testing
 
 @Suite("HTTP API: connection pool and outages")
 struct ConnectionPoolTests {
-    static func quietLogger() -> Logger {
-        var logger = Logger(label: "anju.test")
-        logger.logLevel = .critical
-        return logger
-    }
-
     @Test("a database that cannot be reached: readyz and every data route answer 503 problems; healthz stays 200")
     func databaseDown() async throws {
         // A port nothing listens on (bound, then closed).
         let url = "postgresql://anju@127.0.0.1:1/anju?connect_timeout=2"
-        let pool = ConnectionPool(size: 2, acquireTimeout: .seconds(2)) { try DatabaseSession(url: url, city: "c1") }
-        let routes = Routes(pool: pool, logger: Self.quietLogger())
-        let app = Application(router: routes.router())
-        try await app.test(.router) { client in
+        let configuration = ServerConfiguration(databaseURL: url, city: "c1", poolSize: 2, acquireTimeout: .seconds(2))
+        try await testApplication(configuration) { client in
             try await client.execute(uri: "/healthz", method: .get) { r in #expect(r.status == .ok) }
             try await client.execute(uri: "/readyz", method: .get) { r in
                 r.expectProblem(.serviceUnavailable, code: "not_ready")
@@ -38,7 +30,6 @@ struct ConnectionPoolTests {
                 #expect(r.text.contains("anju_database_up 0"))
             }
         }
-        try await pool.shutdown()
     }
 
     @Test("connections killed under the pool (as by a restart) are replaced: one 503 at most, then service resumes")

@@ -26,7 +26,6 @@ struct CredentialTests {
         // --all-waiting: the applicants the round did not offer a place.
         let waiting = try store.issueTokens(applicants: nil).map(\.applicantID)
         #expect(Set(waiting) == Set(["A1", "A2", "A3", "A4", "A5"]).subtracting(f.offers.keys))
-        try await f.routes.pool.shutdown()
     }
 
     @Test("keys: hashed, scoped to known projects, revocable; the text carries the id")
@@ -58,7 +57,6 @@ struct CredentialTests {
         #expect(APIKey.id(in: "ak_7_\(hex)0") == nil, "65 digits")
         #expect(APIKey.id(in: "ak_7_\(hex.uppercased())") == nil, "upper-case hex")
         #expect(APIKey.id(in: "ak_7_\(hex.dropLast())g") == nil, "not hex")
-        try await f.routes.pool.shutdown()
     }
 
     /// Found by `anju bench api`: one wrk request in ~40,000 got a 401, because a token

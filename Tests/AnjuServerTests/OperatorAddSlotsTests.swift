@@ -180,8 +180,8 @@ struct OperatorAddSlotsTests {
         let before = try Self.inventory(f)
         let slot = #"{"slot_id": "A%d", "kind": "apartment", "max_household": 1, "rent": 0, "gender": "any", "accessible": false}"#
         let many = #"{"slots": ["# + (0...500).map { String(format: slot, $0) }.joined(separator: ",") + "]}"
-        #expect(many.utf8.count < Routes.maxBodyBytes)
-        let huge = #"{"slots": [], "pad": ""# + String(repeating: "x", count: Routes.maxBodyBytes) + #""}"#
+        #expect(many.utf8.count < ServerConfiguration.maxBodyBytes)
+        let huge = #"{"slots": [], "pad": ""# + String(repeating: "x", count: ServerConfiguration.maxBodyBytes) + #""}"#
         let cases: [(String, HTTPResponse.Status, String)] = [
             ("not json", .badRequest, "invalid_body"),
             ("", .badRequest, "invalid_body"),

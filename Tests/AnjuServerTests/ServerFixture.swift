@@ -19,7 +19,8 @@ struct ServerFixture: Sendable {
     let connection: PostgresConnection
     let url: String
     let city = "c1"
-    let routes: Routes
+    /// The application's settings: this database, city c1, the pool size asked for.
+    let configuration: ServerConfiguration
     var tokens: [String: String] = [:]
     var adminKey = ""
     var operatorX = ""
@@ -55,8 +56,8 @@ struct ServerFixture: Sendable {
         """
     static let policyJSON = #"{"round_date": "2026-12-01", "seed": "server tests", "offers": {"max_refusals": 2}}"#
 
-    /// Builds the city in a fresh database, runs the round, issues the credentials and
-    /// starts a pool of `poolSize`.
+    /// Builds the city in a fresh database, runs the round and issues the credentials; the
+    /// application gets a pool of `poolSize`.
     static func make(_ label: String, poolSize: Int = 4) throws -> ServerFixture {
         let (connection, url) = try TestDatabase.migratedWithURL(label)
         let store = try Store(connection: connection, city: "c1", actor: "test:bureau")
@@ -70,10 +71,9 @@ struct ServerFixture: Sendable {
         _ = try store.runRound("R1")
         _ = try store.importFile(.applicants, bytes: Array(applicantsCSV.utf8))
 
-        let pool = ConnectionPool(size: poolSize, acquireTimeout: .seconds(5)) { try DatabaseSession(url: url, city: "c1") }
-        var logger = Logger(label: "anju.test")
-        logger.logLevel = .critical
-        var fixture = ServerFixture(connection: connection, url: url, routes: Routes(pool: pool, logger: logger))
+        var fixture = ServerFixture(
+            connection: connection, url: url,
+            configuration: ServerConfiguration(databaseURL: url, city: "c1", poolSize: poolSize, acquireTimeout: .seconds(5)))
         for token in try store.issueTokens(applicants: ["A1", "A2", "A3", "A4", "A5"]) {
             fixture.tokens[token.applicantID] = token.token
         }
@@ -90,9 +90,9 @@ struct ServerFixture: Sendable {
         return fixture
     }
 
-    /// Runs `body` against the application (router test client), then shuts the pool down.
+    /// Runs `body` against the application (router test client).
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await testApplication(routes, body)
+        try await testApplication(configuration, body)
     }
 
     /// The two applicants with offers, in id order.
@@ -103,16 +103,20 @@ struct ServerFixture: Sendable {
     }
 }
 
-/// Runs `body` against `routes`' application (router test client), then shuts the pool down.
-func testApplication(_ routes: Routes, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let app = Application(router: routes.router())
-    do {
-        try await app.test(.router) { client in try await body(client) }
-    } catch {
-        try? await routes.pool.shutdown()
-        throw error
-    }
-    try await routes.pool.shutdown()
+/// Runs `body` against the application `anju serve` runs, built for `configuration`, through
+/// the router test client; the application's service group starts its pool and, once `body`
+/// is done (or has thrown), shuts it down.
+func testApplication(
+    _ configuration: ServerConfiguration, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    try await buildApplication(configuration, logger: quietLogger()).test(.router) { client in try await body(client) }
+}
+
+/// A logger for applications under test: only critical messages (failures are the tests' to report).
+func quietLogger() -> Logger {
+    var logger = Logger(label: "anju.test")
+    logger.logLevel = .critical
+    return logger
 }
 
 // MARK: - Requests

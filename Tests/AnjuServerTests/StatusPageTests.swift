@@ -153,7 +153,7 @@ struct StatusPageTests {
                 (formHeaders(), "applicant_id=%zz&token=x", .badRequest),
                 (formHeaders(), "applicant_id=A1&applicant_id=A2&token=x", .badRequest),
                 ([.contentType: "application/json"], #"{"applicant_id": "A1", "token": "x"}"#, .unsupportedMediaType),
-                (formHeaders(), "token=" + String(repeating: "x", count: Routes.maxBodyBytes + 1), .contentTooLarge),
+                (formHeaders(), "token=" + String(repeating: "x", count: ServerConfiguration.maxBodyBytes + 1), .contentTooLarge),
             ]
             for (headers, body, status) in bad {
                 try await client.execute(uri: "/status", method: .post, headers: headers, body: ByteBuffer(string: body)) { r in

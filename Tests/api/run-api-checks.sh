@@ -3,10 +3,11 @@
 #   1. a real headless Chromium (Selenium + Debian's chromium-driver) signs in on the status
 #      page, is refused with a wrong token, accepts one offer and declines another through
 #      the forms, and reads a page in zh-CN (Tests/api/browser_check.py);
-#   2. schemathesis runs every check against /openapi.yaml with an admin key, an operator
+#   2. openapi-spec-validator checks the served /openapi.yaml against the OpenAPI 3.1 schema;
+#   3. schemathesis runs every check against /openapi.yaml with an admin key, an operator
 #      key and an applicant token: no 5xx, no response outside the documented schema.
 # Sets up its own private PostgreSQL cluster and city in a temporary folder and stops
-# everything at the end, whatever happens. Exit status 0 only when both pass.
+# everything at the end, whatever happens. Exit status 0 only when all pass.
 # Options (environment): ANJU_API_CHECKS_EXAMPLES (schemathesis examples per operation,
 # default 25), ANJU_API_CHECKS_KEEP=1 keeps the work folder (screenshots, reports).
 set -euo pipefail
@@ -79,6 +80,11 @@ python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], time
 step "headless Chromium on the status page"
 python3 Tests/api/browser_check.py --base "$base" --tokens "$work/tokens.csv" --waiting "$work/waiting.csv" \
     --screenshots "$work/screenshots"
+
+step "openapi-spec-validator on $base/openapi.yaml (OpenAPI 3.1)"
+python3 -c "import urllib.request, sys; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=5).read())" \
+    "$base/openapi.yaml" >"$work/openapi.yaml"
+openapi-spec-validator "$work/openapi.yaml"
 
 step "schemathesis against $base/openapi.yaml"
 # The third offered applicant is schemathesis': its credentials and ids reach the handlers'

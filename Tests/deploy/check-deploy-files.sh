@@ -273,8 +273,8 @@ for variable in '$http_authorization' '$http_x_applicant_id' '$http_cookie' '$ht
 done
 other_logs=$(grep -E '^\s*access_log' "$conf" | grep -vE ' anju_access;$| off;$')
 [ -z "$other_logs" ] || fail "$conf: access_log without the anju_access format: $other_logs"
-# anju's limit, from the source: Routes.maxBodyBytes = A * B (or a plain number).
-anju_limit=$(sed -n 's/.*static let maxBodyBytes = \([0-9* ]*\).*/\1/p' Sources/AnjuServer/Routes.swift | tr -d ' ')
+# anju's limit, from the source: ServerConfiguration.maxBodyBytes = A * B (or a plain number).
+anju_limit=$(sed -n 's/.*static let maxBodyBytes = \([0-9* ]*\).*/\1/p' Sources/AnjuServer/ServerConfiguration.swift | tr -d ' ')
 anju_bytes=$(( anju_limit ))
 nginx_limit=$(sed -n 's/^\s*client_max_body_size \([0-9]*[kKmM]\?\);.*/\1/p' "$conf")
 case "$nginx_limit" in

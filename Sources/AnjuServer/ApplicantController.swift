@@ -127,43 +127,55 @@ struct OfferAnswerRequest: Codable {
     var reason: String?
 }
 
-extension Routes {
-    func addApplicantRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/v1/applicants/:id") { request, context in
-            let id = context.parameters.get("id") ?? ""
-            let language = Language.preferred(by: request.headers[.acceptLanguage])
-            let presented = try PresentedCredentials(from: request)
-            if case .applicant(let me, let token) = presented, me == id {
-                // The common case, an applicant reading their own status: the token check
-                // and the reads are one statement.
-                let status = try await pool.withConnection { session in
-                    try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
-                }
-                return JSONBody.response(
-                    ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
-            }
-            let status = try await authenticated(presented) { caller, session in
-                switch caller {
-                case .admin:
-                    return try session.reader.applicantStatus(id)
-                case .applicant(let me) where me == id:
-                    return try session.reader.applicantStatus(id)
-                case .applicant:
-                    // Another applicant's id answers exactly like an unknown one.
-                    throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(session.reader.city)")
-                case .operator:
-                    throw Problem.forbidden("operator keys cannot read applicants")
-                }
+/// The applicants' JSON routes: their status, and answering their offer.
+struct ApplicantController {
+    let pool: ConnectionPool<DatabaseSession>
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/applicants/:id", use: status)
+        router.post("/v1/offers/:id/accept", use: accept)
+        router.post("/v1/offers/:id/decline", use: decline)
+    }
+
+    /// `GET /v1/applicants/{id}`: the applicant's own token, or an admin key, reads it.
+    @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        let language = Language.preferred(by: request.headers[.acceptLanguage])
+        let presented = try PresentedCredentials(from: request)
+        if case .applicant(let me, let token) = presented, me == id {
+            // The common case, an applicant reading their own status: the token check
+            // and the reads are one statement.
+            let status = try await pool.withConnection { session in
+                try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
             }
             return JSONBody.response(
                 ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
         }
-        router.post("/v1/offers/:id/accept") { request, context in
-            try await answer(request, context, accept: true)
+        let status = try await pool.authenticated(presented) { caller, session in
+            switch caller {
+            case .admin:
+                return try session.reader.applicantStatus(id)
+            case .applicant(let me) where me == id:
+                return try session.reader.applicantStatus(id)
+            case .applicant:
+                // Another applicant's id answers exactly like an unknown one.
+                throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(session.reader.city)")
+            case .operator:
+                throw Problem.forbidden("operator keys cannot read applicants")
+            }
         }
-        router.post("/v1/offers/:id/decline") { request, context in
-            try await answer(request, context, accept: false)
-        }
+        return JSONBody.response(
+            ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+    }
+
+    /// `POST /v1/offers/{id}/accept`.
+    @Sendable func accept(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try await answer(request, context, accept: true)
+    }
+
+    /// `POST /v1/offers/{id}/decline`.
+    @Sendable func decline(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try await answer(request, context, accept: false)
     }
 
     /// Accepts or declines an offer of the calling applicant: anyone else's offer is a 404,
@@ -171,8 +183,8 @@ extension Routes {
     private func answer(_ request: Request, _ context: BasicRequestContext, accept: Bool) async throws -> Response {
         var request = request
         let body = try await JSONBody.decode(OfferAnswerRequest.self, from: &request)
-        let id = try offerID(context)
-        let answer = try await authenticated(request) { caller, session in
+        let id = try Self.offerID(context)
+        let answer = try await pool.authenticated(request) { caller, session in
             guard case .applicant(let me) = caller else {
                 throw Problem.forbidden("only the applicant can answer their offer; use an applicant token")
             }
@@ -184,5 +196,13 @@ extension Routes {
             return accept ? try store.accept(offer: id, reason: body.reason) : try store.decline(offer: id, reason: body.reason)
         }
         return JSONBody.response(OfferAnswerBody(answer))
+    }
+
+    /// A path parameter that is an offer id; anything else is answered like an unknown offer.
+    static func offerID(_ context: some RequestContext) throws -> Int64 {
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw Problem.notFound("offer_not_found", "no such offer")
+        }
+        return id
     }
 }

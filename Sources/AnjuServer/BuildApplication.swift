@@ -1,0 +1,41 @@
+import Hummingbird
+import Logging
+
+/// The API as `anju serve` runs it and as the tests call it (`app.test(.router)`): the
+/// router over a pool of `configuration.poolSize` database sessions, with the pool a service
+/// of the application. Its service group starts the pool first and, on SIGTERM or SIGINT
+/// (or at the end of a test), stops it last: after the server has answered the requests it
+/// had accepted.
+///
+/// - Parameter beforeServing: runs once the pool is up, before the server listens (`anju
+///   serve` checks the database with it); an error it throws stops the application and is
+///   rethrown by `run()`/`runService()`.
+public func buildApplication(
+    _ configuration: ServerConfiguration, logger: Logger,
+    beforeServing: @escaping @Sendable (ConnectionPool<DatabaseSession>) async throws -> Void = { _ in }
+) -> Application<RouterResponder<BasicRequestContext>> {
+    let pool = ConnectionPool<DatabaseSession>.sessions(configuration)
+    let router = buildRouter(pool: pool, metrics: ServerMetrics(), logger: logger)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anju"),
+        services: [pool],
+        logger: logger)
+    app.beforeServerStarts { try await beforeServing(pool) }
+    return app
+}
+
+/// Every route, grouped by audience, behind the problem/metrics/log middleware; the 405
+/// answer for known paths goes last, since it covers the routes added before it.
+func buildRouter(pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RequestObserver(metrics: metrics, logger: logger))
+    MonitoringController(pool: pool, metrics: metrics).addRoutes(to: router)
+    ApplicantController(pool: pool).addRoutes(to: router)
+    OperatorController(pool: pool).addRoutes(to: router)
+    BureauController(pool: pool).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
+    StatusPageController(pool: pool, logger: logger).addRoutes(to: router)
+    router.answerOtherMethodsWith405()
+    return router
+}
