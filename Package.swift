@@ -78,7 +78,10 @@ let package = Package(
         .executableTarget(name: "EmbedText"),
         // Compiles Sources/AnjuServer/openapi.yaml into the server, so `anju` serves it with
         // no file beside the binary (the image and the systemd unit install the binary alone).
-        .plugin(name: "EmbedOpenAPIDocument", capability: .buildTool(), dependencies: ["EmbedText"]),
+        // Under Sources/: the project keeps no other top-level folders.
+        .plugin(
+            name: "EmbedOpenAPIDocument", capability: .buildTool(), dependencies: ["EmbedText"],
+            path: "Sources/EmbedOpenAPIDocument"),
         // The subcommands, as a library so tests can drive them.
         .target(
             name: "AnjuCLI",
