@@ -44,6 +44,9 @@ let package = Package(
         .target(name: "Store", dependencies: ["Postgres", "Allocation", "AllocationFiles"]),
         // The self-contained HTML report of a round (inline SVG, no scripts).
         .target(name: "RoundReport", dependencies: ["Allocation"]),
+        // What tests share that needs no database: seeded random numbers, a locked box, a thread
+        // of one's own for blocking work.
+        .target(name: "TestSupport"),
         // One private PostgreSQL cluster per test process, a database per test.
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"]),
         // `anju serve`: HTTP routes for applicants, operators and the bureau over the Store,
@@ -68,21 +71,23 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "anju", dependencies: ["AnjuCLI"]),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
         .testTarget(name: "AllocationFilesTests", dependencies: ["AllocationFiles", "Allocation"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "TestSupport"]),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles", "CityGenerator"]
+            dependencies: [
+                "Store", "Postgres", "PostgresTestSupport", "TestSupport", "Allocation", "AllocationFiles", "CityGenerator",
+            ]
         ),
         .testTarget(
             name: "AnjuServerTests",
             dependencies: [
-                "AnjuServer", "Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles",
+                "AnjuServer", "Store", "Postgres", "PostgresTestSupport", "TestSupport", "Allocation", "AllocationFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation"]),
+        .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation", "TestSupport"]),
         .testTarget(
             name: "AnjuCLITests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Allocation
 import RoundReport
+import TestSupport
 
 /// Rounds to report on: one built by hand with known figures, random cities solved by the
 /// real engine, and a synthetic city at production scale.
@@ -79,7 +80,7 @@ enum ReportFixtures {
     /// A random city around People's Square: projects of every programme, apartments and
     /// beds (some not available, some reserved), applicants of every category.
     static func randomCity(seed: UInt64, applicants applicantCount: Int = 400, projects projectCount: Int = 9) -> RoundInput {
-        var rng = ReportRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let programmes = ["talent", "frontline", "general"]
         let projects = (0..<projectCount).map { n in
             Project(
@@ -129,7 +130,7 @@ enum ReportFixtures {
     /// 16 districts, `slots` available slots in `projects` projects, and for each mechanism
     /// offers that fill a slightly different share of the slots.
     static func synthetic(applicants applicantCount: Int, slots slotCount: Int, projects projectCount: Int) -> RoundReport {
-        var rng = ReportRandom(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let districts = ["Huangpu", "Xuhui", "Changning", "Jing'an", "Putuo", "Hongkou", "Yangpu", "Minhang", "Baoshan",
             "Jiading", "浦东新区", "Jinshan", "Songjiang", "Qingpu", "Fengxian", "Chongming"]
         let projects = (0..<projectCount).map { n in
