@@ -34,8 +34,14 @@ let package = Package(
         ),
         // Synthetic Shanghai-like cities for demos, tests and benchmarks.
         .target(name: "CityGenerator"),
+        // Starting child processes with clean signal state, and a raw loopback HTTP/1.1 client:
+        // how the benchmarks and the tests drive `anju serve` from outside.
+        .target(name: "Harness"),
         // `anju bench`: end-to-end timing and peak RSS against peer tools.
-        .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Postgres", "Store"]),
+        .target(
+            name: "AnjuBenchmarks",
+            dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Harness", "Postgres", "Store"]
+        ),
         // libpq, as SwiftPM sees it (Debian: apt install libpq-dev pkg-config).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
@@ -91,9 +97,13 @@ let package = Package(
         .testTarget(
             name: "AnjuCLITests",
             dependencies: [
-                "AnjuCLI", "AnjuBenchmarks", "AllocationFiles", "Allocation", "CityGenerator", "Postgres", "PostgresTestSupport",
-                "Store",
+                "AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator", "Harness", "Postgres", "PostgresTestSupport", "Store",
+                "TestSupport",
             ]
+        ),
+        .testTarget(
+            name: "AnjuBenchmarksTests",
+            dependencies: ["AnjuBenchmarks", "Harness", "Postgres", "PostgresTestSupport", "Store"]
         ),
     ]
 )

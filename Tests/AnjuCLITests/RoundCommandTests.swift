@@ -28,7 +28,7 @@ struct RoundCommandTests {
             }
         }
 
-        func anju(_ arguments: [String]) async throws -> AnjuRun {
+        func anju(_ arguments: [String]) async throws -> ProcessRun {
             try await Anju.run(arguments, environment: environment)
         }
 
