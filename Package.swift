@@ -51,7 +51,7 @@ let package = Package(
         // The self-contained HTML report of a round (inline SVG, no scripts).
         .target(name: "RoundReport", dependencies: ["Allocation"]),
         // What tests share that needs no database: seeded random numbers, a locked box, a thread
-        // of one's own for blocking work.
+        // of one's own for blocking work, an independent CSV reader.
         .target(name: "TestSupport"),
         // One private PostgreSQL cluster per test process, a database per test.
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"]),
@@ -101,6 +101,7 @@ let package = Package(
                 "TestSupport",
             ]
         ),
+        .testTarget(name: "CityGeneratorTests", dependencies: ["CityGenerator", "AllocationFiles", "TestSupport"]),
         .testTarget(
             name: "AnjuBenchmarksTests",
             dependencies: ["AnjuBenchmarks", "Harness", "Postgres", "PostgresTestSupport", "Store"]
