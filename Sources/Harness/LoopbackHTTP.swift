@@ -33,8 +33,9 @@ public final class LoopbackHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
+            // No close here: an initializer that throws once every property is set still
+            // runs deinit, and closing twice could close another thread's new socket.
             let code = errno
-            Glibc.close(fd)
             throw code == ECONNREFUSED ? Failure.refused : Failure.socket("connect 127.0.0.1:\(port): \(String(cString: strerror(code)))")
         }
     }
