@@ -101,6 +101,7 @@ let package = Package(
                 "TestSupport",
             ]
         ),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"]),
         .testTarget(name: "CityGeneratorTests", dependencies: ["CityGenerator", "AllocationFiles", "TestSupport"]),
         .testTarget(
             name: "AnjuBenchmarksTests",
