@@ -11,12 +11,15 @@ import Synchronization
 /// load's clients poll it while the test stops it; the exit status is reaped once, under a
 /// lock, so it is never lost to a second `waitpid`.
 public final class BackgroundProcess: Sendable {
+    /// For signals a test sends itself (`kill(pid, SIGTERM)`) and for messages.
     public let pid: pid_t
     /// The file standard output and error go to.
     public let output: String
     /// The exit status once reaped (128 + the signal when one ended the process).
     private let reaped = Mutex<Int32?>(nil)
 
+    /// Starts `arguments` (see `Spawn.start`) with `environment` added to this process's;
+    /// standard output and error go to the file at `output` (created or truncated).
     public init(_ arguments: [String], environment: [String: String] = [:], output: String) throws {
         self.output = output
         pid = try Spawn.start(arguments, environment: environment, stdout: output)
@@ -45,6 +48,7 @@ public final class BackgroundProcess: Sendable {
         }
     }
 
+    /// Not yet ended; reaps the process when it has.
     public var isRunning: Bool { exitStatus() == nil }
 
     /// Waits for the process to end; its exit status. Other callers wait meanwhile.

@@ -57,7 +57,10 @@ public enum Spawn {
 
 /// A program that could not be started (not found, not executable, out of processes).
 public struct SpawnError: Error, CustomStringConvertible {
+    /// `arguments[0]` as given.
     public var program: String
+    /// `strerror` of what `posix_spawnp` returned.
     public var reason: String
+    /// "cannot start PROGRAM: REASON", for the benchmark's or test's error output.
     public var description: String { "cannot start \(program): \(reason)" }
 }

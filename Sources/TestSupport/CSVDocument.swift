@@ -2,11 +2,15 @@
 /// results writer, so tests check the bytes instead of trusting either (the CLI tests and
 /// the generator tests both read CSV with it).
 public struct CSVDocument: Equatable, Sendable {
+    /// Text that is not RFC 4180: the test fails with where and why.
     public struct Malformed: Error, CustomStringConvertible {
+        /// What is wrong, and where (a byte offset or a record number).
         public let description: String
     }
 
+    /// The first record: column names.
     public var header: [String]
+    /// Every other record, each as long as the header.
     public var rows: [[String]]
 
     /// Parses LF- or CRLF-terminated records, with quoted fields that may hold commas,

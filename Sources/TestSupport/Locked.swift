@@ -6,6 +6,7 @@ import Synchronization
 public final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
+    /// A box holding `value`.
     public init(_ value: Value) { mutex = Mutex(value) }
 
     /// Runs `body` on the value while holding the lock, so a read-modify-write is one step.

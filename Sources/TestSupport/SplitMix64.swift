@@ -4,10 +4,13 @@
 /// `randomElement(using:)`; the helpers below draw their own way and never change, so
 /// instances built with them keep their bytes across toolchains.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The whole generator: copy a value to replay its draws from here.
     public var state: UInt64
 
+    /// The same seed gives the same draws, on every platform and toolchain.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits (Steele, Lea and Flood's SplitMix64 step).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
