@@ -44,8 +44,14 @@ let package = Package(
         ),
         // Synthetic Shanghai-like cities for demos, tests and benchmarks.
         .target(name: "CityGenerator"),
+        // Starting child processes with clean signal state, and a raw loopback HTTP/1.1 client:
+        // how the benchmarks and the tests drive `anju serve` from outside.
+        .target(name: "Harness"),
         // `anju bench`: end-to-end timing and peak RSS against peer tools.
-        .target(name: "AnjuBenchmarks", dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Postgres", "Store"]),
+        .target(
+            name: "AnjuBenchmarks",
+            dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Harness", "Postgres", "Store"]
+        ),
         // libpq, as SwiftPM sees it (Debian: apt install libpq-dev pkg-config).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
@@ -54,6 +60,9 @@ let package = Package(
         .target(name: "Store", dependencies: ["Postgres", "Allocation", "AllocationFiles"]),
         // The self-contained HTML report of a round (inline SVG, no scripts).
         .target(name: "RoundReport", dependencies: ["Allocation"]),
+        // What tests share that needs no database: seeded random numbers, a locked box, a thread
+        // of one's own for blocking work, an independent CSV reader.
+        .target(name: "TestSupport"),
         // One private PostgreSQL cluster per test process, a database per test.
         .target(name: "PostgresTestSupport", dependencies: ["Postgres"]),
         // `anju serve`: HTTP routes for applicants, operators and the bureau over the Store,
@@ -92,28 +101,36 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "anju", dependencies: ["AnjuCLI"]),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
         .testTarget(name: "AllocationFilesTests", dependencies: ["AllocationFiles", "Allocation"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "TestSupport"]),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles", "CityGenerator"]
+            dependencies: [
+                "Store", "Postgres", "PostgresTestSupport", "TestSupport", "Allocation", "AllocationFiles", "CityGenerator",
+            ]
         ),
         .testTarget(
             name: "AnjuServerTests",
             dependencies: [
-                "AnjuServer", "Store", "Postgres", "PostgresTestSupport", "Allocation", "AllocationFiles",
+                "AnjuServer", "Store", "Postgres", "PostgresTestSupport", "TestSupport", "Allocation", "AllocationFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation"]),
+        .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation", "TestSupport"]),
         .testTarget(
             name: "AnjuCLITests",
             dependencies: [
-                "AnjuCLI", "AnjuBenchmarks", "AllocationFiles", "Allocation", "CityGenerator", "Postgres", "PostgresTestSupport",
-                "Store",
+                "AnjuCLI", "AllocationFiles", "Allocation", "CityGenerator", "Harness", "Postgres", "PostgresTestSupport", "Store",
+                "TestSupport",
             ]
+        ),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "TestSupport"]),
+        .testTarget(name: "CityGeneratorTests", dependencies: ["CityGenerator", "AllocationFiles", "TestSupport"]),
+        .testTarget(
+            name: "AnjuBenchmarksTests",
+            dependencies: ["AnjuBenchmarks", "Harness", "Postgres", "PostgresTestSupport", "Store"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import CityGenerator
 import Foundation
+import Harness
 import Postgres
 import Store
 import Synchronization
@@ -234,7 +235,7 @@ public struct APIBenchmark {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             guard server.isRunning else { throw BenchmarkError("anju serve exited early; see \(server.output)") }
-            if let connection = try? LoopbackHTTP(port: port), let r = try? connection.send("GET", "/readyz"), r.status == 200 {
+            if let connection = try? LoopbackHTTP(port: port), let r = try? connection.exchange(.init(path: "/readyz")), r.status == 200 {
                 return
             }
             usleep(200_000)
@@ -419,9 +420,10 @@ extension APIBenchmark {
             let body = #"{"status":"\#(target)","expected_version":\#(current.version)}"#
             let sent = DispatchTime.now().uptimeNanoseconds
             guard
-                let response = try? connection.send(
-                    "PUT", "/v1/operator/slots/\(slot)/status",
-                    headers: ["Authorization": "Bearer \(key)", "Content-Type": "application/json"], body: body)
+                let response = try? connection.exchange(
+                    .init(
+                        method: "PUT", path: "/v1/operator/slots/\(slot)/status",
+                        headers: ["Authorization": "Bearer \(key)", "Content-Type": "application/json"], body: body))
             else {
                 outcome.failures += 1
                 http = nil
@@ -495,160 +497,5 @@ extension APIBenchmark {
             Self.median(ops.map(\.p99Milliseconds)), ops.reduce(0) { $0 + $1.failures }, ops.reduce(0) { $0 + $1.lostUpdates },
             ops.map { String(format: "%.0f", $0.updatesPerSecond) }.joined(separator: ", "))
         return t
-    }
-}
-
-// MARK: Processes and a minimal HTTP client
-
-/// A child process that runs beside the benchmark (`anju serve`) or is waited for (wrk,
-/// pgbench), its standard output and error to a file.
-///
-/// Unlike `ChildProcess`, it starts the child with no blocked signals and default
-/// dispositions: a command's `run()` may execute on a Dispatch worker thread, whose blocked
-/// mask a child would otherwise inherit (pgbench then never sees the SIGALRM that ends
-/// `-T`, and `anju serve` ignores SIGTERM).
-final class BackgroundProcess {
-    let pid: pid_t
-    /// The file standard output and error go to.
-    let output: String
-    private var exited = false
-    private var exitStatus: Int32 = 0
-
-    init(_ arguments: [String], environment: [String: String] = [:], output: String) throws {
-        self.output = output
-        pid = try Spawn.start(arguments, environment: environment, stdout: output)
-    }
-
-    /// Runs `arguments` to completion; its exit status and everything it printed.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let output = NSTemporaryDirectory() + "anju-bench-api-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
-        defer { unlink(output) }
-        let process = try BackgroundProcess(arguments, environment: environment, output: output)
-        let status = process.wait()
-        return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
-    }
-
-    /// Waits for the process to end; its exit status (128 + signal when killed).
-    func wait() -> Int32 {
-        if !exited {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            record(status)
-        }
-        return exitStatus
-    }
-
-    private func record(_ status: Int32) {
-        exited = true
-        exitStatus = Spawn.exitStatus(status)
-    }
-
-    var isRunning: Bool {
-        guard !exited else { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { record(status) }
-        return !exited
-    }
-
-    /// User plus system CPU seconds so far (from /proc/PID/stat).
-    var cpuSeconds: Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return 0 }
-        // Fields after "(comm)": state is field 3, utime 14, stime 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-
-    /// SIGTERM (graceful shutdown), then SIGKILL after 10 s.
-    func stop() {
-        guard isRunning else { return }
-        kill(pid, SIGTERM)
-        for _ in 0..<100 {
-            usleep(100_000)
-            if !isRunning { return }
-        }
-        kill(pid, SIGKILL)
-        _ = wait()
-    }
-}
-
-/// One keep-alive HTTP/1.1 connection to 127.0.0.1 (blocking; responses with Content-Length).
-final class LoopbackHTTP {
-    struct Response {
-        var status: Int
-        var body: [UInt8]
-    }
-
-    private let fd: Int32
-    private var buffer: [UInt8] = []
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BenchmarkError("socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else {
-            let message = String(cString: strerror(errno))
-            Glibc.close(fd)
-            throw BenchmarkError("connect 127.0.0.1:\(port): \(message)")
-        }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-    }
-
-    deinit { Glibc.close(fd) }
-
-    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") throws -> Response {
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        request += "\r\n" + body
-        var bytes = Array(request.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw BenchmarkError("send: \(String(cString: strerror(errno)))") }
-            sent += n
-        }
-        // Head, then exactly Content-Length bytes of body.
-        var headEnd: Int?
-        while headEnd == nil {
-            headEnd = Self.find([13, 10, 13, 10], in: buffer).map { $0 + 4 }
-            if headEnd == nil { try fill() }
-        }
-        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
-        let lines = head.split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
-            let status = Int(statusLine.split(separator: " ")[1])
-        else { throw BenchmarkError("malformed HTTP response head") }
-        let length = lines.dropFirst().compactMap { line -> Int? in
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-            return Int(parts[1].trimmingCharacters(in: .whitespaces))
-        }.first
-        guard let length else { throw BenchmarkError("HTTP response without Content-Length") }
-        while buffer.count < headEnd! + length { try fill() }
-        let body = Array(buffer[headEnd!..<(headEnd! + length)])
-        buffer.removeFirst(headEnd! + length)
-        return Response(status: status, body: body)
-    }
-
-    private func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
-        guard n > 0 else { throw BenchmarkError(n == 0 ? "connection closed" : "recv: \(String(cString: strerror(errno)))") }
-        buffer.append(contentsOf: chunk[..<n])
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        for i in 0...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-        return nil
     }
 }

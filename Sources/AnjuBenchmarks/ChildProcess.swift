@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 
 #if canImport(Glibc)
     import Glibc

@@ -20,9 +20,9 @@ public enum StoredRoundReport {
             results[mechanism] = Allocator.run(input, mechanism: mechanism, seed: info.seed, progress: progress)
         }
         phase("writing the report")
-        return RoundReport.html(
-            RoundReportInput(
-                city: store.city, roundID: info.roundID, runAt: info.runAt ?? "", inputDigest: info.inputDigest ?? "",
-                input: input, chosen: info.mechanism, results: results))
+        return RoundReport(
+            city: store.city, roundID: info.roundID, runAt: info.runAt ?? "", inputDigest: info.inputDigest ?? "",
+            input: input, chosen: info.mechanism, results: results
+        ).html()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import Allocation
+import TestSupport
 
 /// Small random rounds that touch every rule: a few projects a few km apart (so commute
 /// limits bind), several districts, programmes with age and income caps, beds in rooms and

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Allocation
@@ -425,13 +426,13 @@ import Testing
             let a = TransportationSolver.solve(p)
             let b = TransportationSolver.solve(p)
             #expect(a == b, "seed \(80_000 + seed)")
-            final class Log: @unchecked Sendable { var values: [Double] = [] }
-            let log = Log()
-            let c = TransportationSolver.solve(p) { log.values.append($0) }
+            let log = Locked<[Double]>([])
+            let c = TransportationSolver.solve(p) { fraction in log.withLock { $0.append(fraction) } }
+            let values = log.value
             #expect(c == a)
-            #expect(log.values == log.values.sorted())
-            #expect(log.values.last == 1)
-            #expect(log.values.allSatisfy { $0 >= 0 && $0 <= 1 })
+            #expect(values == values.sorted())
+            #expect(values.last == 1)
+            #expect(values.allSatisfy { $0 >= 0 && $0 <= 1 })
         }
     }
 }

@@ -1,7 +1,10 @@
 import Foundation
 
-/// What a shell script sees of one finished `anju` run: the exit status and both streams.
-struct AnjuRun: CustomStringConvertible {
+/// What a shell script sees of one finished run of `anju` (or of another program a test
+/// runs): the exit status and both streams.
+struct ProcessRun: CustomStringConvertible {
+    /// The program's name, for messages.
+    let program: String
     /// The exit status, or the signal number when `crashed`.
     let status: Int32
     /// Ended by a signal (a trap, `fatalError`) rather than by exiting.
@@ -13,7 +16,7 @@ struct AnjuRun: CustomStringConvertible {
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
 
     /// The lines of stderr in the contract's diagnostic form `FILE:LINE: COLUMN: message`.
-    var diagnostics: [String] { stderrLines.filter(AnjuRun.isDiagnostic) }
+    var diagnostics: [String] { stderrLines.filter(ProcessRun.isDiagnostic) }
 
     /// `FILE:LINE: COLUMN: message` with a bare file name, a positive line and a non-empty
     /// column and message.
@@ -23,7 +26,39 @@ struct AnjuRun: CustomStringConvertible {
 
     /// Enough to diagnose a failed expectation without rerunning by hand.
     var description: String {
-        "anju \(crashed ? "crashed with signal" : "exited") \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+        "\(program) \(crashed ? "crashed with signal" : "exited") \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+
+    /// Runs `executable arguments…` to completion. The streams go to files rather than
+    /// pipes, so a chatty child can never block on a full pipe. `environment` adds to (or
+    /// overrides) the test process's own variables.
+    static func run(_ executable: URL, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> ProcessRun {
+        let streams = try ScratchFolder()
+        let stdoutURL = streams.url.appendingPathComponent("stdout")
+        let stderrURL = streams.url.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let stdout = try FileHandle(forWritingTo: stdoutURL)
+        let stderr = try FileHandle(forWritingTo: stderrURL)
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let (status, reason) = try await withCheckedThrowingContinuation {
+            (finished: CheckedContinuation<(Int32, Process.TerminationReason), any Error>) in
+            process.terminationHandler = { finished.resume(returning: ($0.terminationStatus, $0.terminationReason)) }
+            do { try process.run() } catch { finished.resume(throwing: error) }
+        }
+        try stdout.close()
+        try stderr.close()
+        return ProcessRun(
+            program: executable.lastPathComponent, status: status, crashed: reason == .uncaughtSignal,
+            stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self))
     }
 }
 
@@ -50,42 +85,14 @@ enum Anju {
         var description: String { "no anju executable at \(Anju.executable.path); run `swift build --build-tests` first" }
     }
 
-    /// Runs `anju arguments…` to completion. The streams go to files rather than pipes,
-    /// so a chatty child can never block on a full pipe. Crash backtraces are turned off:
-    /// they take seconds to symbolicate and the tests only need the message.
+    /// Runs `anju arguments…` to completion (see `ProcessRun.run`). Crash backtraces are
+    /// turned off: they take seconds to symbolicate and the tests only need the message.
     /// `environment` adds to (or overrides) the test process's own variables, e.g.
     /// `DATABASE_URL` for the database commands.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> AnjuRun {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> ProcessRun {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw NotBuilt() }
-        let streams = try ScratchFolder()
-        let stdoutURL = streams.url.appendingPathComponent("stdout")
-        let stderrURL = streams.url.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let stdout = try FileHandle(forWritingTo: stdoutURL)
-        let stderr = try FileHandle(forWritingTo: stderrURL)
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        environment.merge(extra) { _, new in new }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let (status, reason) = try await withCheckedThrowingContinuation {
-            (finished: CheckedContinuation<(Int32, Process.TerminationReason), any Error>) in
-            process.terminationHandler = { finished.resume(returning: ($0.terminationStatus, $0.terminationReason)) }
-            do { try process.run() } catch { finished.resume(throwing: error) }
-        }
-        try stdout.close()
-        try stderr.close()
-        return AnjuRun(
-            status: status, crashed: reason == .uncaughtSignal,
-            stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self))
+        return try await ProcessRun.run(
+            executable, arguments, environment: ["SWIFT_BACKTRACE": "enable=no"].merging(extra) { _, new in new })
     }
 }
 

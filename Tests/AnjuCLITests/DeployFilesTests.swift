@@ -13,17 +13,18 @@ struct DeployFilesTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static let script = "Tests/deploy/check-deploy-files.sh"
+    static let bash = URL(fileURLWithPath: "/bin/bash")
 
     /// Every check passes with the real `anju serve` behind the real nginx config, and the
     /// server stops with status 0 on SIGTERM within the unit's and compose's grace period.
     @Test func deployFilesPassEveryCheckInFrontOfARunningServer() async throws {
         let (_, url) = try TestDatabase.migratedWithURL("deploy")
-        let server = try RunningServer(databaseURL: url)
+        let server = try ServeProcess(databaseURL: url, poolSize: 2)
         defer { server.stop() }
-        let port = try await server.waitForPort()
+        let port = try await server.waitForPort(within: .seconds(10))
 
-        let run = try await Command.run(
-            "/bin/bash", [Self.repository.appendingPathComponent(Self.script).path, "--upstream", "127.0.0.1:\(port)"])
+        let run = try await ProcessRun.run(
+            Self.bash, [Self.repository.appendingPathComponent(Self.script).path, "--upstream", "127.0.0.1:\(port)"])
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("ok: Dockerfile"), "\(run)")
         #expect(run.stdout.contains("ok: compose.yaml"), "\(run)")
@@ -40,7 +41,7 @@ struct DeployFilesTests {
         // anju.service (TimeoutStopSec=30s) and compose.yaml (stop_grace_period: 30s) rely on
         // a graceful exit on SIGTERM.
         let status = try await server.terminate(within: .seconds(15))
-        #expect(status == 0, "anju serve exited \(String(describing: status)) after SIGTERM\n\(server.stderr)")
+        #expect(status == 0, "anju serve exited \(String(describing: status)) after SIGTERM\n\(server.log)")
     }
 
     /// The checks can fail: a copy of the files with one mistake each is refused, and each
@@ -69,7 +70,7 @@ struct DeployFilesTests {
 
         // The copy reuses the nginx the repository's checks unpacked, instead of fetching it again.
         let tools = Self.repository.appendingPathComponent(".build/deploy-tools").path
-        let run = try await Command.run("/bin/bash", [copy.path(Self.script)], environment: ["ANJU_DEPLOY_TOOLS": tools])
+        let run = try await ProcessRun.run(Self.bash, [copy.path(Self.script)], environment: ["ANJU_DEPLOY_TOOLS": tools])
         #expect(run.status == 1, "\(run)")
         let expected = [
             "the final stage runs as root",
@@ -105,95 +106,5 @@ struct DeployFilesTests {
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/\(program)")
         }
-    }
-}
-
-/// `anju serve --port 0` against a test database, its stderr in a file.
-private final class RunningServer {
-    struct DidNotStart: Error, CustomStringConvertible {
-        let stderr: String
-        var description: String { "anju serve did not start listening\n\(stderr)" }
-    }
-
-    let process = Process()
-    let streams: ScratchFolder
-    let stderrURL: URL
-
-    init(databaseURL: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: Anju.executable.path) else { throw Anju.NotBuilt() }
-        streams = try ScratchFolder()
-        stderrURL = streams.url.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = Anju.executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--pool-size", "2"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = databaseURL
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-    }
-
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
-
-    /// The port from Hummingbird's "Server started and listening on 127.0.0.1:PORT".
-    func waitForPort() async throws -> Int {
-        for _ in 0..<200 {
-            if let match = stderr.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.1) { return port }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw DidNotStart(stderr: stderr)
-    }
-
-    /// Sends SIGTERM and waits; the exit status, or nil if it outlived `limit`.
-    func terminate(within limit: Duration) async throws -> Int32? {
-        process.terminate()
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-
-    /// Kills the server if a test ended before terminating it.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-}
-
-/// A finished child process: its status and both streams.
-private struct Command: CustomStringConvertible {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-
-    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-
-    /// Runs `executable arguments…` to completion, the streams through files (never a full pipe).
-    static func run(_ executable: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> Command {
-        let streams = try ScratchFolder()
-        let outURL = streams.url.appendingPathComponent("stdout")
-        let errURL = streams.url.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let status = try await withCheckedThrowingContinuation { (finished: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { finished.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { finished.resume(throwing: error) }
-        }
-        return Command(
-            status: status,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }

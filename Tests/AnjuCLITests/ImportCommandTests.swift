@@ -21,7 +21,7 @@ struct ImportCommandTests {
             city = try CityGenerator(applicants: 300, slots: 120, seed: "import cli").write(to: scratch.path("city"))
         }
 
-        func anju(_ arguments: [String]) async throws -> AnjuRun {
+        func anju(_ arguments: [String]) async throws -> ProcessRun {
             try await Anju.run(["import"] + arguments + ["--city", "shanghai", "--actor", "cli:test"], environment: ["DATABASE_URL": url])
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Checks of a written round that hold for every mechanism: the results.csv bytes follow

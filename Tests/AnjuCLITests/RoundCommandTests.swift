@@ -1,6 +1,7 @@
 import Allocation
 import AllocationFiles
 import Foundation
+import Harness
 import Postgres
 import PostgresTestSupport
 import Testing
@@ -28,7 +29,7 @@ struct RoundCommandTests {
             }
         }
 
-        func anju(_ arguments: [String]) async throws -> AnjuRun {
+        func anju(_ arguments: [String]) async throws -> ProcessRun {
             try await Anju.run(arguments, environment: environment)
         }
 
@@ -100,14 +101,9 @@ struct RoundCommandTests {
         let before = try inventory(city.connection)
         var killedInside = 0
         for delay in [0.0, 0.15, 0.4, 0.8] {
-            let process = Process()
-            process.executableURL = Anju.executable
-            process.arguments = ["round", "run", "K", "--quiet"]
-            process.environment = ProcessInfo.processInfo.environment.merging(city.environment) { _, new in new }
-                .merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try BackgroundProcess(
+                [Anju.executable.path, "round", "run", "K", "--quiet"],
+                environment: city.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new }, output: "/dev/null")
             // Wait until the run holds its lock (it is inside its transaction), then a bit more.
             let deadline = Date().addingTimeInterval(20)
             while try city.connection.query("""
@@ -118,12 +114,12 @@ struct RoundCommandTests {
             }
             if delay > 0 { usleep(UInt32(delay * 1_000_000)) }
             if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+                kill(process.pid, SIGKILL)
                 killedInside += 1
             }
-            process.waitUntilExit()
-            if process.terminationReason == .exit {
-                // The run finished before the kill: too fast to test this delay; start over.
+            if process.wait() < 128 {
+                // An exit status, not 128 + a signal: the run finished before the kill, too fast
+                // to test this delay; start over.
                 break
             }
             // The server rolls the dead session back; nothing of the run may remain.

@@ -1,8 +1,8 @@
-import AnjuBenchmarks
 import Foundation
+import Harness
 import Postgres
 import PostgresTestSupport
-import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -16,8 +16,8 @@ import Testing
 @Suite("anju serve as a process", .serialized, .timeLimit(.minutes(2)))
 struct ServeProcessTests {
     /// An applicant status lookup: the request the load is made of.
-    private static func lookup(_ city: ServeCity) -> ProbeRequest {
-        ProbeRequest(path: "/v1/applicants/A1", headers: ["Authorization": "Bearer \(city.tokens["A1"]!)", "X-Applicant-Id": "A1"])
+    private static func lookup(_ city: ServeCity) -> LoopbackHTTP.Request {
+        LoopbackHTTP.Request(path: "/v1/applicants/A1", headers: ["Authorization": "Bearer \(city.tokens["A1"]!)", "X-Applicant-Id": "A1"])
     }
 
     /// PostgreSQL stops (fast shutdown) under a load of status lookups and starts again:
@@ -36,34 +36,30 @@ struct ServeProcessTests {
             try? cluster.stop()
             try? FileManager.default.removeItem(at: folder)
         }
-        let url = try await onThread { () throws -> String in
+        let url = try await onOwnThread { () throws -> String in
             try cluster.start()
             try cluster.connect().query("CREATE DATABASE anju_serve")
             try Migrator(folder: TestDatabase.sqlFolder).migrate(try cluster.connect(database: "anju_serve"))
             return cluster.connectionURL(database: "anju_serve")
         }
         let city = try await ServeCity.prepare(databaseURL: url)
-        let server = try ServeChild(databaseURL: url, poolSize: 4)
+        let (server, port) = try await startReady(url, poolSize: 4)
         defer { server.stop() }
-        let port = try await server.waitForPort(within: .seconds(20))
-        try await waitUntil("/readyz answers 200", within: .seconds(15), server: server) {
-            ProbeClient.request(port: port, ProbeRequest(path: "/readyz")).reply?.status == 200
-        }
 
         let load = Load(port: port, clients: 6, keepAlive: false, request: Self.lookup(city))
         load.start()
         defer { load.halt() }
         try await Task.sleep(for: .milliseconds(700))
         let stopBegan = Monotonic.now
-        try await onThread { try cluster.stop() }
+        try await onOwnThread { try cluster.stop() }
         let stopEnded = Monotonic.now
         // Down: the probes, while the load goes on.
         var probes: [String] = []
         let downUntil = ContinuousClock.now + .milliseconds(1_500)
         while ContinuousClock.now < downUntil {
-            let (health, ready) = try await onThread {
-                (ProbeClient.request(port: port, ProbeRequest(path: "/healthz")),
-                 ProbeClient.request(port: port, ProbeRequest(path: "/readyz")))
+            let (health, ready) = try await onOwnThread {
+                (ProbeClient.request(port: port, LoopbackHTTP.Request(path: "/healthz")),
+                 ProbeClient.request(port: port, LoopbackHTTP.Request(path: "/readyz")))
             }
             probes.append("healthz \(health.summary), readyz \(ready.summary)")
             #expect(health.reply?.status == 200, "/healthz while PostgreSQL is down: \(health.summary)")
@@ -73,13 +69,13 @@ struct ServeProcessTests {
             try await Task.sleep(for: .milliseconds(250))
         }
         let startBegan = Monotonic.now
-        try await onThread { try cluster.start() }
+        try await onOwnThread { try cluster.start() }
         let startEnded = Monotonic.now
         // Back: a lookup succeeds again within a bound, with the same process.
         let recoveryLimit = 10.0
         var recovered: Double?
         while recovered == nil, Monotonic.seconds(from: startEnded, to: Monotonic.now) < recoveryLimit {
-            if try await onThread({ ProbeClient.request(port: port, Self.lookup(city)).reply?.status == 200 }) {
+            if try await onOwnThread({ ProbeClient.request(port: port, Self.lookup(city)).reply?.status == 200 }) {
                 recovered = Monotonic.seconds(from: startEnded, to: Monotonic.now)
             } else {
                 try await Task.sleep(for: .milliseconds(50))
@@ -150,12 +146,8 @@ struct ServeProcessTests {
         let (connection, url) = try TestDatabase.migratedWithURL("serve_\(name.lowercased())")
         let city = try await ServeCity.prepare(databaseURL: url)
         // One connection for 24 clients: requests queue for it, so many are in flight at once.
-        let server = try ServeChild(databaseURL: url, poolSize: 1)
+        let (server, port) = try await startReady(url, poolSize: 1)
         defer { server.stop() }
-        let port = try await server.waitForPort(within: .seconds(20))
-        try await waitUntil("/readyz answers 200", within: .seconds(15), server: server) {
-            ProbeClient.request(port: port, ProbeRequest(path: "/readyz")).reply?.status == 200
-        }
 
         let load = Load(port: port, clients: 24, keepAlive: true, request: Self.lookup(city))
         load.start()
@@ -181,7 +173,7 @@ struct ServeProcessTests {
         }
         let exitSeconds = Monotonic.seconds(from: signalled, to: Monotonic.now)
         let samples = try await load.stop()
-        let refusedAfterwards = try await onThread { ProbeClient.request(port: port, ProbeRequest(path: "/healthz")) }
+        let refusedAfterwards = try await onOwnThread { ProbeClient.request(port: port, LoopbackHTTP.Request(path: "/healthz")) }
 
         let beforeSignal = samples.filter { ($0.sent ?? .max) < signalled }
         let inFlight = beforeSignal.filter { $0.finished > signalled }
@@ -224,20 +216,37 @@ struct ServeProcessTests {
         return String(decoding: bytes.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
     }
 
+    /// `anju serve` for the city `ServeCity` prepares, logging at info (its "stopped"), once
+    /// `/readyz` answers 200; stopped again if it never does.
+    private func startReady(_ databaseURL: String, poolSize: Int) async throws -> (ServeProcess, port: Int) {
+        let server = try ServeProcess(
+            databaseURL: databaseURL, poolSize: poolSize, arguments: ["--city", "c1"], environment: ["LOG_LEVEL": "info"])
+        do {
+            let port = try await server.waitForPort(within: .seconds(20))
+            try await waitUntil("/readyz answers 200", within: .seconds(15), server: server) {
+                ProbeClient.request(port: port, LoopbackHTTP.Request(path: "/readyz")).reply?.status == 200
+            }
+            return (server, port)
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
     /// Polls `condition` (blocking, off the cooperative pool) until it holds; fails with
     /// `what` and the server's log when `limit` passes or the server exits first.
     private func waitUntil(
-        _ what: String, within limit: Duration, server: ServeChild, _ condition: @escaping @Sendable () -> Bool
+        _ what: String, within limit: Duration, server: ServeProcess, _ condition: @escaping @Sendable () -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if try await onThread(condition) { return }
+            if try await onOwnThread(condition) { return }
             if let status = server.exitStatus() {
-                throw ServeTestError("anju serve exited with \(status) while waiting until \(what)\n\(server.log)")
+                throw ServeProcessError("anju serve exited with \(status) while waiting until \(what)\n\(server.log)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ServeTestError("not within \(limit): \(what)\n\(server.log.suffix(3_000))")
+        throw ServeProcessError("not within \(limit): \(what)\n\(server.log.suffix(3_000))")
     }
 }
 
@@ -284,404 +293,14 @@ private struct ServeCity {
         ]
         for step in steps {
             let run = try await Anju.run(step, environment: environment)
-            guard run.status == 0 else { throw ServeTestError("anju \(step.joined(separator: " ")): \(run)") }
+            guard run.status == 0 else { throw ServeProcessError("anju \(step.joined(separator: " ")): \(run)") }
         }
         var tokens: [String: String] = [:]
         for line in try String(contentsOfFile: scratch.path("tokens.csv"), encoding: .utf8).split(separator: "\n").dropFirst() {
             let fields = line.split(separator: ",")
             if fields.count == 2 { tokens[String(fields[0])] = String(fields[1]) }
         }
-        guard tokens["A1"] != nil else { throw ServeTestError("tokens.csv has no token for A1") }
+        guard tokens["A1"] != nil else { throw ServeProcessError("tokens.csv has no token for A1") }
         return ServeCity(tokens: tokens)
-    }
-}
-
-// MARK: - The child process
-
-/// `anju serve --port 0` (the kernel picks a free port; the log says which) as a child
-/// process with its output in a file. Started with no blocked signals and default
-/// dispositions, as a service manager starts it: a test thread's blocked mask would
-/// otherwise be inherited and SIGTERM never seen.
-private final class ServeChild: Sendable {
-    let pid: pid_t
-    let folder: URL
-    var logURL: URL { folder.appendingPathComponent("serve.log") }
-    /// The exit status once reaped (128 + signal when killed by one).
-    private let reaped = Mutex<Int32?>(nil)
-
-    init(databaseURL: String, poolSize: Int) throws {
-        let executable = Anju.executable
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw Anju.NotBuilt() }
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("anju-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let arguments = [executable.path, "serve", "--host", "127.0.0.1", "--port", "0", "--city", "c1", "--pool-size", String(poolSize)]
-        pid = try Spawn.start(
-            arguments,
-            environment: ["DATABASE_URL": databaseURL, "SWIFT_BACKTRACE": "enable=no", "LOG_LEVEL": "info"],
-            stdout: folder.appendingPathComponent("serve.log").path)
-    }
-
-    /// Everything the server logged so far.
-    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
-
-    /// The exit status if the process has ended (reaping it), else nil. Never blocks.
-    func exitStatus() -> Int32? {
-        reaped.withLock { reaped in
-            if reaped == nil {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    reaped = Spawn.exitStatus(status)
-                }
-            }
-            return reaped
-        }
-    }
-
-    /// The port from Hummingbird's "Server started and listening on 127.0.0.1:PORT".
-    func waitForPort(within limit: Duration) async throws -> Int {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if let match = log.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.1) { return port }
-            if let status = exitStatus() { throw ServeTestError("anju serve exited with \(status) before listening\n\(log)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ServeTestError("anju serve did not listen within \(limit)\n\(log)")
-    }
-
-    /// Kills the server if it still runs (a test that failed half-way), reaps it and removes
-    /// its folder.
-    func stop() {
-        if exitStatus() == nil {
-            kill(pid, SIGKILL)
-            reaped.withLock { reaped in
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                reaped = 128 + SIGKILL
-            }
-        }
-        try? FileManager.default.removeItem(at: folder)
-    }
-}
-
-private struct ServeTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Runs blocking `body` on a thread of its own, off Swift's cooperative pool (two threads
-/// on a two-core machine, shared with every other suite).
-private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-    }
-}
-
-/// Nanoseconds on the monotonic clock, to order samples against the test's steps.
-private enum Monotonic {
-    static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
-    static func seconds(from start: UInt64, to end: UInt64) -> Double { Double(Int64(end) - Int64(start)) / 1e9 }
-}
-
-// MARK: - Load
-
-/// One request as a client saw it.
-private struct Sample: Sendable {
-    var client: Int
-    /// Before connecting (or before sending, on a kept-alive connection).
-    var started: UInt64
-    /// When the request's last byte was written; nil when it never was.
-    var sent: UInt64?
-    var finished: UInt64
-    var outcome: ProbeOutcome
-
-    var seconds: Double { Monotonic.seconds(from: started, to: finished) }
-}
-
-/// `clients` threads sending `request` in a loop, each on a connection of its own per
-/// request (`keepAlive` false) or on one kept-alive connection, reconnecting when the
-/// server closes it, until stopped or the port refuses.
-private final class Load: Sendable {
-    let port: Int
-    let clients: Int
-    let keepAlive: Bool
-    let request: ProbeRequest
-    private let samples = Mutex<[Sample]>([])
-    private let stopping = Mutex(false)
-    private let running = DispatchGroup()
-
-    init(port: Int, clients: Int, keepAlive: Bool, request: ProbeRequest) {
-        self.port = port
-        self.clients = clients
-        self.keepAlive = keepAlive
-        self.request = request
-    }
-
-    func start() {
-        for client in 0..<clients {
-            running.enter()
-            Thread.detachNewThread { [self] in
-                defer { running.leave() }
-                run(client)
-            }
-        }
-    }
-
-    /// Tells the clients to stop after the request in hand, without waiting: for a test
-    /// that ends early (`defer`), so no client outlives it.
-    func halt() { stopping.withLock { $0 = true } }
-
-    /// Stops the clients (each finishes its request in hand, bounded by the read timeout)
-    /// and returns every sample in start order.
-    func stop() async throws -> [Sample] {
-        halt()
-        let finished = try await onThread { [running] in running.wait(timeout: .now() + 15) == .success }
-        guard finished else { throw ServeTestError("load clients did not stop within 15 s") }
-        return samples.withLock { $0 }.sorted { $0.started < $1.started }
-    }
-
-    private func run(_ client: Int) {
-        var connection: ProbeConnection?
-        while !stopping.withLock({ $0 }) {
-            let started = Monotonic.now
-            var sent: UInt64?
-            let outcome: ProbeOutcome
-            do {
-                if connection == nil { connection = try ProbeConnection(port: port) }
-                try connection!.send(request, keepAlive: keepAlive)
-                sent = Monotonic.now
-                outcome = .reply(try connection!.receive())
-                if !keepAlive { connection = nil }
-            } catch let failure as ProbeFailure {
-                outcome = .failed(failure)
-                connection = nil
-            } catch {
-                outcome = .failed(.socket("\(error)"))
-                connection = nil
-            }
-            samples.withLock { $0.append(Sample(client: client, started: started, sent: sent, finished: Monotonic.now, outcome: outcome)) }
-            if case .failed(.refused) = outcome, keepAlive { return }  // the server is gone
-            if case .failed = outcome { usleep(5_000) }
-        }
-    }
-}
-
-// MARK: - A raw HTTP/1.1 client
-
-private struct ProbeRequest: Sendable {
-    var method = "GET"
-    var path: String
-    var headers: [String: String] = [:]
-}
-
-/// A complete response.
-private struct ProbeReply: Sendable {
-    var status: Int
-    /// Header names lowercased.
-    var headers: [String: String]
-    var body: [UInt8]
-
-    var contentType: String? { headers["content-type"] }
-    /// The `code` of a problem body.
-    var problemCode: String? {
-        ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?["code"] as? String
-    }
-}
-
-/// Why no complete response came.
-private enum ProbeFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Nothing listens on the port.
-    case refused
-    /// The connection was reset (RST), or broke while the request was written.
-    case reset
-    /// No complete response within the read timeout.
-    case timedOut
-    /// The server closed the connection before sending any of the response.
-    case closedBeforeResponse
-    /// The server closed the connection part-way through the response.
-    case truncated
-    case malformed(String)
-    case socket(String)
-
-    var description: String {
-        switch self {
-        case .refused: "refused"
-        case .reset: "reset"
-        case .timedOut: "timed out"
-        case .closedBeforeResponse: "closed before a response"
-        case .truncated: "truncated"
-        case .malformed(let what): "malformed (\(what))"
-        case .socket(let what): "socket error (\(what))"
-        }
-    }
-}
-
-private enum ProbeOutcome: Sendable, CustomStringConvertible {
-    case reply(ProbeReply)
-    case failed(ProbeFailure)
-
-    var status: Int? { if case .reply(let reply) = self { reply.status } else { nil } }
-
-    var description: String {
-        switch self {
-        case .reply(let r) where r.status == 200: "200"
-        case .reply(let r): "\(r.status) \(r.contentType ?? "no content type") \(r.problemCode ?? "no code")"
-        case .failed(let failure): failure.description
-        }
-    }
-}
-
-/// One-shot requests.
-private enum ProbeClient {
-    /// `request` on a fresh connection, `Connection: close`.
-    static func request(port: Int, _ request: ProbeRequest) -> ProbeResult {
-        do {
-            let connection = try ProbeConnection(port: port)
-            try connection.send(request, keepAlive: false)
-            return ProbeResult(outcome: .reply(try connection.receive()))
-        } catch let failure as ProbeFailure {
-            return ProbeResult(outcome: .failed(failure))
-        } catch {
-            return ProbeResult(outcome: .failed(.socket("\(error)")))
-        }
-    }
-}
-
-private struct ProbeResult: Sendable {
-    var outcome: ProbeOutcome
-    var reply: ProbeReply? { if case .reply(let r) = outcome { r } else { nil } }
-    var failure: ProbeFailure? { if case .failed(let f) = outcome { f } else { nil } }
-    var summary: String {
-        guard let reply else { return outcome.description }
-        return "\(reply.status) \(reply.contentType ?? "-") \(String(decoding: reply.body.prefix(300), as: UTF8.self))"
-    }
-}
-
-/// A blocking HTTP/1.1 connection to 127.0.0.1 with a read timeout, reading responses with
-/// Content-Length, chunked bodies, or up to the close.
-private final class ProbeConnection {
-    static let timeoutSeconds = 10
-
-    private let fd: Int32
-    private var buffer: [UInt8] = []
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ProbeFailure.socket("socket: \(String(cString: strerror(errno)))") }
-        var timeout = timeval(tv_sec: Self.timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            throw code == ECONNREFUSED ? ProbeFailure.refused : ProbeFailure.socket("connect: \(String(cString: strerror(code)))")
-        }
-    }
-
-    deinit { Glibc.close(fd) }
-
-    func send(_ request: ProbeRequest, keepAlive: Bool) throws {
-        var text = "\(request.method) \(request.path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
-        if !keepAlive { text += "Connection: close\r\n" }
-        text += "\r\n"
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + written, $0.count - written, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                if code == EPIPE || code == ECONNRESET { throw ProbeFailure.reset }
-                throw ProbeFailure.socket("send: \(String(cString: strerror(code)))")
-            }
-            written += n
-        }
-    }
-
-    /// Reads one complete response.
-    func receive() throws -> ProbeReply {
-        var received = 0  // bytes of this response seen, to tell "closed before" from "cut short"
-        func fill() throws -> Bool {
-            var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
-                if n > 0 {
-                    buffer.append(contentsOf: chunk[..<n])
-                    received += n
-                    return true
-                }
-                if n == 0 { return false }
-                let code = errno
-                if code == EINTR { continue }
-                if code == EAGAIN || code == EWOULDBLOCK { throw ProbeFailure.timedOut }
-                if code == ECONNRESET { throw ProbeFailure.reset }
-                throw ProbeFailure.socket("recv: \(String(cString: strerror(code)))")
-            }
-        }
-        func closed() -> ProbeFailure { received == 0 && buffer.isEmpty ? .closedBeforeResponse : .truncated }
-
-        var headEnd: Int?
-        while headEnd == nil {
-            headEnd = Self.find([13, 10, 13, 10], in: buffer).map { $0 + 4 }
-            if headEnd == nil, try !fill() { throw closed() }
-        }
-        let lines = String(decoding: buffer[..<(headEnd! - 4)], as: UTF8.self).components(separatedBy: "\r\n")
-        let statusParts = lines[0].split(separator: " ")
-        guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
-            throw ProbeFailure.malformed("status line \(lines[0].debugDescription)")
-        }
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { throw ProbeFailure.malformed("header \(line.debugDescription)") }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        buffer.removeFirst(headEnd!)
-        var body: [UInt8] = []
-        if headers["transfer-encoding"]?.lowercased() == "chunked" {
-            while true {
-                var lineEnd = Self.find([13, 10], in: buffer)
-                while lineEnd == nil {
-                    guard try fill() else { throw closed() }
-                    lineEnd = Self.find([13, 10], in: buffer)
-                }
-                let sizeText = String(decoding: buffer[..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? ""
-                guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else {
-                    throw ProbeFailure.malformed("chunk size \(sizeText.debugDescription)")
-                }
-                while buffer.count < lineEnd! + 2 + size + 2 {
-                    guard try fill() else { throw closed() }
-                }
-                body += buffer[(lineEnd! + 2)..<(lineEnd! + 2 + size)]
-                buffer.removeFirst(lineEnd! + 2 + size + 2)
-                if size == 0 { break }  // no trailers from this server
-            }
-        } else if let lengthText = headers["content-length"] {
-            guard let length = Int(lengthText) else { throw ProbeFailure.malformed("content-length \(lengthText)") }
-            while buffer.count < length {
-                guard try fill() else { throw closed() }
-            }
-            body = Array(buffer[..<length])
-            buffer.removeFirst(length)
-        } else {
-            while try fill() {}
-            body = buffer
-            buffer = []
-        }
-        return ProbeReply(status: status, headers: headers, body: body)
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        for i in 0...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-        return nil
     }
 }

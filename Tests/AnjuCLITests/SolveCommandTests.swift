@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `anju solve` as shipped: the real executable, run as a child process on small cities,

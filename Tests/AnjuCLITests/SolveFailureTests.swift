@@ -192,7 +192,7 @@ struct SolveFailureTests {
     }
 
     /// Runs `anju solve` with `usage`'s arguments, `$IN` being a valid city in `scratch`.
-    private static func solve(_ usage: Usage, in scratch: ScratchFolder) async throws -> AnjuRun {
+    private static func solve(_ usage: Usage, in scratch: ScratchFolder) async throws -> ProcessRun {
         try InputFiles.city(applicants: 20, slots: 20, seed: "usage").write(to: scratch.path("in"))
         let arguments = usage.arguments.map { $0 == "$IN" ? scratch.path("in") : $0 == "$OUT" ? scratch.path("out") : $0 }
         return try await Anju.run(["solve"] + arguments)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The CSV dialect end to end: how a file is encoded or laid out must not change the round.

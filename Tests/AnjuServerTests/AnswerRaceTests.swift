@@ -6,6 +6,7 @@ import Logging
 import Postgres
 import PostgresTestSupport
 import Store
+import TestSupport
 import Testing
 
 /// Three parties racing for one offer, over HTTP where they would use it: the applicant's
@@ -262,19 +263,6 @@ struct AnswerRaceTests {
             if !ids.isEmpty { broken.append("\(rule): \(ids.joined(separator: ", "))") }
         }
         return broken
-    }
-}
-
-/// Runs blocking `body` on a thread of its own (not the cooperative pool) once `instant`
-/// has come, as a separate process or timer would.
-private func onOwnThread<T: Sendable>(
-    until instant: ContinuousClock.Instant, _ body: @escaping @Sendable () throws -> T
-) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            while ContinuousClock.now < instant { usleep(100) }
-            continuation.resume(with: Result { try body() })
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import PostgresTestSupport
+import TestSupport
 import Testing
 
 /// Migrations and the invariants the first schema enforces by itself.
@@ -26,11 +27,12 @@ import Testing
         let second = try TestDatabase.cluster.get().connect(database: name)
         let connections = [first, second]
         let migrator = Migrator(folder: TestDatabase.sqlFolder)
-        let results = Results()
+        let results = Locked<[Result<[String], any Error>]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            results.add(Result { try migrator.migrate(connections[index]) })
+            let result = Result { try migrator.migrate(connections[index]) }
+            results.withLock { $0.append(result) }
         }
-        let applied = try results.all.map { try $0.get() }
+        let applied = try results.value.map { try $0.get() }
         #expect(applied.flatMap { $0 }.sorted() == (try migrator.migrations().map(\.name)))
     }
 
@@ -163,13 +165,4 @@ import Testing
             try db.query("INSERT INTO rounds (city, round_id, policy, seed) VALUES ('sh', 'r1', '{}', 'seed')")
         }
     }
-}
-
-/// Collects results from concurrent work.
-private final class Results: @unchecked Sendable {
-    // Guarded by `lock`: concurrentPerform appends from two threads.
-    private let lock = NSLock()
-    private var items: [Result<[String], any Error>] = []
-    func add(_ item: Result<[String], any Error>) { lock.withLock { items.append(item) } }
-    var all: [Result<[String], any Error>] { lock.withLock { items } }
 }

@@ -5,7 +5,7 @@ import Testing
 /// Compares a parsed report's data-* attributes with figures computed independently.
 enum ReportChecks {
     static func figuresMatch(
-        _ parsed: ParsedReport, _ report: RoundReportInput, sourceLocation: SourceLocation = #_sourceLocation
+        _ parsed: ParsedReport, _ report: RoundReport, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let input = report.input
         let chosen = report.results[report.chosen]!

@@ -1,5 +1,6 @@
 import Allocation
 import RoundReport
+import TestSupport
 
 /// Rounds to report on: one built by hand with known figures, random cities solved by the
 /// real engine, and a synthetic city at production scale.
@@ -24,7 +25,7 @@ enum ReportFixtures {
 
     /// Ten applicants, three projects (one with nothing available), seven available slots.
     /// The figures the report must show are worked out by hand in the tests.
-    static func handBuilt() -> RoundReportInput {
+    static func handBuilt() -> RoundReport {
         let projects = [
             Project(id: "P1", name: "Sunrise Apartments 朝阳公寓", district: "Putuo", lat: 31.24, lon: 121.40, programme: "talent"),
             Project(id: "P2", name: scriptName, district: "Jing'an", lat: 31.23, lon: 121.45, programme: "general"),
@@ -65,7 +66,7 @@ enum ReportFixtures {
         func result(_ mechanism: Mechanism, _ rows: [ApplicantResult]) -> RoundResult {
             RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: 7)
         }
-        return RoundReportInput(
+        return RoundReport(
             city: "上海 Shanghai", roundID: "R-2026-12", runAt: "2026-12-01T09:30:00+08:00",
             inputDigest: String(repeating: "ab12", count: 16), input: input, chosen: .deferredAcceptance,
             results: [
@@ -79,7 +80,7 @@ enum ReportFixtures {
     /// A random city around People's Square: projects of every programme, apartments and
     /// beds (some not available, some reserved), applicants of every category.
     static func randomCity(seed: UInt64, applicants applicantCount: Int = 400, projects projectCount: Int = 9) -> RoundInput {
-        var rng = ReportRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let programmes = ["talent", "frontline", "general"]
         let projects = (0..<projectCount).map { n in
             Project(
@@ -115,12 +116,12 @@ enum ReportFixtures {
     }
 
     /// `input` solved by the real engine with every mechanism, reported with `chosen`.
-    static func solved(_ input: RoundInput, chosen: Mechanism = .deferredAcceptance) -> RoundReportInput {
+    static func solved(_ input: RoundInput, chosen: Mechanism = .deferredAcceptance) -> RoundReport {
         var results: [Mechanism: RoundResult] = [:]
         for mechanism in Mechanism.allCases {
             results[mechanism] = Allocator.run(input, mechanism: mechanism, seed: input.policy.seed)
         }
-        return RoundReportInput(
+        return RoundReport(
             city: "Shanghai", roundID: "R-random", runAt: "2026-12-01T09:30:00Z",
             inputDigest: String(repeating: "0f", count: 32), input: input, chosen: chosen, results: results)
     }
@@ -128,8 +129,8 @@ enum ReportFixtures {
     /// A round of production size without running the engine: `applicants` applicants in
     /// 16 districts, `slots` available slots in `projects` projects, and for each mechanism
     /// offers that fill a slightly different share of the slots.
-    static func synthetic(applicants applicantCount: Int, slots slotCount: Int, projects projectCount: Int) -> RoundReportInput {
-        var rng = ReportRandom(seed: 2026)
+    static func synthetic(applicants applicantCount: Int, slots slotCount: Int, projects projectCount: Int) -> RoundReport {
+        var rng = SplitMix64(seed: 2026)
         let districts = ["Huangpu", "Xuhui", "Changning", "Jing'an", "Putuo", "Hongkou", "Yangpu", "Minhang", "Baoshan",
             "Jiading", "浦东新区", "Jinshan", "Songjiang", "Qingpu", "Fengxian", "Chongming"]
         let projects = (0..<projectCount).map { n in
@@ -166,7 +167,7 @@ enum ReportFixtures {
             results[mechanism] = RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: slotCount)
         }
         let input = RoundInput(projects: projects, slots: slots, applicants: applicants, policy: Policy(roundDate: roundDate, seed: seed))
-        return RoundReportInput(
+        return RoundReport(
             city: "Shanghai", roundID: "R-scale", runAt: "2026-12-01T09:30:00+08:00",
             inputDigest: String(repeating: "9c", count: 32), input: input, chosen: .deferredAcceptance, results: results)
     }

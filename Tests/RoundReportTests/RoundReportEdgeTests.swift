@@ -4,8 +4,8 @@ import Testing
 
 /// Rounds at the edges: empty, missing pieces, many districts or projects, odd text.
 @Suite struct RoundReportEdgeTests {
-    static func report(_ input: RoundInput, results: [Mechanism: RoundResult], chosen: Mechanism = .serial) -> RoundReportInput {
-        RoundReportInput(
+    static func report(_ input: RoundInput, results: [Mechanism: RoundResult], chosen: Mechanism = .serial) -> RoundReport {
+        RoundReport(
             city: "Shanghai", roundID: "R-edge", runAt: "2026-12-01T00:00:00Z", inputDigest: "00", input: input,
             chosen: chosen, results: results)
     }
@@ -20,7 +20,7 @@ import Testing
     @Test func anEmptyRoundRendersWithoutDividingByZero() throws {
         let input = RoundInput(projects: [], slots: [], applicants: [], policy: Policy(roundDate: ReportFixtures.roundDate, seed: "s"))
         let report = ReportFixtures.solved(input)  // the real engine on nothing
-        let html = RoundReport.html(report)
+        let html = report.html()
         Self.noNumbersGoneWrong(html)
         let parsed = try ParsedReport(html)
         for figure in ["applicants", "slots-available", "offered", "unmatched", "ineligible"] {
@@ -46,20 +46,20 @@ import Testing
         noSlots.slots = []
         for input in [noApplicants, noSlots] {
             let report = ReportFixtures.solved(input)
-            let html = RoundReport.html(report)
+            let html = report.html()
             Self.noNumbersGoneWrong(html)
             let parsed = try ParsedReport(html)
             #expect(parsed.figure("offered") == "0")
             ReportChecks.figuresMatch(parsed, report)
         }
-        let parsed = try ParsedReport(RoundReport.html(ReportFixtures.solved(noApplicants)))
+        let parsed = try ParsedReport(ReportFixtures.solved(noApplicants).html())
         #expect(parsed.figure("fill-rate") == "0.0")
     }
 
     @Test func aMissingChosenResultOrUnknownApplicantsAreSaidUpFront() throws {
         var report = ReportFixtures.handBuilt()
         report.results[.deferredAcceptance] = nil
-        var parsed = try ParsedReport(RoundReport.html(report))
+        var parsed = try ParsedReport(report.html())
         #expect(parsed.element(id: "warning-no-result") != nil)
         #expect(parsed.figure("offered") == "0")
         #expect(parsed.element(id: "mechanism-deferred_acceptance") == nil)
@@ -68,7 +68,7 @@ import Testing
 
         report = ReportFixtures.handBuilt()
         report.results[.deferredAcceptance]!.rows.append(ReportFixtures.offer("zz-stranger", "s4", "P9", 30, 1000))
-        parsed = try ParsedReport(RoundReport.html(report))
+        parsed = try ParsedReport(report.html())
         #expect(parsed.element(id: "warning-rows-deferred_acceptance") != nil)
         #expect(parsed.element(id: "warning-projects-deferred_acceptance") != nil)
         #expect(parsed.element(id: "warning-row-count") != nil)
@@ -90,7 +90,7 @@ import Testing
         rows.sort { $0.applicantID.utf8.lexicographicallyPrecedes($1.applicantID.utf8) }
         let input = RoundInput(projects: [], slots: [], applicants: applicants, policy: Policy(roundDate: ReportFixtures.roundDate, seed: "s"))
         let report = Self.report(input, results: [.serial: RoundResult(mechanism: .serial, seed: "s", rows: rows, slotsAvailable: 0)])
-        let parsed = try ParsedReport(RoundReport.html(report))
+        let parsed = try ParsedReport(report.html())
         let shown = parsed.elements { $0["data-district"] != nil }
         #expect(shown.count == 50)
         let other = try #require(parsed.element(id: "district-other"))
@@ -115,8 +115,8 @@ import Testing
         ]
         let rows = applicants.map { ReportFixtures.waiting($0.id, .ineligible) }
         let input = RoundInput(projects: [], slots: [], applicants: applicants, policy: Policy(roundDate: ReportFixtures.roundDate, seed: "s"))
-        let parsed = try ParsedReport(RoundReport.html(
-            Self.report(input, results: [.serial: RoundResult(mechanism: .serial, seed: "s", rows: rows, slotsAvailable: 0)])))
+        let parsed = try ParsedReport(
+            Self.report(input, results: [.serial: RoundResult(mechanism: .serial, seed: "s", rows: rows, slotsAvailable: 0)]).html())
         let districts = parsed.elements { $0["data-district"] != nil }
         #expect(districts.count == 2)
         #expect(districts.first.map { Array($0["data-district"]!.utf8) } == Array(nfd.utf8))
@@ -127,7 +127,7 @@ import Testing
         var report = ReportFixtures.handBuilt()
         report.results[.deferredAcceptance]!.rows[9] = ReportFixtures.offer("a10", "s4", "P1", 250, 1500)
         report.results[.deferredAcceptance]!.rows[7] = ReportFixtures.offer("a08", "s8", "P2", 180, 900)
-        let parsed = try ParsedReport(RoundReport.html(report))
+        let parsed = try ParsedReport(report.html())
         let bins = parsed.elements { $0["data-count"] != nil }
         #expect(bins.count == 37)
         #expect(bins.last?["data-from"] == "180")
@@ -140,7 +140,7 @@ import Testing
 
     @Test func theChartShowsTheFortyLeastFilledAndTheTableShowsAll() throws {
         let report = ReportFixtures.solved(ReportFixtures.randomCity(seed: 3, applicants: 500, projects: 90))
-        let parsed = try ParsedReport(RoundReport.html(report))
+        let parsed = try ParsedReport(report.html())
         let table = parsed.element(id: "project-fill")!.elements { $0["data-project"] != nil }
         #expect(table.count == 90)
         let chart = parsed.element(id: "project-fill-chart")!.elements { $0.name == "g" }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct RoundReportFigureTests {
     @Test func handBuiltRoundShowsTheFiguresWorkedOutByHand() throws {
         let report = ReportFixtures.handBuilt()
-        let parsed = try ParsedReport(RoundReport.html(report))
+        let parsed = try ParsedReport(report.html())
         #expect(parsed.figure("applicants") == "10")
         #expect(parsed.figure("slots-available") == "7")  // s5 occupied and s9 in maintenance do not count
         #expect(parsed.figure("offered") == "5")
@@ -64,7 +64,7 @@ import Testing
 
     @Test func headerAndReproductionNoteNameTheRound() throws {
         let report = ReportFixtures.handBuilt()
-        let parsed = try ParsedReport(RoundReport.html(report))
+        let parsed = try ParsedReport(report.html())
         #expect(parsed.element(id: "meta-city")?.text == "上海 Shanghai")
         #expect(parsed.element(id: "meta-round")?.text == "R-2026-12")
         #expect(parsed.element(id: "meta-run-at")?.text == "2026-12-01T09:30:00+08:00")
@@ -86,7 +86,7 @@ import Testing
         for chosen in Mechanism.allCases {
             var report = solved
             report.chosen = chosen
-            let parsed = try ParsedReport(RoundReport.html(report))
+            let parsed = try ParsedReport(report.html())
             ReportChecks.figuresMatch(parsed, report)
             #expect(parsed.element(id: "meta-mechanism")?.text.contains(chosen.rawValue) == true)
         }

@@ -6,7 +6,7 @@ import Testing
 /// data is escaped, never markup, and nothing is fetched or run.
 @Suite struct RoundReportSafetyTests {
     @Test func aProjectNamedLikeMarkupAppearsOnlyEscaped() throws {
-        let html = RoundReport.html(ReportFixtures.handBuilt())
+        let html = ReportFixtures.handBuilt().html()
         #expect(!html.contains(ReportFixtures.scriptName))
         #expect(!html.lowercased().contains("<script"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"))
@@ -34,7 +34,7 @@ import Testing
         }
         report.input.projects[0].name = "Fancy \u{FFFF} name ]]> &amp;"
         report.input.projects[0].district = "<Putuo>"
-        let html = RoundReport.html(report)
+        let html = report.html()
         let parsed = try ParsedReport(html)
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains("<b>"))
@@ -57,7 +57,7 @@ import Testing
     @Test func nothingIsFetchedOrRun() throws {
         var report = ReportFixtures.solved(ReportFixtures.randomCity(seed: 7))
         report.chosen = .optimal
-        let html = RoundReport.html(report)
+        let html = report.html()
         let lower = html.lowercased()
         for forbidden in ["<script", "http://", "https://", "src=", "href=", "url(", "@import", "<iframe", "<link", "<img", "<object", "<embed"] {
             #expect(!lower.contains(forbidden), "found \(forbidden)")
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func documentIsPrintableAndFitsAPhone() throws {
-        let html = RoundReport.html(ReportFixtures.handBuilt())
+        let html = ReportFixtures.handBuilt().html()
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
         let parsed = try ParsedReport(html)
         #expect(parsed.root.name == "html")

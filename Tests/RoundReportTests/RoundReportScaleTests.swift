@@ -6,12 +6,12 @@ import Testing
 /// mechanisms): the report stays small and correct. Times are printed as measurements
 /// (run with `-c release` for the figures that count), never asserted.
 @Suite struct RoundReportScaleTests {
-    static func measure(_ report: RoundReportInput, _ label: String) -> String {
+    static func measure(_ report: RoundReport, _ label: String) -> String {
         let clock = ContinuousClock()
         var html = ""
         var fastest = Duration.seconds(1_000)
         for _ in 0..<2 {
-            fastest = min(fastest, clock.measure { html = RoundReport.html(report) })
+            fastest = min(fastest, clock.measure { html = report.html() })
         }
         print("RoundReport 200k × 50k × 300 projects, \(label): \(fastest) (best of 2), \(html.utf8.count) bytes")
         return html

@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 @testable import Store
+import TestSupport
 import Testing
 
 /// `Store.applicantStatus`, one prepared statement, against an independent reading of the
@@ -17,7 +18,7 @@ struct ApplicantStatusTests {
         """
 
     /// A city of `applicants` applicants and `slots` apartments over two projects.
-    static func city(_ db: StoreFixtures, applicants: Int, slots: Int, random: inout TestThreads.SeededRandom) throws {
+    static func city(_ db: StoreFixtures, applicants: Int, slots: Int, random: inout SplitMix64) throws {
         let store = try db.store(actor: "test:bureau")
         var slotRows = ["slot_id,project_id,kind,room_id,max_household,rent,gender,accessible,status,reserved_employer_id"]
         for i in 1...slots {
@@ -40,7 +41,7 @@ struct ApplicantStatusTests {
     @Test("the one-statement status equals an independent reading, for every applicant, after rounds of accepts, declines and expiries")
     func matchesIndependentReading() throws {
         let db = try StoreFixtures.migrated("statusreading")
-        var random = TestThreads.SeededRandom(seed: 20261125)
+        var random = SplitMix64(seed: 20261125)
         try Self.city(db, applicants: 40, slots: 12, random: &random)
         let store = try db.store(actor: "test:bureau")
         var answered: [String: Int] = [:]
@@ -84,7 +85,7 @@ struct ApplicantStatusTests {
     @Test("with a token hash, the status comes back only for the hash stored for that applicant")
     func tokenHashGatesTheStatus() throws {
         let db = try StoreFixtures.migrated("statustoken")
-        var random = TestThreads.SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         try Self.city(db, applicants: 3, slots: 2, random: &random)
         let store = try db.store(actor: "test:bureau")
         let tokens = Dictionary(uniqueKeysWithValues: try store.issueTokens(applicants: ["A1", "A2"]).map { ($0.applicantID, $0.token) })

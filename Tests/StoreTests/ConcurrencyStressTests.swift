@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 @testable import Store
+import TestSupport
 import Testing
 
 extension ConcurrencyTests {
@@ -17,10 +18,10 @@ extension ConcurrencyTests {
         let initialOffers = 6
 
         let stores = try (0..<8).map { try db.storeOnNewConnection(actor: "thread:\($0)") }
-        let total = TestThreads.Locked(StressTally())
+        let total = Locked(StressTally())
         let started = Date()
         let failures = TestThreads.run(8) { k in
-            var random = TestThreads.SeededRandom(seed: 1_000 + UInt64(k))
+            var random = SplitMix64(seed: 1_000 + UInt64(k))
             var tally = StressTally()
             for _ in 0..<400 { try StressOperation.random(&random).run(on: stores[k], slots: slots, random: &random, tally: &tally) }
             total.withLock { $0.add(tally) }
@@ -84,7 +85,7 @@ struct StressTally: Sendable, CustomStringConvertible {
 enum StressOperation {
     case makeOffer, accept, decline, expire, setStatus, bulk
 
-    static func random(_ random: inout TestThreads.SeededRandom) -> StressOperation {
+    static func random(_ random: inout SplitMix64) -> StressOperation {
         switch random.next() % 100 {
         case 0..<25: .makeOffer
         case 25..<40: .accept
@@ -97,7 +98,7 @@ enum StressOperation {
 
     private static let targets: [Slot.Status] = [.available, .available, .maintenance, .occupied]
 
-    func run(on store: Store, slots: [String], random: inout TestThreads.SeededRandom, tally: inout StressTally) throws {
+    func run(on store: Store, slots: [String], random: inout SplitMix64, tally: inout StressTally) throws {
         do {
             switch self {
             case .makeOffer:
@@ -136,7 +137,7 @@ enum StressOperation {
     }
 
     /// A live offer most of the time, any offer (answered ones too) otherwise.
-    private static func pickOffer(_ store: Store, random: inout TestThreads.SeededRandom) throws -> Int64? {
+    private static func pickOffer(_ store: Store, random: inout SplitMix64) throws -> Int64? {
         let onlyLive = random.next() % 5 != 0
         let row = try store.connection.query(
             "SELECT offer_id FROM offers WHERE city = $1 AND ($2 = 'any' OR status = 'offered') ORDER BY random() LIMIT 1",
@@ -154,7 +155,7 @@ enum StressOperation {
     /// offers a random available slot to a random waiting applicant, marks both offered,
     /// bumps the slot's version and writes an audit row carrying it. Deadlines: some past,
     /// most within half a second (racing accepts and expiries), some an hour away.
-    private static func makeOffer(_ store: Store, random: inout TestThreads.SeededRandom) throws -> Bool {
+    private static func makeOffer(_ store: Store, random: inout SplitMix64) throws -> Bool {
         let roll = random.next() % 10
         let due = roll == 0 ? "-1 second" : roll < 6 ? "\(Double(random.next() % 500) / 1000) seconds" : "1 hour"
         let connection = store.connection

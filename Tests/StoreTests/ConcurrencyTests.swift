@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 @testable import Store
+import TestSupport
 import Testing
 
 /// Real concurrency: OS threads, each with its own PostgreSQL connection to one test
@@ -18,7 +19,7 @@ struct ConcurrencyTests {
         try db.applicant("A1")
         let id = try db.offer(round: "R1", slot: "S1", applicant: "A1")
         let stores = try (0..<8).map { try db.storeOnNewConnection(actor: "thread:\($0)") }
-        let already = TestThreads.Locked<[Bool]>([])
+        let already = Locked<[Bool]>([])
         let failures = TestThreads.run(8) { k in
             let answer = try stores[k].accept(offer: id)
             already.withLock { $0.append(answer.alreadyAnswered) }
@@ -48,12 +49,12 @@ struct ConcurrencyTests {
         }
         let offers = made
         let stores = try (0..<8).map { try db.storeOnNewConnection(actor: "thread:\($0)") }
-        let accepted = TestThreads.Locked<[Int64]>([])
-        let expiredCount = TestThreads.Locked(0)
+        let accepted = Locked<[Int64]>([])
+        let expiredCount = Locked(0)
         let failures = TestThreads.run(8) { k in
             let store = stores[k]
             if k < 4 {  // acceptors: every offer, in an order of their own, with small pauses
-                var random = TestThreads.SeededRandom(seed: UInt64(k) + 1)
+                var random = SplitMix64(seed: UInt64(k) + 1)
                 for id in offers.shuffled(using: &random) {
                     do {
                         let answer = try store.accept(offer: id)
@@ -94,9 +95,9 @@ struct ConcurrencyTests {
         let db = try StoreFixtures.migrated("raceversions")
         try db.slot("S1")
         let stores = try (0..<8).map { try db.storeOnNewConnection(actor: "thread:\($0)") }
-        let changed = TestThreads.Locked(0)
+        let changed = Locked(0)
         let failures = TestThreads.run(8) { k in
-            var random = TestThreads.SeededRandom(seed: 100 + UInt64(k))
+            var random = SplitMix64(seed: 100 + UInt64(k))
             let store = stores[k]
             for _ in 0..<40 {
                 let version = Int64(try store.connection.query("SELECT version FROM slots WHERE slot_id = 'S1'")[0].decode(Int.self, "version"))
@@ -122,9 +123,9 @@ struct ConcurrencyTests {
         let slots = (0..<10).map { "S\($0)" }
         for slot in slots { try db.slot(slot) }
         let stores = try (0..<4).map { try db.storeOnNewConnection(actor: "thread:\($0)") }
-        let changed = TestThreads.Locked(0)
+        let changed = Locked(0)
         let failures = TestThreads.run(4) { k in
-            var random = TestThreads.SeededRandom(seed: 200 + UInt64(k))
+            var random = SplitMix64(seed: 200 + UInt64(k))
             for _ in 0..<30 {
                 let rows = slots.shuffled(using: &random).map { slot in
                     "\(slot),\(["available", "maintenance", "occupied"][Int(random.next() % 3)])"
@@ -155,7 +156,7 @@ struct ConcurrencyTests {
         )[0][0]!
         try round.query("UPDATE slots SET status = 'offered', version = version + 1 WHERE slot_id = 'S1'")
         try round.query("UPDATE applicants SET status = 'offered' WHERE applicant_id = 'A1'")
-        let outcome = TestThreads.Locked<String>("")
+        let outcome = Locked<String>("")
         let failures = TestThreads.run(1) { _ in
             do {
                 let change = try store.setSlotStatus("S1", to: .maintenance, withdrawOffer: withdraw)

@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 import Store
+import TestSupport
 import Testing
 
 /// The rows `addSlots` may write, as text, to tell "nothing written" from anything else.
@@ -262,7 +263,7 @@ struct InventoryAddRaceTests {
         try other.query(
             "INSERT INTO slots (city, slot_id, project_id, kind, max_household, rent) VALUES ('c1', 'S1', 'P1', 'apartment', 2, 900)")
         let store = try db.storeOnNewConnection(actor: "operator:key-1")
-        let outcome = TestThreads.Locked<Result<SlotsAdded, StoreError>?>(nil)
+        let outcome = Locked<Result<SlotsAdded, StoreError>?>(nil)
         let failures = TestThreads.run(1, { _ in
             do {
                 let added = try store.addSlots([apartment("S0"), apartment("S1"), apartment("S2")], toProject: "P1")
@@ -291,7 +292,7 @@ struct InventoryAddRaceTests {
         try other.query("BEGIN")
         try other.query("INSERT INTO rooms (city, project_id, room_id, gender) VALUES ('c1', 'P1', 'R1', 'male')")
         let store = try db.storeOnNewConnection(actor: "operator:key-1")
-        let outcome = TestThreads.Locked<StoreError?>(nil)
+        let outcome = Locked<StoreError?>(nil)
         let failures = TestThreads.run(1, { _ in
             do { _ = try store.addSlots([bed("B1", room: "R1", gender: .female)], toProject: "P1") } catch let error as StoreError {
                 outcome.withLock { $0 = error }
@@ -313,8 +314,8 @@ struct InventoryAddRaceTests {
         try db.project("P1")
         let stores = try (0..<2).map { try db.storeOnNewConnection(actor: "operator:key-\($0)") }
         for round in 0..<30 {
-            let wins = TestThreads.Locked<[Int]>([])
-            let conflicts = TestThreads.Locked<[String]>([])
+            let wins = Locked<[Int]>([])
+            let conflicts = Locked<[String]>([])
             let failures = TestThreads.run(2) { k in
                 // Each adds a slot of its own besides the shared one, in a different order.
                 let own = apartment("own-\(round)-\(k)")

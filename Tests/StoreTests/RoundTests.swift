@@ -6,6 +6,7 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 import Store
+import TestSupport
 import Testing
 
 /// A generated city written as the contract's files, and loaded the way `anju solve` loads it.
@@ -237,7 +238,7 @@ struct RoundTests {
         let offerIDs = try connection.query("SELECT offer_id FROM offers WHERE round_id = 'r1'").map { Int64($0[0]!)! }
 
         let done = DispatchSemaphore(value: 0)
-        let stop = Flag()
+        let stop = Locked(false)
         let workers = 4
         for w in 0..<workers {
             DispatchQueue.global().async {
@@ -246,7 +247,7 @@ struct RoundTests {
                     let worker = try? Store(connection: c, city: "sh", actor: "worker:\(w)")
                 else { return }
                 var rng = SystemRandomNumberGenerator()
-                while !stop.isSet {
+                while !stop.value {
                     // Through the store's own operations; refusals (conflicts) are expected.
                     switch Int.random(in: 0..<10, using: &rng) {
                     case 0..<4:
@@ -271,7 +272,7 @@ struct RoundTests {
         }
         var runs: [RoundRunReport] = []
         for r in 2...4 { runs.append(try store.runRound("r\(r)", attempts: 3)) }
-        stop.set()
+        stop.withLock { $0 = true }
         for _ in 0..<workers { done.wait() }
 
         try assertInventoryInvariants(connection)
@@ -285,12 +286,4 @@ struct RoundTests {
         // Something actually happened concurrently.
         #expect(try connection.query("SELECT count(*) FROM offers WHERE status <> 'offered'").first?[0] != "0")
     }
-}
-
-/// A flag one thread sets and others poll.
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
 }

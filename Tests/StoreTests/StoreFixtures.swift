@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import PostgresTestSupport
 import Store
+import TestSupport
 
 /// Rows for Store tests, inserted with plain SQL so that a test of one Store feature does
 /// not depend on another (import, rounds, offers): each helper writes exactly the rows it
@@ -197,18 +198,6 @@ struct StoreFixtures {
 
 /// Real threads for tests of blocking database code.
 enum TestThreads {
-    /// A value shared by test threads. `@unchecked Sendable`: every access holds `lock`.
-    final class Locked<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: Value
-        init(_ value: Value) { self.value = value }
-        func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-            lock.lock()
-            defer { lock.unlock() }
-            return try body(&value)
-        }
-    }
-
     /// Runs `body(k)` for k in 0..<count, each on an OS thread of its own, all released
     /// together once every thread exists; waits for all and returns what they threw.
     /// `before` runs on the calling thread after the threads are released and before
@@ -229,20 +218,6 @@ enum TestThreads {
         before()
         finished.wait()
         return failures.withLock { $0 }
-    }
-
-    /// SplitMix64, seeded, so each thread's choices are the same on every run (the
-    /// interleaving of threads is not).
-    struct SeededRandom: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
 

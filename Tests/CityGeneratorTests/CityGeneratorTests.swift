@@ -1,8 +1,7 @@
 import AllocationFiles
-import AnjuCLI
-import ArgumentParser
 import CityGenerator
 import Foundation
+import TestSupport
 import Testing
 
 /// The generator's promises: same arguments same bytes, exact counts, and files the
@@ -159,29 +158,6 @@ import Testing
             let written = try Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name)))
             #expect([UInt8](written) == bytes, "\(name) differs")
         }
-    }
-
-    @Test(arguments: [
-        ["--applicants", "0", "--slots", "5", "--seed", "s"],
-        ["--applicants", "5", "--slots", "-1", "--seed", "s"],
-        ["--applicants", "5", "--slots", "5", "--seed", ""],
-    ])
-    func generateRejectsBadUsage(arguments: [String]) {
-        do {
-            _ = try GenerateCommand.parse(["--out", "/tmp/never-written"] + arguments)
-            Issue.record("accepted \(arguments)")
-        } catch {
-            #expect(GenerateCommand.exitCode(for: error) == ExitCode(64))
-        }
-    }
-
-    @Test func generateWritesTheCity() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anju-gen-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let command = try GenerateCommand.parse(["--out", folder, "--applicants", "25", "--slots", "10", "--seed", "cli"])
-        try command.run()
-        let written = try Data(contentsOf: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("slots.csv")))
-        #expect([UInt8](written) == CityGenerator(applicants: 25, slots: 10, seed: "cli").generate().slotsCSV)
     }
 
     // MARK: - Helpers

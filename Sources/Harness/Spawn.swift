@@ -7,7 +7,8 @@ import Foundation
 /// Starts child processes the way a service manager would: no blocked signals and default
 /// dispositions. A child otherwise inherits the calling thread's blocked mask (a Dispatch
 /// worker blocks most signals), and then e.g. pgbench never sees the SIGALRM that ends a
-/// `-T` run, or a server never sees SIGTERM.
+/// `-T` run, or a server never sees SIGTERM. The benchmarks and the tests that send
+/// `anju serve` SIGTERM or SIGINT both start their children here, for that guarantee.
 public enum Spawn {
     /// Starts `arguments` (`arguments[0]` looked up in PATH unless it has a slash) with this
     /// process's environment plus `environment`, standard input from /dev/null, standard
@@ -43,7 +44,7 @@ public enum Spawn {
         }
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw BenchmarkError("cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw SpawnError(program: arguments[0], reason: String(cString: strerror(rc))) }
         return pid
     }
 
@@ -52,4 +53,14 @@ public enum Spawn {
     public static func exitStatus(_ status: Int32) -> Int32 {
         (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
+}
+
+/// A program that could not be started (not found, not executable, out of processes).
+public struct SpawnError: Error, CustomStringConvertible {
+    /// `arguments[0]` as given.
+    public var program: String
+    /// `strerror` of what `posix_spawnp` returned.
+    public var reason: String
+    /// "cannot start PROGRAM: REASON", for the benchmark's or test's error output.
+    public var description: String { "cannot start \(program): \(reason)" }
 }

@@ -1,5 +1,6 @@
 import AnjuBenchmarks
 import Foundation
+import Harness
 import Postgres
 import PostgresTestSupport
 import Store
@@ -67,19 +68,11 @@ import Testing
         try APIBenchmark.pgbenchScript().write(to: script, atomically: true, encoding: .utf8)
         let pgbench = try PrivateCluster.binFolder().appendingPathComponent("pgbench")
         try #require(FileManager.default.isExecutableFile(atPath: pgbench.path), "pgbench ships with postgresql-15")
-        let process = Process()
-        process.executableURL = pgbench
-        process.arguments = [
-            "-n", "-M", "prepared", "-c", "2", "-t", "30", "-D", "city=bench", "-D", "applicants=3", "-f", script.path,
+        let (status, text) = try BackgroundProcess.run([
+            pgbench.path, "-n", "-M", "prepared", "-c", "2", "-t", "30", "-D", "city=bench", "-D", "applicants=3", "-f", script.path,
             "-h", cluster.socketFolder.path, "-p", String(cluster.port), "-U", cluster.user, database,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        ])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("number of transactions actually processed: 60/60"), "\(text)")
         #expect(text.contains("number of failed transactions: 0"), "\(text)")
     }

@@ -1,30 +1,8 @@
 import Allocation
 
-/// The self-contained HTML report of an allocation round: what a housing bureau opens in a
-/// browser, prints on A4 and archives next to the round's files.
-public enum RoundReport {
-    /// Renders `input` as one HTML5 document: inline CSS and SVG, no scripts, no external
-    /// resources, XHTML-compatible syntax (it parses as XML). Every text from the data is
-    /// escaped; numbers are formatted without a locale; dictionaries are read in sorted
-    /// order, so the same input gives the same bytes, whatever the order of its arrays and
-    /// dictionaries.
-    ///
-    /// Stable hooks for tools and tests: `id="figure-…"` with `data-value` for each key
-    /// figure, `id="category-<code>"` and `data-district` rows with `data-applicants`,
-    /// `data-offered`, `data-unmatched`, `data-ineligible`; `data-project` rows with
-    /// `data-available` and `data-offered`; histogram bins with `data-from`, `data-to`,
-    /// `data-count`; `id="mechanism-<code>"` rows with `data-offered-<category>`,
-    /// `data-total-commute`, `data-median-commute` and `data-chosen`.
-    public static func html(_ input: RoundReportInput) -> String {
-        var writer = ReportWriter(input)
-        writer.writeDocument()
-        return writer.html.output
-    }
-}
-
 /// Builds the document section by section (one extension per section).
 struct ReportWriter {
-    let report: RoundReportInput
+    let report: RoundReport
     let snapshot: SnapshotIndex
     /// Every mechanism that has a result, in the contract's order.
     let compared: [MechanismFigures]
@@ -33,7 +11,7 @@ struct ReportWriter {
     let chosenResult: RoundResult?
     var html: HTMLBuffer
 
-    init(_ report: RoundReportInput) {
+    init(_ report: RoundReport) {
         self.report = report
         let snapshot = SnapshotIndex(report.input)
         self.snapshot = snapshot
