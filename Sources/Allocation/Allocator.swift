@@ -4,28 +4,62 @@ public enum Allocator {
     /// the policy's, after any override). Deterministic: the same arguments give the same
     /// result, whatever the order of the input arrays. `progress`, when given, is told the
     /// fraction of work done (0...1) from time to time, from any thread.
+    ///
+    /// Traps on the one round it cannot compute exactly (see `RoundLimitError`): callers
+    /// that take rounds from outside use `solve`, which reports it instead.
     public static func run(
         _ input: RoundInput, mechanism: Mechanism, seed: String,
         progress: (@Sendable (Double) -> Void)? = nil
     ) -> RoundResult {
-        run(input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), progress: progress)
+        do {
+            return try solve(input, mechanism: mechanism, seed: seed, progress: progress)
+        } catch {
+            preconditionFailure("Allocator.run: \(error.message)")
+        }
     }
 
-    /// As above, with the column-generation budget of `optimal` chosen (for tests).
+    /// As `run`, but a round beyond the engine's exact range is an error, not a trap.
+    /// `phaseEnded`, when given, is called on the calling thread with the name of each
+    /// phase as it ends (priorities, preferences, the mechanism, explanations), so a
+    /// caller can time them; the engine itself reads no clock.
+    public static func solve(
+        _ input: RoundInput, mechanism: Mechanism, seed: String,
+        progress: (@Sendable (Double) -> Void)? = nil, phaseEnded: ((String) -> Void)? = nil
+    ) throws(RoundLimitError) -> RoundResult {
+        try compute(
+            input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), progress: progress,
+            phaseEnded: phaseEnded)
+    }
+
+    /// As `run`, with the column-generation budget of `optimal` chosen (for tests).
     static func run(
         _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
         progress: (@Sendable (Double) -> Void)?
     ) -> RoundResult {
+        do {
+            return try compute(input, mechanism: mechanism, seed: seed, optimalBudget: optimalBudget, progress: progress)
+        } catch {
+            preconditionFailure("Allocator.run: \(error.message)")
+        }
+    }
+
+    static func compute(
+        _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
+        progress: (@Sendable (Double) -> Void)?, phaseEnded: ((String) -> Void)? = nil
+    ) throws(RoundLimitError) -> RoundResult {
         let market = Market(input, seed: seed)
+        phaseEnded?("lottery, priorities, groups")
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
         let lists = ProjectLists(market, progress: counter)
+        phaseEnded?("eligibility and preferences")
         let slotOf: [Int32]
         switch mechanism {
         case .serial: slotOf = SerialMechanism.run(market, lists, progress: counter)
         case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-        case .optimal: slotOf = OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+        case .optimal: slotOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }
+        phaseEnded?("mechanism (\(mechanism.rawValue))")
         counter.set(n)
         let explain = Explanations(market, lists, mechanism: mechanism, slotOf: slotOf)
         let chunks = max(1, min(64, n / 256))
@@ -55,6 +89,7 @@ public enum Allocator {
         var rows = parts.flatMap { $0 }
         rows.sort { $0.applicantID.utf8Less($1.applicantID) }
         counter.set(2 * n)
+        phaseEnded?("results and reasons")
         return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.slots.count)
     }
 }

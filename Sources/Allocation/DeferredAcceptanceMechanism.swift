@@ -78,14 +78,14 @@ struct GroupStates {
         let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
         for e in from..<lists.start[a + 1] {
             let entry = lists.entries[e]
-            let minutes = ProjectLists.minutes(entry)
-            if minutes > Int(bestKey >> 32) { break }
+            let tier = ProjectLists.tier(entry)
+            if tier > Int(bestKey >> 32) { break }
             let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
             let rank = m.projectRank(of: a, at: p)
             if mask & openClasses[p] == 0 && rank >= projectCutoff[p] { continue }
             for g in m.projectGroups[p] {
-                let key = m.key(group: g, minutes: minutes)
+                let key = m.key(group: g, tier: tier)
                 if let after, key <= after { continue }
                 if key >= bestKey { break }
                 if wouldAdmit(a, rank: rank, group: g, project: p, mask: mask) {

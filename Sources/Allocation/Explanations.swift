@@ -36,14 +36,14 @@ struct Explanations: Sendable {
         var top: [(key: UInt64, project: Int)] = []
         for e in range {
             let entry = lists.entries[e]
-            let minutes = ProjectLists.minutes(entry)
-            if top.count == 2 && minutes > Int(top[1].key >> 32) { break }
+            let tier = ProjectLists.tier(entry)
+            if top.count == 2 && tier > Int(top[1].key >> 32) { break }
             let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
             guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
                 continue
             }
-            let key = m.key(group: Int(m.classGroup[c]), minutes: minutes)
+            let key = m.key(group: Int(m.classGroup[c]), tier: tier)
             if top.count < 2 || key < top[1].key {
                 if top.count == 2 { top.removeLast() }
                 let at = top.firstIndex { $0.key > key } ?? top.count
@@ -56,7 +56,7 @@ struct Explanations: Sendable {
     private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> String {
         let scope = count == 1 ? "the one project open to you" : "all \(count) projects open to you"
         func describe(_ t: (key: UInt64, project: Int)) -> String {
-            "\(m.input.projects[t.project].name) (\(Int(t.key >> 32)) min)"
+            "\(m.input.projects[t.project].name) (\(lists.minutes(ofTier: Int(t.key >> 32))) min)"
         }
         if mechanism == .optimal {
             return "The allocation housing the most applicants with the least total commute gave the places in "
@@ -161,7 +161,7 @@ struct Explanations: Sendable {
             return "The places otherwise open to you are reserved for other employers' workers."
         case .commute:
             return "No place open to you within your \(Eligibility.maxCommute(of: x, policy: policy))-minute commute limit; "
-                + "the nearest, \(nearest), is \(bestCommute) minutes away."
+                + "the nearest, \(nearest), is \(bestCommute == CommuteModel.beyondEveryLimit ? "more than \(Int.max)" : "\(bestCommute)") minutes away."
         }
     }
 

@@ -269,11 +269,12 @@ struct Market: Sendable {
     @inline(__always)
     func slot(_ i: Int, ofClass c: Int) -> Int32 { classSlotList[classSlotStart[c] + i] }
 
-    /// The tie-break key of group `g` for an applicant `minutes` away: preference order is
-    /// ascending key, i.e. (commute_min, rent, project_id), slot ids resolved in the group.
+    /// The tie-break key of group `g` for an applicant at commute tier `tier` (see
+    /// `ProjectLists`): preference order is ascending key, i.e. (commute_min, rent,
+    /// project_id), slot ids resolved in the group.
     @inline(__always)
-    func key(group g: Int, minutes: Int) -> UInt64 {
-        UInt64(minutes) << 32 | UInt64(groups[g].order)
+    func key(group g: Int, tier: Int) -> UInt64 {
+        UInt64(tier) << 32 | UInt64(groups[g].order)
     }
 
     /// Slot-level rules (household, gender, accessibility, rent, reserved employer) for a

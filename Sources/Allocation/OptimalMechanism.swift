@@ -21,24 +21,41 @@ enum OptimalMechanism {
     }
 
     /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?) -> [Int32] {
+    static func run(
+        _ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?
+    ) throws(RoundLimitError) -> [Int32] {
         let n = m.input.applicants.count
+        // Arc costs are commutes less the least commute of any eligible pair. Among the
+        // allocations housing the most applicants that subtracts the same amount from every
+        // total, so it changes no comparison — and it keeps a round whose policy adds a huge
+        // overhead to every commute within the solver's exact range. The reward per assigned
+        // applicant must dominate every arc of the FULL problem (the lists end with each
+        // applicant's farthest open project), or "most assigned, then least commute" would
+        // not follow from the restricted problem's duals.
+        var least = Int.max, most = Int.min
+        for a in 0..<n where !lists.range(of: a).isEmpty {
+            least = min(least, lists.minutes(ofTier: ProjectLists.tier(lists.entries[lists.start[a]])))
+            most = max(most, lists.minutes(ofTier: ProjectLists.tier(lists.entries[lists.start[a + 1] - 1])))
+        }
+        // Unshifted whenever that fits, so every round that ran before gives the same bytes.
+        let base = least == Int.max || most <= Int(TransportationProblem.costLimit) ? 0 : least
+        let maxCost = least == Int.max ? 0 : most - base  // no overflow: both are in 0..<Int.max
+        guard maxCost <= Int(TransportationProblem.costLimit) else {
+            throw RoundLimitError(
+                message: "the eligible commutes span \(maxCost) minutes (from \(least) to \(most)); the optimal "
+                    + "mechanism totals commutes exactly only over a span of up to \(TransportationProblem.costLimit) "
+                    + "minutes. Lower the commute limits or raise commute.speed_kmh, or use serial or deferred_acceptance.")
+        }
+        let cost = CostOfTier(lists: lists, base: base)
         var arcs = ArcSet(count: n)
         var initial = Parallel.map(chunks: chunkCount(n)) { chunk in
             var part = ArcSet.Part()
             for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
-                part.append(applicant: a, eligibleArcs(m, lists, a, limit: budget.initialArcs))
+                part.append(applicant: a, eligibleArcs(m, lists, a, limit: budget.initialArcs, cost: cost))
             }
             return part
         }
         arcs.merge(&initial)
-        // The reward per assigned applicant must dominate every arc of the FULL problem (the
-        // lists end with each applicant's farthest open project), or "most assigned, then
-        // least commute" would not follow from the restricted problem's duals.
-        var maxCost = 0
-        for a in 0..<n where !lists.range(of: a).isEmpty {
-            maxCost = max(maxCost, ProjectLists.minutes(lists.entries[lists.start[a + 1] - 1]))
-        }
         let reward = m.classes.count * maxCost + 1
         var round = 0
         while true {
@@ -70,7 +87,7 @@ enum OptimalMechanism {
                     var bad: [(sink: Int32, cost: Int32)] = []
                     for e in lists.range(of: a) {
                         let entry = lists.entries[e]
-                        let minutes = ProjectLists.minutes(entry)
+                        let minutes = cost(ProjectLists.tier(entry))
                         if minutes >= need { break }
                         let p = ProjectLists.project(entry)
                         if minutes + minPrice[p] >= need { continue }
@@ -105,14 +122,23 @@ enum OptimalMechanism {
 
     static func chunkCount(_ n: Int) -> Int { max(1, min(64, n / 512)) }
 
+    /// An arc's cost from its commute tier: the commute less the round's least (see `run`).
+    struct CostOfTier: Sendable {
+        let lists: ProjectLists
+        let base: Int
+        @inline(__always) func callAsFunction(_ tier: Int) -> Int { lists.minutes(ofTier: tier) - base }
+    }
+
     /// Classes that admit `a`, cheapest commute first (the list is in commute order), at
     /// most `limit` of them but never cutting a commute tier in two.
-    static func eligibleArcs(_ m: Market, _ lists: ProjectLists, _ a: Int, limit: Int) -> [(sink: Int32, cost: Int32)] {
+    static func eligibleArcs(
+        _ m: Market, _ lists: ProjectLists, _ a: Int, limit: Int, cost: CostOfTier
+    ) -> [(sink: Int32, cost: Int32)] {
         var out: [(sink: Int32, cost: Int32)] = []
         var lastMinutes = -1
         for e in lists.range(of: a) {
             let entry = lists.entries[e]
-            let minutes = ProjectLists.minutes(entry)
+            let minutes = cost(ProjectLists.tier(entry))
             if out.count >= limit && minutes != lastMinutes { break }
             lastMinutes = minutes
             let p = ProjectLists.project(entry)

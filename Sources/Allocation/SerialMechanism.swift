@@ -19,13 +19,13 @@ enum SerialMechanism {
             var bestClass = -1
             for e in lists.range(of: a) {
                 let entry = lists.entries[e]
-                let minutes = ProjectLists.minutes(entry)
-                if minutes > Int(bestKey >> 32) { break }
+                let tier = ProjectLists.tier(entry)
+                if tier > Int(bestKey >> 32) { break }
                 let p = ProjectLists.project(entry)
                 guard projectFree[p] > 0 else { continue }
                 let mask = m.admission.mask(applicant: a, project: p)
                 for g in m.projectGroups[p] {
-                    let key = m.key(group: g, minutes: minutes)
+                    let key = m.key(group: g, tier: tier)
                     if key > bestKey { break }
                     for c in m.groups[g].classes {
                         let free = Int(nextFree[c])

@@ -240,7 +240,14 @@ extension Store {
             // The snapshot goes to the server first: PostgreSQL compresses and stores it
             // while the engine solves (nothing else may use the connection meanwhile).
             try sendSnapshot(roundID, snapshot, digests: digests)
-            let result = Allocator.run(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+            let result: RoundResult
+            do throws(RoundLimitError) {
+                result = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+            } catch {
+                // A round the engine cannot compute exactly is refused like invalid input.
+                try db.finishSent()
+                throw StoreError.invalid(["policy.json:1: \(error.policyKey): \(error.message)"])
+            }
             try db.finishSent()
 
             phase?("writing offers")
@@ -438,7 +445,12 @@ extension Store {
             differences.append("the snapshot's digest differs from the round's input_digest \(info.inputDigest ?? "-")")
         }
         let input = try snapshot.parse()
-        let fresh = Allocator.run(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+        let fresh: RoundResult
+        do throws(RoundLimitError) {
+            fresh = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+        } catch {
+            throw StoreError.invalid(["policy.json:1: \(error.policyKey): \(error.message)"])
+        }
         let stored = try results(roundID)
         if fresh.rows.count != stored.rows.count {
             differences.append("the snapshot has \(fresh.rows.count) applicants; \(stored.rows.count) results are stored")
