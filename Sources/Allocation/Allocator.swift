@@ -53,15 +53,15 @@ public enum Allocator {
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
         let lists = ProjectLists(market, progress: counter)
         phaseEnded?("eligibility and preferences")
-        let slotOf: [Int32]
+        let slotPositionOf: [Int32]
         switch mechanism {
-        case .serial: slotOf = SerialMechanism.run(market, lists, progress: counter)
-        case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-        case .optimal: slotOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+        case .serial: slotPositionOf = SerialMechanism.run(market, lists, progress: counter)
+        case .deferredAcceptance: slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
+        case .optimal: slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }
         phaseEnded?("mechanism (\(mechanism.rawValue))")
         counter.set(n)
-        let explain = Explanations(market, lists, mechanism: mechanism, slotOf: slotOf)
+        let explain = Explanations(market, lists, mechanism: mechanism, slotPositionOf: slotPositionOf)
         let chunks = max(1, min(64, n / 256))
         let parts = Parallel.map(chunks: chunks) { chunk -> [ApplicantResult] in
             var rows: [ApplicantResult] = []
@@ -69,9 +69,9 @@ public enum Allocator {
             rows.reserveCapacity(range.count)
             for a in range {
                 let applicant = input.applicants[a]
-                let pos = Int(slotOf[a])
+                let pos = Int(slotPositionOf[a])
                 if pos >= 0 {
-                    let slot = input.slots[Int(market.slots[pos])]
+                    let slot = input.slots[Int(market.availableSlotIndices[pos])]
                     let project = input.projects[Int(market.groups[Int(market.classGroup[Int(market.classOfPosition[pos])])].project)]
                     let minutes = input.policy.commute.minutes(
                         fromLat: applicant.workLat, lon: applicant.workLon, toLat: project.lat, lon: project.lon)
@@ -90,6 +90,6 @@ public enum Allocator {
         rows.sort { $0.applicantID.utf8Less($1.applicantID) }
         counter.set(2 * n)
         phaseEnded?("results and reasons")
-        return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.slots.count)
+        return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.availableSlotIndices.count)
     }
 }

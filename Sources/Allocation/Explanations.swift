@@ -4,17 +4,18 @@ struct Explanations: Sendable {
     let m: Market
     let lists: ProjectLists
     let mechanism: Mechanism
-    /// Per class: the lowest-ranked holder under the mechanism's ranking (-1 when empty):
+    /// Per class: the applicant index of the lowest-ranked holder under the mechanism's
+    /// ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
 
-    init(_ m: Market, _ lists: ProjectLists, mechanism: Mechanism, slotOf: [Int32]) {
+    init(_ m: Market, _ lists: ProjectLists, mechanism: Mechanism, slotPositionOf: [Int32]) {
         self.m = m
         self.lists = lists
         self.mechanism = mechanism
         var cutoff = [Int32](repeating: -1, count: m.classes.count)
         var cutoffRank = [Int](repeating: -1, count: m.classes.count)
-        for (a, pos) in slotOf.enumerated() where pos >= 0 {
+        for (a, pos) in slotPositionOf.enumerated() where pos >= 0 {
             let c = Int(m.classOfPosition[Int(pos)])
             let p = Int(m.groups[Int(m.classGroup[c])].project)
             let r = mechanism == .serial ? Int(m.globalRank[a]) : m.projectRank(of: a, at: p)

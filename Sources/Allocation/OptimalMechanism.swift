@@ -20,7 +20,7 @@ enum OptimalMechanism {
         var addedArcs = 8
     }
 
-    /// Returns, per applicant, a position in `market.slots` or -1.
+    /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
     static func run(
         _ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?
     ) throws(RoundLimitError) -> [Int32] {
@@ -158,7 +158,7 @@ enum OptimalMechanism {
         for a32 in m.priorityOrder {
             let c = Int(sinkOf[Int(a32)])
             guard c >= 0 else { continue }
-            result[Int(a32)] = m.slot(taken[c], ofClass: c)
+            result[Int(a32)] = m.slotPosition(taken[c], ofClass: c)
             taken[c] += 1
         }
         return result
