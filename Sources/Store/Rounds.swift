@@ -249,6 +249,15 @@ extension Store {
                 throw StoreError.invalid(["policy.json:1: \(error.policyKey): \(error.message)"])
             }
             try db.finishSent()
+            // Stored commutes are 32-bit (like every imported number); only a policy's own
+            // limit and overhead can make an offered commute longer: refuse it by name.
+            if let row = result.rows.first(where: { ($0.commuteMin ?? 0) > Int(Int32.max) }) {
+                throw StoreError.invalid([
+                    "policy.json:1: commute.overhead_min: \(row.applicantID) would be offered a commute of "
+                        + "\(row.commuteMin ?? 0) minutes, above the 2147483647 a round stores; lower "
+                        + "default_max_commute_min or the commute settings"
+                ])
+            }
 
             phase?("writing offers")
             try writeResults(roundID, result)
