@@ -40,7 +40,8 @@ struct AdmissionTable: Sendable {
         // something, a household size to at most one more than the largest place.
         let rents = Array(Set(m.classRent)).sorted()
         let reserving = Set(m.classEmployer.filter { $0 >= 0 })
-        let largest = (m.classMaxHousehold.max() ?? 0) + 1
+        let largestPlace = m.classMaxHousehold.max() ?? 0
+        let largest = largestPlace == Int.max ? Int.max : largestPlace + 1  // a place may hold Int.max
         for a in 0..<m.householdSize.count {
             var lo = 0, hi = rents.count
             while lo < hi {

@@ -4,30 +4,64 @@ public enum Allocator {
     /// the policy's, after any override). Deterministic: the same arguments give the same
     /// result, whatever the order of the input arrays. `progress`, when given, is told the
     /// fraction of work done (0...1) from time to time, from any thread.
+    ///
+    /// Traps on the one round it cannot compute exactly (see `RoundLimitError`): callers
+    /// that take rounds from outside use `solve`, which reports it instead.
     public static func run(
         _ input: RoundInput, mechanism: Mechanism, seed: String,
         progress: (@Sendable (Double) -> Void)? = nil
     ) -> RoundResult {
-        run(input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), progress: progress)
+        do {
+            return try solve(input, mechanism: mechanism, seed: seed, progress: progress)
+        } catch {
+            preconditionFailure("Allocator.run: \(error.message)")
+        }
     }
 
-    /// As above, with the column-generation budget of `optimal` chosen (for tests).
+    /// As `run`, but a round beyond the engine's exact range is an error, not a trap.
+    /// `phaseEnded`, when given, is called on the calling thread with the name of each
+    /// phase as it ends (priorities, preferences, the mechanism, explanations), so a
+    /// caller can time them; the engine itself reads no clock.
+    public static func solve(
+        _ input: RoundInput, mechanism: Mechanism, seed: String,
+        progress: (@Sendable (Double) -> Void)? = nil, phaseEnded: ((String) -> Void)? = nil
+    ) throws(RoundLimitError) -> RoundResult {
+        try compute(
+            input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), progress: progress,
+            phaseEnded: phaseEnded)
+    }
+
+    /// As `run`, with the column-generation budget of `optimal` chosen (for tests).
     static func run(
         _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
         progress: (@Sendable (Double) -> Void)?
     ) -> RoundResult {
+        do {
+            return try compute(input, mechanism: mechanism, seed: seed, optimalBudget: optimalBudget, progress: progress)
+        } catch {
+            preconditionFailure("Allocator.run: \(error.message)")
+        }
+    }
+
+    static func compute(
+        _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
+        progress: (@Sendable (Double) -> Void)?, phaseEnded: ((String) -> Void)? = nil
+    ) throws(RoundLimitError) -> RoundResult {
         let market = Market(input, seed: seed)
+        phaseEnded?("lottery, priorities, groups")
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
         let lists = ProjectLists(market, progress: counter)
-        let slotOf: [Int32]
+        phaseEnded?("eligibility and preferences")
+        let slotPositionOf: [Int32]
         switch mechanism {
-        case .serial: slotOf = SerialMechanism.run(market, lists, progress: counter)
-        case .deferredAcceptance: slotOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-        case .optimal: slotOf = OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+        case .serial: slotPositionOf = SerialMechanism.run(market, lists, progress: counter)
+        case .deferredAcceptance: slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
+        case .optimal: slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }
+        phaseEnded?("mechanism (\(mechanism.rawValue))")
         counter.set(n)
-        let explain = Explanations(market, lists, mechanism: mechanism, slotOf: slotOf)
+        let explain = Explanations(market, lists, mechanism: mechanism, slotPositionOf: slotPositionOf)
         let chunks = max(1, min(64, n / 256))
         let parts = Parallel.map(chunks: chunks) { chunk -> [ApplicantResult] in
             var rows: [ApplicantResult] = []
@@ -35,9 +69,9 @@ public enum Allocator {
             rows.reserveCapacity(range.count)
             for a in range {
                 let applicant = input.applicants[a]
-                let pos = Int(slotOf[a])
+                let pos = Int(slotPositionOf[a])
                 if pos >= 0 {
-                    let slot = input.slots[Int(market.slots[pos])]
+                    let slot = input.slots[Int(market.availableSlotIndices[pos])]
                     let project = input.projects[Int(market.groups[Int(market.classGroup[Int(market.classOfPosition[pos])])].project)]
                     let minutes = input.policy.commute.minutes(
                         fromLat: applicant.workLat, lon: applicant.workLon, toLat: project.lat, lon: project.lon)
@@ -55,6 +89,7 @@ public enum Allocator {
         var rows = parts.flatMap { $0 }
         rows.sort { $0.applicantID.utf8Less($1.applicantID) }
         counter.set(2 * n)
-        return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.slots.count)
+        phaseEnded?("results and reasons")
+        return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.availableSlotIndices.count)
     }
 }

@@ -28,9 +28,27 @@ public struct CommuteModel: Sendable, Hashable {
     }
 
     /// Whole minutes from a distance: `floor(overhead + d * detour / speed * 60 + 0.5)`,
-    /// evaluated left to right.
+    /// evaluated left to right. A valid policy can make that exceed 64 bits (a huge
+    /// overhead, a speed of 1e-300 km/h): such a commute is `beyondEveryLimit`.
     public func minutes(distanceKm d: Double) -> Int {
-        Int((overheadMin + d * detourFactor / speedKmh * 60 + 0.5).rounded(.down))
+        CommuteModel.wholeMinutes((overheadMin + d * detourFactor / speedKmh * 60 + 0.5).rounded(.down))
+    }
+
+    /// Stands for a commute of 2^63 minutes or more. No commute below that equals it (a
+    /// double under 2^63 is at most 2^63 − 1024), so "within a limit" stays exact with
+    /// `isWithin`, even for a limit of `Int.max`.
+    public static let beyondEveryLimit = Int.max
+
+    /// `floor`ed minutes as an integer, saturating at `beyondEveryLimit` instead of trapping.
+    @inline(__always)
+    static func wholeMinutes(_ floored: Double) -> Int {
+        floored < 9_223_372_036_854_775_808.0 ? Int(floored) : beyondEveryLimit
+    }
+
+    /// The contract's `commute_min ≤ max commute`, with a commute beyond 64 bits never within.
+    @inline(__always)
+    public static func isWithin(_ minutes: Int, limit: Int) -> Bool {
+        minutes <= limit && minutes != beyondEveryLimit
     }
 
     public func minutes(fromLat lat1: Double, lon lon1: Double, toLat lat2: Double, lon lon2: Double) -> Int {
@@ -41,7 +59,14 @@ public struct CommuteModel: Sendable, Hashable {
     /// with a margin, so a spatial index may skip projects beyond it without changing
     /// any eligibility decision.
     public func reachKm(withinMinutes limit: Int) -> Double {
-        let d = (Double(limit) + 0.5 - overheadMin) / 60 * speedKmh / detourFactor
+        let d = unmarginedReachKm(withinMinutes: limit)
         return d < 0 ? -1 : d * (1 + 1e-9) + 1e-6
+    }
+
+    /// The distance at which the commute reaches `limit + 1` minutes, as computed, without
+    /// `reachKm`'s margin: only what lies clearly inside it may skip the exact check. (The
+    /// margin's 1e-6 km is a billion minutes at a speed of 1e-9 km/h.)
+    func unmarginedReachKm(withinMinutes limit: Int) -> Double {
+        (Double(limit) + 0.5 - overheadMin) / 60 * speedKmh / detourFactor
     }
 }

@@ -17,7 +17,7 @@
 /// refusal is permanent. A project whose every class is full of holders ranked above the
 /// applicant is skipped whole, without computing its commute.
 enum DeferredAcceptanceMechanism {
-    /// Returns, per applicant, a position in `market.slots` or -1.
+    /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
     static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
         let n = m.input.applicants.count
         var state = GroupStates(m, lists)
@@ -48,7 +48,8 @@ enum DeferredAcceptanceMechanism {
 struct GroupStates {
     let m: Market
     let lists: ProjectLists
-    /// Holders of each group, sorted by their rank at the group's project (best first).
+    /// Holders (applicant indices) of each group, sorted by their rank at the group's
+    /// project (best first).
     var holders: [[Int32]]
     var holderRank: [[Int]]
     /// Per class: free slots and the rank of its worst holder (-1 when none).
@@ -78,14 +79,14 @@ struct GroupStates {
         let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
         for e in from..<lists.start[a + 1] {
             let entry = lists.entries[e]
-            let minutes = ProjectLists.minutes(entry)
-            if minutes > Int(bestKey >> 32) { break }
+            let tier = ProjectLists.tier(entry)
+            if tier > Int(bestKey >> 32) { break }
             let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
             let rank = m.projectRank(of: a, at: p)
             if mask & openClasses[p] == 0 && rank >= projectCutoff[p] { continue }
             for g in m.projectGroups[p] {
-                let key = m.key(group: g, minutes: minutes)
+                let key = m.key(group: g, tier: tier)
                 if let after, key <= after { continue }
                 if key >= bestKey { break }
                 if wouldAdmit(a, rank: rank, group: g, project: p, mask: mask) {
@@ -181,18 +182,18 @@ struct GroupStates {
         var taken = [Int](repeating: 0, count: classes.count)
         var out = [(position: Int32, klass: Int)](repeating: (-1, -1), count: holders[g].count)
         for (i, h) in holders[g].enumerated() {
-            var best: Int32 = .max
+            var bestPosition: Int32 = .max
             var bestIndex = -1
             for (ci, c) in classes.enumerated() {
                 guard taken[ci] < m.size(ofClass: c) else { continue }
-                let slot = m.slot(taken[ci], ofClass: c)
-                guard slot < best, m.admits(c, applicant: Int(h)) else { continue }
-                best = slot
+                let position = m.slotPosition(taken[ci], ofClass: c)
+                guard position < bestPosition, m.admits(c, applicant: Int(h)) else { continue }
+                bestPosition = position
                 bestIndex = ci
             }
             if bestIndex >= 0 {
                 taken[bestIndex] += 1
-                out[i] = (best, classes.lowerBound + bestIndex)
+                out[i] = (bestPosition, classes.lowerBound + bestIndex)
             }
         }
         return out

@@ -53,7 +53,7 @@ public enum Eligibility {
         guard let programme = policy.programmes[p.programme] else { return .category }
         if let r = programmeRule(of: a, for: programme, roundDate: policy.roundDate) { return r }
         if let r = slotRule(of: a, for: s) { return r }
-        if commuteMin > maxCommute(of: a, policy: policy) { return .commute }
+        if !CommuteModel.isWithin(commuteMin, limit: maxCommute(of: a, policy: policy)) { return .commute }
         return nil
     }
 

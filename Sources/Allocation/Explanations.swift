@@ -4,17 +4,18 @@ struct Explanations: Sendable {
     let m: Market
     let lists: ProjectLists
     let mechanism: Mechanism
-    /// Per class: the lowest-ranked holder under the mechanism's ranking (-1 when empty):
+    /// Per class: the applicant index of the lowest-ranked holder under the mechanism's
+    /// ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
 
-    init(_ m: Market, _ lists: ProjectLists, mechanism: Mechanism, slotOf: [Int32]) {
+    init(_ m: Market, _ lists: ProjectLists, mechanism: Mechanism, slotPositionOf: [Int32]) {
         self.m = m
         self.lists = lists
         self.mechanism = mechanism
         var cutoff = [Int32](repeating: -1, count: m.classes.count)
         var cutoffRank = [Int](repeating: -1, count: m.classes.count)
-        for (a, pos) in slotOf.enumerated() where pos >= 0 {
+        for (a, pos) in slotPositionOf.enumerated() where pos >= 0 {
             let c = Int(m.classOfPosition[Int(pos)])
             let p = Int(m.groups[Int(m.classGroup[c])].project)
             let r = mechanism == .serial ? Int(m.globalRank[a]) : m.projectRank(of: a, at: p)
@@ -36,14 +37,14 @@ struct Explanations: Sendable {
         var top: [(key: UInt64, project: Int)] = []
         for e in range {
             let entry = lists.entries[e]
-            let minutes = ProjectLists.minutes(entry)
-            if top.count == 2 && minutes > Int(top[1].key >> 32) { break }
+            let tier = ProjectLists.tier(entry)
+            if top.count == 2 && tier > Int(top[1].key >> 32) { break }
             let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
             guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
                 continue
             }
-            let key = m.key(group: Int(m.classGroup[c]), minutes: minutes)
+            let key = m.key(group: Int(m.classGroup[c]), tier: tier)
             if top.count < 2 || key < top[1].key {
                 if top.count == 2 { top.removeLast() }
                 let at = top.firstIndex { $0.key > key } ?? top.count
@@ -56,7 +57,7 @@ struct Explanations: Sendable {
     private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> String {
         let scope = count == 1 ? "the one project open to you" : "all \(count) projects open to you"
         func describe(_ t: (key: UInt64, project: Int)) -> String {
-            "\(m.input.projects[t.project].name) (\(Int(t.key >> 32)) min)"
+            "\(m.input.projects[t.project].name) (\(lists.minutes(ofTier: Int(t.key >> 32))) min)"
         }
         if mechanism == .optimal {
             return "The allocation housing the most applicants with the least total commute gave the places in "
@@ -161,7 +162,7 @@ struct Explanations: Sendable {
             return "The places otherwise open to you are reserved for other employers' workers."
         case .commute:
             return "No place open to you within your \(Eligibility.maxCommute(of: x, policy: policy))-minute commute limit; "
-                + "the nearest, \(nearest), is \(bestCommute) minutes away."
+                + "the nearest, \(nearest), is \(bestCommute == CommuteModel.beyondEveryLimit ? "more than \(Int.max)" : "\(bestCommute)") minutes away."
         }
     }
 

@@ -15,9 +15,10 @@ struct Market: Sendable {
         var maxHousehold: Int
         var accessible: Bool
         var employer: Int32  // interned employer id; -1 when not reserved
-        /// Positions in `Market.slots`, ascending. Within a group, position order is slot-id
-        /// order, so comparing positions compares slot ids.
-        var slots: [Int32]
+        /// Its slots' positions (indices into `Market.availableSlotIndices`), ascending.
+        /// Within a group, position order is slot-id order, so comparing positions compares
+        /// slot ids.
+        var slotPositions: [Int32]
     }
 
     struct Group: Sendable {
@@ -30,8 +31,9 @@ struct Market: Sendable {
     }
 
     let input: RoundInput
-    /// Indices into `input.slots` of the available slots.
-    let slots: [Int32]
+    /// Per slot position: the index in `input.slots` of an available slot. A slot's
+    /// *position* (its index here) is what classes, mechanisms and results hold.
+    let availableSlotIndices: [Int32]
     let classes: [SlotClass]
     let groups: [Group]
     let groupByOrder: [Int32]
@@ -46,9 +48,9 @@ struct Market: Sendable {
     let classRent: [Int]
     let classEmployer: [Int32]
     let classGroup: [Int32]
-    /// Slot positions of class `c`: `classSlotList[classSlotStart[c]..<classSlotStart[c + 1]]`.
+    /// Slot positions of class `c`: `classSlotPositions[classSlotStart[c]..<classSlotStart[c + 1]]`.
     let classSlotStart: [Int]
-    let classSlotList: [Int32]
+    let classSlotPositions: [Int32]
     /// Per project: its groups, a contiguous range in ascending rent (and so tie-break) order.
     let projectGroups: [Range<Int>]
     /// Whether applicant `a`'s category, age and income pass the programme of project `p`:
@@ -66,7 +68,7 @@ struct Market: Sendable {
     let applicantEmployer: [Int32]
     /// Per applicant: position in the global priority order (0 draws first).
     let globalRank: [Int32]
-    /// Applicants in global priority order.
+    /// Applicant indices in global priority order.
     let priorityOrder: [Int32]
     let lottery: [UInt64]
     /// Flat copies of the applicant fields the hot loops read (no String copies there).
@@ -116,7 +118,7 @@ struct Market: Sendable {
             if a.rent != b.rent { return a.rent < b.rent }
             return a.id.utf8Less(b.id)
         }
-        slots = available
+        availableSlotIndices = available
 
         struct ClassKey: Hashable { var gender: Slot.Gender; var maxHousehold: Int; var accessible: Bool; var employer: Int32 }
         var classes: [SlotClass] = []
@@ -137,14 +139,14 @@ struct Market: Sendable {
                     gender: s.kind == .bed ? s.gender : .any, maxHousehold: s.maxHousehold, accessible: s.accessible,
                     employer: s.reservedEmployerID.map { intern($0, &employers) } ?? -1)
                 if let c = keyToClass[key] {
-                    classes[Int(c)].slots.append(Int32(j))
+                    classes[Int(c)].slotPositions.append(Int32(j))
                 } else {
                     let c = Int32(classes.count)
                     keyToClass[key] = c
                     classes.append(SlotClass(
                         group: groupIndex, gender: key.gender,
                         genderCode: key.gender == .any ? 0 : key.gender == .female ? 1 : 2, maxHousehold: key.maxHousehold,
-                        accessible: key.accessible, employer: key.employer, slots: [Int32(j)]))
+                        accessible: key.accessible, employer: key.employer, slotPositions: [Int32(j)]))
                 }
                 j += 1
             }
@@ -162,7 +164,7 @@ struct Market: Sendable {
         }
         for (rank, g) in byOrder.enumerated() { groups[g].order = Int32(rank) }
         var classOfPosition = [Int32](repeating: 0, count: available.count)
-        for (c, k) in classes.enumerated() { for pos in k.slots { classOfPosition[Int(pos)] = Int32(c) } }
+        for (c, k) in classes.enumerated() { for pos in k.slotPositions { classOfPosition[Int(pos)] = Int32(c) } }
         self.classOfPosition = classOfPosition
         var projectGroups = Array(repeating: 0..<0, count: input.projects.count)
         var gi = 0
@@ -182,9 +184,9 @@ struct Market: Sendable {
         classEmployer = classes.map(\.employer)
         classGroup = classes.map(\.group)
         var slotStart = [0]
-        for k in classes { slotStart.append(slotStart[slotStart.count - 1] + k.slots.count) }
+        for k in classes { slotStart.append(slotStart[slotStart.count - 1] + k.slotPositions.count) }
         classSlotStart = slotStart
-        classSlotList = classes.flatMap(\.slots)
+        classSlotPositions = classes.flatMap(\.slotPositions)
         self.groups = groups
         self.groupByOrder = byOrder.map { Int32($0) }
         self.projectClasses = projectClasses
@@ -267,13 +269,14 @@ struct Market: Sendable {
 
     /// The `i`-th lowest slot position of class `c`.
     @inline(__always)
-    func slot(_ i: Int, ofClass c: Int) -> Int32 { classSlotList[classSlotStart[c] + i] }
+    func slotPosition(_ i: Int, ofClass c: Int) -> Int32 { classSlotPositions[classSlotStart[c] + i] }
 
-    /// The tie-break key of group `g` for an applicant `minutes` away: preference order is
-    /// ascending key, i.e. (commute_min, rent, project_id), slot ids resolved in the group.
+    /// The tie-break key of group `g` for an applicant at commute tier `tier` (see
+    /// `ProjectLists`): preference order is ascending key, i.e. (commute_min, rent,
+    /// project_id), slot ids resolved in the group.
     @inline(__always)
-    func key(group g: Int, minutes: Int) -> UInt64 {
-        UInt64(minutes) << 32 | UInt64(groups[g].order)
+    func key(group g: Int, tier: Int) -> UInt64 {
+        UInt64(tier) << 32 | UInt64(groups[g].order)
     }
 
     /// Slot-level rules (household, gender, accessibility, rent, reserved employer) for a

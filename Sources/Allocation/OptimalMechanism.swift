@@ -20,25 +20,42 @@ enum OptimalMechanism {
         var addedArcs = 8
     }
 
-    /// Returns, per applicant, a position in `market.slots` or -1.
-    static func run(_ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?) -> [Int32] {
+    /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
+    static func run(
+        _ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?
+    ) throws(RoundLimitError) -> [Int32] {
         let n = m.input.applicants.count
+        // Arc costs are commutes less the least commute of any eligible pair. Among the
+        // allocations housing the most applicants that subtracts the same amount from every
+        // total, so it changes no comparison — and it keeps a round whose policy adds a huge
+        // overhead to every commute within the solver's exact range. The reward per assigned
+        // applicant must dominate every arc of the FULL problem (the lists end with each
+        // applicant's farthest open project), or "most assigned, then least commute" would
+        // not follow from the restricted problem's duals.
+        var least = Int.max, most = Int.min
+        for a in 0..<n where !lists.range(of: a).isEmpty {
+            least = min(least, lists.minutes(ofTier: ProjectLists.tier(lists.entries[lists.start[a]])))
+            most = max(most, lists.minutes(ofTier: ProjectLists.tier(lists.entries[lists.start[a + 1] - 1])))
+        }
+        // Unshifted whenever that fits, so every round that ran before gives the same bytes.
+        let base = least == Int.max || most <= Int(TransportationProblem.costLimit) ? 0 : least
+        let maxCost = least == Int.max ? 0 : most - base  // no overflow: both are in 0..<Int.max
+        guard maxCost <= Int(TransportationProblem.costLimit) else {
+            throw RoundLimitError(
+                message: "the eligible commutes span \(maxCost) minutes (from \(least) to \(most)); the optimal "
+                    + "mechanism totals commutes exactly only over a span of up to \(TransportationProblem.costLimit) "
+                    + "minutes. Lower the commute limits or raise commute.speed_kmh, or use serial or deferred_acceptance.")
+        }
+        let cost = CostOfTier(lists: lists, base: base)
         var arcs = ArcSet(count: n)
         var initial = Parallel.map(chunks: chunkCount(n)) { chunk in
             var part = ArcSet.Part()
             for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
-                part.append(applicant: a, eligibleArcs(m, lists, a, limit: budget.initialArcs))
+                part.append(applicant: a, eligibleArcs(m, lists, a, limit: budget.initialArcs, cost: cost))
             }
             return part
         }
         arcs.merge(&initial)
-        // The reward per assigned applicant must dominate every arc of the FULL problem (the
-        // lists end with each applicant's farthest open project), or "most assigned, then
-        // least commute" would not follow from the restricted problem's duals.
-        var maxCost = 0
-        for a in 0..<n where !lists.range(of: a).isEmpty {
-            maxCost = max(maxCost, ProjectLists.minutes(lists.entries[lists.start[a + 1] - 1]))
-        }
         let reward = m.classes.count * maxCost + 1
         var round = 0
         while true {
@@ -70,7 +87,7 @@ enum OptimalMechanism {
                     var bad: [(sink: Int32, cost: Int32)] = []
                     for e in lists.range(of: a) {
                         let entry = lists.entries[e]
-                        let minutes = ProjectLists.minutes(entry)
+                        let minutes = cost(ProjectLists.tier(entry))
                         if minutes >= need { break }
                         let p = ProjectLists.project(entry)
                         if minutes + minPrice[p] >= need { continue }
@@ -105,14 +122,23 @@ enum OptimalMechanism {
 
     static func chunkCount(_ n: Int) -> Int { max(1, min(64, n / 512)) }
 
+    /// An arc's cost from its commute tier: the commute less the round's least (see `run`).
+    struct CostOfTier: Sendable {
+        let lists: ProjectLists
+        let base: Int
+        @inline(__always) func callAsFunction(_ tier: Int) -> Int { lists.minutes(ofTier: tier) - base }
+    }
+
     /// Classes that admit `a`, cheapest commute first (the list is in commute order), at
     /// most `limit` of them but never cutting a commute tier in two.
-    static func eligibleArcs(_ m: Market, _ lists: ProjectLists, _ a: Int, limit: Int) -> [(sink: Int32, cost: Int32)] {
+    static func eligibleArcs(
+        _ m: Market, _ lists: ProjectLists, _ a: Int, limit: Int, cost: CostOfTier
+    ) -> [(sink: Int32, cost: Int32)] {
         var out: [(sink: Int32, cost: Int32)] = []
         var lastMinutes = -1
         for e in lists.range(of: a) {
             let entry = lists.entries[e]
-            let minutes = ProjectLists.minutes(entry)
+            let minutes = cost(ProjectLists.tier(entry))
             if out.count >= limit && minutes != lastMinutes { break }
             lastMinutes = minutes
             let p = ProjectLists.project(entry)
@@ -132,78 +158,9 @@ enum OptimalMechanism {
         for a32 in m.priorityOrder {
             let c = Int(sinkOf[Int(a32)])
             guard c >= 0 else { continue }
-            result[Int(a32)] = m.slot(taken[c], ofClass: c)
+            result[Int(a32)] = m.slotPosition(taken[c], ofClass: c)
             taken[c] += 1
         }
         return result
-    }
-}
-
-/// The arcs of the restricted problem, per applicant, kept sorted by sink for lookups.
-struct ArcSet: Sendable {
-    /// A chunk's contribution: applicants in ascending order with their new arcs.
-    struct Part: Sendable {
-        var applicants: [Int32] = []
-        var start: [Int] = [0]
-        var sink: [Int32] = []
-        var cost: [Int32] = []
-        var isEmpty: Bool { sink.isEmpty }
-
-        mutating func append(applicant a: Int, _ arcs: [(sink: Int32, cost: Int32)]) {
-            guard !arcs.isEmpty else { return }
-            applicants.append(Int32(a))
-            for arc in arcs {
-                sink.append(arc.sink)
-                cost.append(arc.cost)
-            }
-            start.append(sink.count)
-        }
-    }
-
-    private var sinks: [[Int32]]
-    private var costs: [[Int32]]
-
-    init(count: Int) {
-        sinks = Array(repeating: [], count: count)
-        costs = Array(repeating: [], count: count)
-    }
-
-    mutating func merge(_ parts: inout [Part]) {
-        for part in parts {
-            for (k, a) in part.applicants.enumerated() {
-                var pairs = zip(sinks[Int(a)], costs[Int(a)]).map { ($0, $1) }
-                for i in part.start[k]..<part.start[k + 1] { pairs.append((part.sink[i], part.cost[i])) }
-                pairs.sort { $0.0 < $1.0 }
-                sinks[Int(a)] = pairs.map(\.0)
-                costs[Int(a)] = pairs.map(\.1)
-            }
-        }
-        parts = []
-    }
-
-    func contains(applicant a: Int, sink: Int32) -> Bool { cost(applicant: a, sink: sink) != nil }
-
-    /// The cost of the arc from `a` to `sink`, if the problem has it.
-    func cost(applicant a: Int, sink: Int32) -> Int? {
-        let list = sinks[a]
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid] < sink { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < list.count && list[lo] == sink ? Int(costs[a][lo]) : nil
-    }
-
-    func problem(capacities: [Int]) -> TransportationProblem {
-        var start = [0]
-        start.reserveCapacity(sinks.count + 1)
-        var sink: [Int32] = []
-        var cost: [Int32] = []
-        for a in sinks.indices {
-            sink.append(contentsOf: sinks[a])
-            cost.append(contentsOf: costs[a])
-            start.append(sink.count)
-        }
-        return TransportationProblem(capacities: capacities, arcStart: start, arcSink: sink, arcCost: cost)
     }
 }

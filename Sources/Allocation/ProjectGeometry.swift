@@ -31,8 +31,9 @@ struct ProjectGeometry: Sendable {
         near lat0: Double, _ lon0: Double, withinMinutes limit: Int, model: CommuteModel,
         skip: (Int) -> Bool, _ body: (Int, Int) -> Void
     ) {
+        let slack = ProjectGeometry.edgeSlack(model)
         forEachProjectChord(near: lat0, lon0, withinMinutes: limit, model: model, skip: skip) { p, chord2 in
-            body(p, minutes(fromLat: lat0, lon0, to: p, chord2: chord2, model: model))
+            body(p, minutes(fromLat: lat0, lon0, to: p, chord2: chord2, model: model, slack: slack))
         }
     }
 
@@ -49,7 +50,10 @@ struct ProjectGeometry: Sendable {
         let dLat = min(180, reach / r * 180 / .pi * (1 + 1e-9) + 1e-9)
         let maxChord = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
         let maxChord2 = maxChord * maxChord * (1 + 1e-9)
-        let sureChord2 = maxChord * maxChord * (1 - 1e-6)
+        // Surely within: inside the reach without its margin, by a relative 1e-6.
+        let bare = model.unmarginedReachKm(withinMinutes: limit)
+        let sureChord = bare <= 0 ? 0 : bare / r >= .pi ? 4.0 : 2 * sin(bare / (2 * r))
+        let sureChord2 = sureChord > 0 ? sureChord * sureChord * (1 - 1e-6) : -1
         let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
         let dLon = ProjectGeometry.lonBound(lat0: lat0, dLat: dLat, reach: reach)
         var lo = 0, hi = lat.count
@@ -66,10 +70,10 @@ struct ProjectGeometry: Sendable {
             let c2 = dx * dx + dy * dy + dz * dz
             guard c2 <= maxChord2 else { continue }
             if c2 > sureChord2 {
-                let minutes = ProjectGeometry.minutes(chord2: c2, model: model) {
+                let minutes = ProjectGeometry.minutes(chord2: c2, model: model, slack: ProjectGeometry.edgeSlack(model)) {
                     model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
                 }
-                if minutes > limit { continue }
+                if !CommuteModel.isWithin(minutes, limit: limit) { continue }
             }
             body(index[k], c2)
         }
@@ -79,11 +83,12 @@ struct ProjectGeometry: Sendable {
     /// form over precomputed unit vectors (no sin or cos per project), exact at edges.
     func minutesToAll(fromLat lat0: Double, _ lon0: Double, model: CommuteModel) -> [Int] {
         let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
+        let slack = ProjectGeometry.edgeSlack(model)
         var out = [Int](repeating: 0, count: index.count)
         for k in index.indices {
             let v = unit[k]
             let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
-            out[index[k]] = ProjectGeometry.minutes(chord2: dx * dx + dy * dy + dz * dz, model: model) {
+            out[index[k]] = ProjectGeometry.minutes(chord2: dx * dx + dy * dy + dz * dz, model: model, slack: slack) {
                 model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
             }
         }
@@ -91,8 +96,8 @@ struct ProjectGeometry: Sendable {
     }
 
     /// The exact commute minutes from a workplace to project `p` (by original index).
-    func minutes(fromLat lat0: Double, _ lon0: Double, to p: Int, chord2: Double, model: CommuteModel) -> Int {
-        ProjectGeometry.minutes(chord2: chord2, model: model) {
+    func minutes(fromLat lat0: Double, _ lon0: Double, to p: Int, chord2: Double, model: CommuteModel, slack: Double) -> Int {
+        ProjectGeometry.minutes(chord2: chord2, model: model, slack: slack) {
             model.minutes(fromLat: lat0, lon: lon0, toLat: self.original[p].lat, lon: self.original[p].lon)
         }
     }
@@ -116,16 +121,27 @@ struct ProjectGeometry: Sendable {
         return d > 180 ? 360 - d : d
     }
 
+    /// How far (minutes) the chord form may stray from the haversine beyond 1e-7 and a
+    /// relative 1e-12: its distance is off by at most ~1e-12 km (cancellation in the unit
+    /// vectors' difference), times the model's minutes per km. 3e-11 at the defaults.
+    static func edgeSlack(_ model: CommuteModel) -> Double {
+        let perKm = model.detourFactor / model.speedKmh * 60
+        return perKm.isFinite ? 1e-11 * perKm : .infinity
+    }
+
     /// Commute minutes from a squared chord. The chord form of the great-circle distance
     /// agrees with the contract's haversine to ~1e-12 minutes; when the value lies that close
     /// to a rounding edge, `exact` (the contract's own formula) decides.
     @inline(__always)
-    static func minutes(chord2: Double, model: CommuteModel, exact: () -> Int) -> Int {
+    static func minutes(chord2: Double, model: CommuteModel, slack: Double, exact: () -> Int) -> Int {
         let d = 2 * CommuteModel.earthRadiusKm * asin(min(1, chord2.squareRoot() / 2))
         let x = model.overheadMin + d * model.detourFactor / model.speedKmh * 60 + 0.5
         let f = x.rounded(.down)
-        if x - f < 1e-7 || f + 1 - x < 1e-7 { return exact() }
-        return Int(f)
+        // The margin grows with the minutes and with minutes per km (`slack`): it matters
+        // only for policies whose commutes run to millions of minutes.
+        let edge = 1e-7 + x * 1e-12 + slack
+        if !(x - f >= edge && f + 1 - x >= edge) { return exact() }  // also NaN from an infinite x
+        return CommuteModel.wholeMinutes(f)
     }
 }
 

@@ -1,41 +1,60 @@
 /// Every applicant's open projects — programme admits them, within their commute limit,
-/// some class admits them — as `minutes << 32 | project`, ascending, so by commute first.
+/// some class admits them — as `tier << 32 | project`, ascending, so by commute first.
 ///
 /// Built once, in parallel, and shared: a mechanism walks an applicant's list from the
 /// nearest project and stops at the first commute tier that has a place for them, a
 /// displaced applicant resumes without any geometry, and explanations read the count of
 /// open projects and the nearest ones off the list.
+///
+/// A *tier* orders commutes in 32 bits. In every realistic round it is the commute in
+/// minutes itself; only when the policy allows commutes of 2^32 minutes or more (a huge
+/// overhead or limit, a crawling speed — all within the contract) is it the commute's
+/// rank among the distinct commutes of the lists, with `tierMinutes` to read it back.
 struct ProjectLists: Sendable {
     let start: [Int]
     let entries: [UInt64]
+    /// Empty when tiers are minutes; else the minutes of tier `t` at index `t`.
+    let tierMinutes: [Int]
 
-    @inline(__always) static func minutes(_ e: UInt64) -> Int { Int(e >> 32) }
+    @inline(__always) static func tier(_ e: UInt64) -> Int { Int(e >> 32) }
     @inline(__always) static func project(_ e: UInt64) -> Int { Int(e & 0xFFFF_FFFF) }
+
+    /// The commute in minutes of tier `t`.
+    @inline(__always) func minutes(ofTier t: Int) -> Int { tierMinutes.isEmpty ? t : tierMinutes[t] }
 
     @inline(__always) func range(of a: Int) -> Range<Int> { start[a]..<start[a + 1] }
 
     init(_ m: Market, progress: ProgressCounter?) {
         let n = m.input.applicants.count
+        let wide = ProjectLists.needsRankedTiers(m)
         let chunks = max(1, min(64, n / 512))
-        let parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64]) in
+        let parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64], minutes: [Int]) in
             var counts: [Int] = []
             var entries: [UInt64] = []
+            var minutes: [Int] = []  // wide only: the minutes of each entry, tiers come later
             let range = Parallel.range(chunk, of: chunks, count: n)
             counts.reserveCapacity(range.count)
             entries.reserveCapacity(range.count * 64)
             for a in range {
                 let before = entries.count
-                m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }) { p, minutes in
+                m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }) { p, commute in
                     if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
-                    entries.append(UInt64(minutes) << 32 | UInt64(p))
+                    if wide {
+                        minutes.append(commute)
+                        entries.append(UInt64(p))
+                    } else {
+                        entries.append(UInt64(commute) << 32 | UInt64(p))
+                    }
                 }
-                entries.withUnsafeMutableBufferPointer { buffer in
-                    ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[before...]))
+                if !wide {
+                    entries.withUnsafeMutableBufferPointer { buffer in
+                        ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[before...]))
+                    }
                 }
                 counts.append(entries.count - before)
                 if a & 1023 == 1023 { progress?.add(512) }
             }
-            return (counts, entries)
+            return (counts, entries, minutes)
         }
         var start = [0]
         start.reserveCapacity(n + 1)
@@ -46,13 +65,43 @@ struct ProjectLists: Sendable {
             entries.append(contentsOf: part.entries)
         }
         self.start = start
+        if wide {
+            let minutes = parts.flatMap(\.minutes)
+            let distinct = Array(Set(minutes)).sorted()
+            precondition(distinct.count < Int(UInt32.max), "more than 2^32 distinct commutes")
+            for (i, x) in minutes.enumerated() {
+                var lo = 0, hi = distinct.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if distinct[mid] < x { lo = mid + 1 } else { hi = mid }
+                }
+                entries[i] |= UInt64(lo) << 32
+            }
+            entries.withUnsafeMutableBufferPointer { buffer in
+                for a in 0..<n {
+                    ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[start[a]..<start[a + 1]]))
+                }
+            }
+            tierMinutes = distinct
+        } else {
+            tierMinutes = []
+        }
         self.entries = entries
     }
 
-    /// The first position in `a`'s list whose commute is at least `minutes`.
-    func firstIndex(of a: Int, atLeast minutes: Int) -> Int {
+    /// Whether some open project may lie 2^32 − 2 minutes or more away, so minutes no longer
+    /// fit a tier: only then are tiers ranks. The bound is the farthest commute on Earth
+    /// (half its circumference, with a margin for rounding) or the largest limit.
+    static func needsRankedTiers(_ m: Market) -> Bool {
+        let largestLimit = m.maxCommute.max() ?? 0
+        let farthest = m.input.policy.commute.minutes(distanceKm: CommuteModel.earthRadiusKm * .pi * (1 + 1e-9))
+        return min(largestLimit, farthest == CommuteModel.beyondEveryLimit ? farthest : farthest + 1) >= Int(UInt32.max) - 1
+    }
+
+    /// The first position in `a`'s list whose commute tier is at least `tier`.
+    func firstIndex(of a: Int, atLeast tier: Int) -> Int {
         var lo = start[a], hi = start[a + 1]
-        let key = UInt64(minutes) << 32
+        let key = UInt64(tier) << 32
         while lo < hi {
             let mid = (lo + hi) / 2
             if entries[mid] < key { lo = mid + 1 } else { hi = mid }

@@ -42,5 +42,16 @@ public struct RoundResult: Sendable, Hashable {
     public var offered: Int { rows.lazy.filter { $0.outcome == .offered }.count }
     public var unmatched: Int { rows.lazy.filter { $0.outcome == .unmatched }.count }
     public var ineligible: Int { rows.lazy.filter { $0.outcome == .ineligible }.count }
-    public var totalCommuteMin: Int { rows.reduce(0) { $0 + ($1.commuteMin ?? 0) } }
+    /// The total over offered rows, saturating at `Int.max`: each commute fits 64 bits but
+    /// their sum need not (a policy may allow commutes of 2^62 minutes). Outputs use
+    /// `exactTotalCommuteMin`.
+    public var totalCommuteMin: Int {
+        let total = exactTotalCommuteMin
+        return total > Int128(Int.max) ? Int.max : Int(total)
+    }
+
+    /// The total over offered rows, exactly: 2^64 rows of 2^63 minutes still fit 128 bits.
+    public var exactTotalCommuteMin: Int128 {
+        rows.reduce(Int128(0)) { $0 + Int128($1.outcome == .offered ? $1.commuteMin ?? 0 : 0) }
+    }
 }

@@ -4,37 +4,37 @@
 /// stops at the first commute tier with a place; once every slot is taken the remaining
 /// applicants need no search at all.
 enum SerialMechanism {
-    /// Returns, per applicant, a position in `market.slots` or -1.
+    /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
     static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
         var nextFree = [Int32](repeating: 0, count: m.classes.count)
         var projectFree = m.projectClasses.map { $0.reduce(0) { $0 + m.size(ofClass: $1) } }
-        var remaining = m.slots.count
+        var remaining = m.availableSlotIndices.count
         var result = [Int32](repeating: -1, count: m.input.applicants.count)
         for (i, a32) in m.priorityOrder.enumerated() {
             if i & 4095 == 4095 { progress?.add(2048) }
             guard remaining > 0 else { break }
             let a = Int(a32)
             var bestKey = UInt64.max
-            var bestSlot = Int32.max
+            var bestPosition = Int32.max
             var bestClass = -1
             for e in lists.range(of: a) {
                 let entry = lists.entries[e]
-                let minutes = ProjectLists.minutes(entry)
-                if minutes > Int(bestKey >> 32) { break }
+                let tier = ProjectLists.tier(entry)
+                if tier > Int(bestKey >> 32) { break }
                 let p = ProjectLists.project(entry)
                 guard projectFree[p] > 0 else { continue }
                 let mask = m.admission.mask(applicant: a, project: p)
                 for g in m.projectGroups[p] {
-                    let key = m.key(group: g, minutes: minutes)
+                    let key = m.key(group: g, tier: tier)
                     if key > bestKey { break }
                     for c in m.groups[g].classes {
                         let free = Int(nextFree[c])
                         guard free < m.size(ofClass: c) else { continue }
-                        let slot = m.slot(free, ofClass: c)
-                        guard key < bestKey || slot < bestSlot, m.admits(c, applicant: a, project: p, mask: mask)
+                        let position = m.slotPosition(free, ofClass: c)
+                        guard key < bestKey || position < bestPosition, m.admits(c, applicant: a, project: p, mask: mask)
                         else { continue }
                         bestKey = key
-                        bestSlot = slot
+                        bestPosition = position
                         bestClass = c
                     }
                 }
@@ -43,7 +43,7 @@ enum SerialMechanism {
                 nextFree[bestClass] += 1
                 projectFree[Int(m.groups[Int(m.classGroup[bestClass])].project)] -= 1
                 remaining -= 1
-                result[a] = bestSlot
+                result[a] = bestPosition
             }
         }
         return result

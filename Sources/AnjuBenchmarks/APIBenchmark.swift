@@ -172,7 +172,9 @@ public struct APIBenchmark {
 
     private func installTools(log: (String) -> Void) throws {
         let script = "\(scripts)/install-bench-tools.sh"
-        guard FileManager.default.fileExists(atPath: script) else { return }
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw BenchmarkError("no \(script): pass --scripts with the folder holding install-bench-tools.sh and status.lua")
+        }
         let r = try ChildProcess.run(["bash", script])
         guard r.status == 0 else { throw BenchmarkError("\(script) exited \(r.status): install wrk and pgbench") }
     }

@@ -62,7 +62,11 @@ public struct SolveBenchmark {
                 var summary: (Int, Int) = (0, 0)
                 for i in 0..<repetitions {
                     let r = try ChildProcess.run([python, peerScript, dir])
-                    guard r.status == 0 else { throw BenchmarkError("\(peerScript) exited \(r.status)") }
+                    guard r.status == 0 else {
+                        throw BenchmarkError(
+                            "\(peerScript) exited \(r.status); it needs Python 3 with ortools and numpy "
+                                + "(pip install ortools), or pass --peer \"\" to skip the peer")
+                    }
                     summary = try Self.readPeer(r.stdout)
                     log(String(format: "  OR-Tools run %d: %.3f s, %.0f MiB", i + 1, r.seconds, Double(r.peakRSSKiB) / 1024))
                     runs.append(r)

@@ -27,7 +27,7 @@ public struct BenchCommand: ParsableCommand {
         @Option(help: "Folder for generated cities and outputs.")
         var work = ".anju/bench"
 
-        @Option(help: "The OR-Tools peer script (empty to skip).")
+        @Option(help: "The OR-Tools peer script (empty to skip); a relative path is also looked for above the working folder and the executable.")
         var peer = "Tests/Benchmarks/ortools_optimal.py"
 
         @Option(help: "Python interpreter for the peer script.")
@@ -45,7 +45,7 @@ public struct BenchCommand: ParsableCommand {
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let bench = SolveBenchmark(
                 sizes: parsed.map { (applicants: $0.0, slots: $0.1) }, repetitions: repetitions, anju: exe,
-                peerScript: peer.isEmpty ? nil : peer, python: python, workDirectory: work, seed: seed)
+                peerScript: peer.isEmpty ? nil : try RepositoryFiles.locate(peer, option: "--peer"), python: python, workDirectory: work, seed: seed)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(SolveBenchmark.markdown(rows), terminator: "")
         }
@@ -181,7 +181,7 @@ public struct BenchCommand: ParsableCommand {
         @Option(help: "TCP port anju serve listens on (127.0.0.1); --port is the cluster's socket.")
         var httpPort = 18_080
 
-        @Option(help: "Folder with status.lua and install-bench-tools.sh.")
+        @Option(help: "Folder with status.lua and install-bench-tools.sh; a relative path is also looked for above the working folder and the executable.")
         var scripts = "Tests/Benchmarks"
 
         @Option(help: "A SQL script to apply after the migrations (a candidate migration, measured by the same run).")
@@ -203,9 +203,18 @@ public struct BenchCommand: ParsableCommand {
                 applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, duration: duration, connections: connections,
                 poolSize: poolSize, operatorWorkers: operatorWorkers, workersPerSlot: workersPerSlot,
                 pgbenchModes: pgbenchModes.split(separator: ",").map(String.init), port: httpPort, anju: exe,
-                workDirectory: city.work, scripts: scripts, seed: city.seed, cluster: cluster.cluster, extraSQL: extraSql)
+                workDirectory: city.work, scripts: try Self.scriptsFolder(scripts), seed: city.seed, cluster: cluster.cluster, extraSQL: extraSql)
             let result = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(bench.markdown(result), terminator: "")
+        }
+
+        /// The scripts folder, found from anywhere, holding both files the run needs.
+        static func scriptsFolder(_ given: String) throws -> String {
+            let folder = try RepositoryFiles.locate(given, option: "--scripts")
+            for file in ["status.lua", "install-bench-tools.sh"] where !FileManager.default.fileExists(atPath: "\(folder)/\(file)") {
+                throw BenchmarkError("\(folder) has no \(file); pass --scripts with the folder holding status.lua and install-bench-tools.sh")
+            }
+            return folder
         }
     }
 }

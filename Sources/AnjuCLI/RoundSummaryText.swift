@@ -30,7 +30,7 @@ enum RoundSummaryText {
             text += "Commute of offered applicants: none offered\n"
         } else {
             text += "Commute of offered applicants: median \(percentile(commutes, 50)) min, "
-            text += "90th percentile \(percentile(commutes, 90)) min, total \(result.totalCommuteMin) min\n"
+            text += "90th percentile \(percentile(commutes, 90)) min, total \(result.exactTotalCommuteMin) min\n"
         }
         if let out { text += "Wrote \(out)/results.csv and \(out)/summary.json\n" }
         return text

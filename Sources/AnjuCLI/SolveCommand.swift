@@ -32,6 +32,9 @@ public struct SolveCommand: ParsableCommand {
     @Flag(name: .long, help: "Print nothing on success.")
     var quiet = false
 
+    @Flag(name: .long, help: "Print each phase's time (reading, validating, each engine phase, writing) on stderr.")
+    var timings = false
+
     public init() {}
 
     public func validate() throws {
@@ -41,19 +44,24 @@ public struct SolveCommand: ParsableCommand {
     }
 
     public func run() throws {
-        try FileRound.run(input: input, out: out, mechanism: mechanism, seed: seed, quiet: quiet)
+        try FileRound.run(input: input, out: out, mechanism: mechanism, seed: seed, quiet: quiet, timings: timings)
     }
 }
 
 /// The file-mode round shared by `anju solve` and `anju demo`: load and validate, solve,
 /// write atomically, summarise. Exit codes follow the file contract.
 enum FileRound {
-    static func run(input: String, out: String, mechanism: Mechanism?, seed: String?, quiet: Bool) throws {
+    static func run(
+        input: String, out: String, mechanism: Mechanism?, seed: String?, quiet: Bool, timings showTimings: Bool = false
+    ) throws {
         let progress = TerminalProgress(enabled: !quiet)
+        let timings = PhaseTimings(enabled: showTimings)
+        defer { timings.report() }
         progress.phase("reading input")
         let loaded: LoadedInput
         do {
-            loaded = try InputFolder.load(input)
+            loaded = try InputFolder.load(input, filesRead: { timings.ended("read files") })
+            timings.ended("parse, validate, digests")
         } catch .missingFiles(let messages) {
             progress.finish()
             for m in messages { Diagnostics.print(m) }
@@ -67,7 +75,16 @@ enum FileRound {
         let mechanism = mechanism ?? loaded.input.policy.mechanism
         let seed = seed ?? loaded.input.policy.seed
         progress.phase("solving (\(mechanism.rawValue))")
-        let result = Allocator.run(loaded.input, mechanism: mechanism, seed: seed, progress: progress.fraction)
+        let result: RoundResult
+        do throws(RoundLimitError) {
+            result = try Allocator.solve(
+                loaded.input, mechanism: mechanism, seed: seed, progress: progress.fraction, phaseEnded: timings.ended)
+        } catch {
+            progress.finish()
+            Diagnostics.print("policy.json:1: \(error.policyKey): \(error.message)")
+            Diagnostics.print("1 problem found; nothing was written.")
+            throw ExitCode(65)
+        }
         progress.phase("writing results")
         do {
             try OutputFolder.write(result: result, digests: loaded.digests, to: out)
@@ -76,6 +93,7 @@ enum FileRound {
             Diagnostics.print("anju: cannot write results to \(out): \(error)")
             throw ExitCode(73)
         }
+        timings.ended("write results.csv, summary.json")
         progress.finish()
         if !quiet {
             print(RoundSummaryText.render(result, input: loaded.input, out: out), terminator: "")

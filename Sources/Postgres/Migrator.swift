@@ -90,6 +90,9 @@ public struct Migrator: Sendable {
         let starts = [
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent(),
+            // Started through PATH, arguments[0] is a bare name: the kernel knows the file.
+            URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ".")
+                .deletingLastPathComponent(),
         ]
         for start in starts {
             var folder = start.standardizedFileURL

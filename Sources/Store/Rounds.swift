@@ -241,8 +241,27 @@ extension Store {
             // The snapshot goes to the server first: PostgreSQL compresses and stores it
             // while the engine solves (nothing else may use the connection meanwhile).
             try sendSnapshot(roundID, snapshot, digests: digests)
-            let result = Allocator.run(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+            let result: RoundResult
+            do throws(RoundLimitError) {
+                result = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+            } catch {
+                // A round the engine cannot compute exactly is refused like invalid input.
+                try db.finishSent()
+                throw StoreError.roundLimit(error, round: roundID)
+            }
             try db.finishSent()
+            // Stored commutes are 32-bit (like every imported number); only a policy's own
+            // limit and overhead can make an offered commute longer: refuse it by name.
+            if let row = result.rows.first(where: { ($0.commuteMin ?? 0) > Int(Int32.max) }) {
+                throw StoreError(
+                    .invalidPolicy, subject: .round(roundID),
+                    problems: [
+                        StoreProblem(
+                            "\(row.applicantID) would be offered a commute of \(row.commuteMin ?? 0) minutes, above the "
+                                + "2147483647 a round stores; lower default_max_commute_min or the commute settings",
+                            at: .file("policy.json", line: 1, column: "commute.overhead_min"))
+                    ])
+            }
 
             phase?("writing offers")
             try writeResults(roundID, result)
@@ -439,7 +458,12 @@ extension Store {
             differences.append("the snapshot's digest differs from the round's input_digest \(info.inputDigest ?? "-")")
         }
         let input = try snapshot.parse()
-        let fresh = Allocator.run(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+        let fresh: RoundResult
+        do throws(RoundLimitError) {
+            fresh = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+        } catch {
+            throw StoreError.roundLimit(error, round: roundID)
+        }
         let stored = try results(roundID)
         if fresh.rows.count != stored.rows.count {
             differences.append("the snapshot has \(fresh.rows.count) applicants; \(stored.rows.count) results are stored")
@@ -472,5 +496,15 @@ extension Store {
             "SELECT status, count(*) FROM offers WHERE city = $1 AND round_id = $2 GROUP BY status ORDER BY status",
             [city, roundID]
         ).map { ($0[0] ?? "", Int($0[1] ?? "0") ?? 0) }
+    }
+}
+
+extension StoreError {
+    /// A round the engine cannot compute exactly (`RoundLimitError`), refused like invalid
+    /// input and located at the policy key to change.
+    static func roundLimit(_ error: RoundLimitError, round roundID: String) -> StoreError {
+        StoreError(
+            .invalidPolicy, subject: .round(roundID),
+            problems: [StoreProblem(error.message, at: .file("policy.json", line: 1, column: error.policyKey))])
     }
 }

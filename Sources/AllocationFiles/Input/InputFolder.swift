@@ -12,7 +12,9 @@ public enum InputFolder {
     /// is reported (as `.missingFiles`, naming every one) even when others are invalid;
     /// then every file is checked completely and all problems come back together as
     /// `.invalid`, so a clerk can fix a whole batch in one pass.
-    public static func load(_ directory: String) throws(InputError) -> LoadedInput {
+    /// `filesRead`, when given, is called once all four files are in memory (before
+    /// parsing), so a caller can time reading apart from validating.
+    public static func load(_ directory: String, filesRead: (() -> Void)? = nil) throws(InputError) -> LoadedInput {
         var contents: [String: [UInt8]] = [:]
         var missing: [String] = []
         for name in fileNames {
@@ -24,6 +26,7 @@ public enum InputFolder {
             }
         }
         guard missing.isEmpty else { throw .missingFiles(missing) }
+        filesRead?()
         let files = contents
         let (validated, digests) = concurrently(
             {

@@ -15,7 +15,7 @@ public enum SummaryJSON {
         s += "  \"offered\": \(result.offered),\n"
         s += "  \"unmatched\": \(result.unmatched),\n"
         s += "  \"ineligible\": \(result.ineligible),\n"
-        s += "  \"total_commute_min\": \(result.rows.reduce(0) { $0 + ($1.outcome == .offered ? $1.commuteMin ?? 0 : 0) }),\n"
+        s += "  \"total_commute_min\": \(result.exactTotalCommuteMin),\n"
         let files = digests.keys.sorted { $0.utf8Less($1) }
         if files.isEmpty {
             s += "  \"inputs\": {}\n"
