@@ -185,7 +185,6 @@ public struct APIBenchmark {
         try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: dir)
         let url = try StoreDatabase.freshDatabase(Self.database, on: cluster).url
         let env = ["DATABASE_URL": url, "ANJU_CITY": Self.city, "ANJU_ACTOR": "bench"]
-        try check(ChildProcess.run([anju, "migrate"], environment: env), "anju migrate")
         if let extraSQL {
             log("applying \(extraSQL)")
             try PostgresConnection(url).executeScript(try String(contentsOfFile: extraSQL, encoding: .utf8))

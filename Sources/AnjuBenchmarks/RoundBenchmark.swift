@@ -51,7 +51,6 @@ public struct RoundBenchmark {
         try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: dir)
         let templateURL = try StoreDatabase.freshDatabase(Self.template, on: cluster).url
         let env = ["DATABASE_URL": templateURL, "ANJU_CITY": "bench", "ANJU_ACTOR": "bench"]
-        try check(ChildProcess.run([anju, "migrate"], environment: env), "anju migrate")
         for kind in ["projects", "slots", "applicants"] {
             let r = try ChildProcess.run([anju, "import", kind, "\(dir)/\(kind).csv"], environment: env)
             try check(r, "anju import \(kind)")

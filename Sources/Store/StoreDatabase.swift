@@ -53,14 +53,12 @@ public struct StoreDatabase: Sendable {
         }
     }
 
-    /// `prepare()`, then a connection to it.
+    /// A connection to the database, made usable as `prepare()` makes it: the private
+    /// cluster's is started and migrated on this same connection.
     public func connect() throws -> PostgresConnection {
-        switch source {
-        case .url(let url): return try PostgresConnection(url)
-        case .privateCluster(let cluster):
-            _ = try prepare()
-            return try cluster.connect()
-        }
+        let connection = try connectUnmigrated()
+        if privateCluster != nil { try Self.migrate(connection) }
+        return connection
     }
 
     /// A connection as the database is, migrated or not (the private cluster is started):
