@@ -57,7 +57,11 @@ let package = Package(
         // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // A city's data in PostgreSQL: import, rounds, offers, inventory, audit.
-        .target(name: "Store", dependencies: ["Postgres", "Allocation", "AllocationFiles"]),
+        // Crypto: HMAC-SHA256 of identity numbers under a key kept outside the database.
+        .target(
+            name: "Store",
+            dependencies: ["Postgres", "Allocation", "AllocationFiles", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The self-contained HTML report of a round (inline SVG, no scripts).
         .target(name: "RoundReport", dependencies: ["Allocation"]),
         // What tests share that needs no database: seeded random numbers, a locked box, a thread

@@ -15,6 +15,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var column: String
     /// What was wrong and what was expected, quoting the offending value.
     public var message: String
+    /// The same finding as data — which rule, what was expected — for readers that word it
+    /// in another language (an application form in Chinese); nil for findings that have no
+    /// per-field rule (header, syntax and cross-row problems). Not part of the identity.
+    public var rule: FieldRule?
     /// Where on its line the problem sits (a field index or a byte offset), so problems
     /// on one line are listed left to right. Not part of the identity of a diagnostic.
     var position: Int
@@ -25,12 +29,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.init(file: file, line: line, column: column, message: message, position: 0)
     }
 
-    init(file: String, line: Int, column: String, message: String, position: Int) {
+    init(file: String, line: Int, column: String, message: String, position: Int, rule: FieldRule? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
         self.position = position
+        self.rule = rule
     }
 
     /// `FILE:LINE: COLUMN: message`, the contract's form.
@@ -69,6 +74,40 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
             if a.position != b.position { return a.position < b.position }
             return x.offset < y.offset
         }.map(\.element)
+    }
+}
+
+/// Why one field's value was refused, as data: what was wrong with it and what the
+/// contract expects there. `Diagnostic.message` is its English wording.
+public struct FieldRule: Sendable, Hashable {
+    public enum Problem: String, Sendable, Hashable {
+        /// Empty where a value is required.
+        case missing
+        /// Not of the expected form (not a number, not a date, not one of the choices).
+        case malformed
+        /// Of the right form but outside the allowed range.
+        case outOfRange
+    }
+
+    /// What a field holds, with the figures its rule names.
+    public enum Expectation: Sendable, Hashable {
+        case identifier
+        case text
+        case wholeNumber(atLeast: Int)
+        case latitude
+        case longitude
+        case boolean
+        case oneOf([String])
+        case date
+        case timestamp
+    }
+
+    public var problem: Problem
+    public var expected: Expectation
+
+    public init(_ problem: Problem, expected: Expectation) {
+        self.problem = problem
+        self.expected = expected
     }
 }
 

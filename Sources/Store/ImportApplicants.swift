@@ -3,7 +3,10 @@ import AllocationFiles
 
 extension ImportTable {
     /// applicants.csv → `applicants`. An applicant is held (never silently changed) while
-    /// they have a live offer or an active tenancy, or a status other than `waiting`.
+    /// they have a live offer or an active tenancy, or a status other than `waiting`, and when
+    /// the row is an application or the applicant changed it over the API since: an import
+    /// never overwrites an applicant's own change (nor an applicant an import: their update
+    /// names the version it read, and every import that changes the row bumps it).
     static let applicants = ImportTable(
         table: "applicants", id: "applicant_id",
         columns: [
@@ -13,9 +16,13 @@ extension ImportTable {
             ("needs_accessible", "boolean"), ("priority_points", "integer"), ("employer_id", "text"),
             ("applied_at", "timestamptz"),
         ],
-        tracksUpdates: true, versioned: false,
+        tracksUpdates: true, versioned: true, extraAssignments: ["changed_by = 'import'"],
         heldBecause: """
-            CASE WHEN EXISTS (SELECT 1 FROM offers o
+            CASE WHEN t.source = 'application'
+                 THEN 'is an application made over the API (applicants change it themselves)'
+                 WHEN t.changed_by = 'applicant'
+                 THEN 'was changed by the applicant (version ' || t.version || ') since it was imported'
+                 WHEN EXISTS (SELECT 1 FROM offers o
                               WHERE o.city = t.city AND o.applicant_id = t.applicant_id AND o.status = 'offered')
                  THEN 'has a live offer'
                  WHEN EXISTS (SELECT 1 FROM tenancies n

@@ -20,6 +20,8 @@ struct ImportTable {
     var tracksUpdates: Bool
     /// Whether the table has `version` (bumped on an update, for operators' optimistic locks).
     var versioned: Bool
+    /// Further `column = value` assignments of an update (e.g. who changed the row last).
+    var extraAssignments: [String] = []
     /// SQL over the stored row `t` giving why a round, an offer or a tenancy holds it (a
     /// phrase completing "ID … ; not changed"), or NULL when an import may change it.
     var heldBecause: String?
@@ -77,6 +79,7 @@ struct ImportTable {
         var assignments = names.filter { $0 != id }.map { "\($0) = EXCLUDED.\($0)" }
         if tracksUpdates { assignments.append("updated_at = now()") }
         if versioned { assignments.append("version = t.version + 1") }
+        assignments += extraAssignments
         let guardHeld = heldBecause.map { " AND (\($0)) IS NULL" } ?? ""
         // `xmax = 0` on the returned row tells an inserted row from an updated one.
         return """

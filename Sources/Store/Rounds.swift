@@ -28,6 +28,10 @@ public struct RoundRunReport: Sendable {
     public var digests: [String: String]
     /// Attempts the run needed: more than 1 when the inventory changed under an attempt.
     public var attempts: Int
+    /// Waiting applicants left out because an unresolved duplicate set holds them.
+    public var heldAsDuplicates: Int = 0
+    /// Applications not in the round because the bureau has not reviewed them yet.
+    public var pendingReview: Int = 0
 }
 
 /// What `verify` found.
@@ -228,6 +232,7 @@ extension Store {
                     "SELECT 1 FROM applicants WHERE city = $1 AND status = 'waiting' ORDER BY applicant_id FOR UPDATE",
                     [city])
             }
+            let held = try heldBack()
             phase?("reading the snapshot")
             let policyText = try db.query(
                 "SELECT policy_text FROM rounds WHERE city = $1 AND round_id = $2", [city, roundID]
@@ -314,10 +319,13 @@ extension Store {
                     "input_digest": .string(combined), "applicants": .int(result.rows.count),
                     "slots_available": .int(result.slotsAvailable), "offered": .int(offered),
                     "unmatched": .int(result.unmatched), "ineligible": .int(result.ineligible),
-                    "attempt": .int(attempt),
+                    "attempt": .int(attempt), "held_as_duplicates": .int(held.duplicates),
+                    "pending_review": .int(held.pendingReview),
                 ])
-            return RoundRunReport(
+            var report = RoundRunReport(
                 round: try round(roundID), input: input, result: result, digests: digests, attempts: attempt)
+            (report.heldAsDuplicates, report.pendingReview) = held
+            return report
         }
     }
 
@@ -353,6 +361,8 @@ extension Store {
                          needs_accessible::text AS needs_accessible, priority_points, employer_id
                   FROM applicants
                   WHERE city = current_setting('anju.city') AND status = 'waiting'
+                    AND NOT EXISTS (SELECT 1 FROM duplicate_members d
+                                    WHERE d.city = applicants.city AND d.applicant_id = applicants.applicant_id AND d.open)
                   ORDER BY applicant_id COLLATE "C")
             TO STDOUT WITH (FORMAT csv, HEADER true)
             """)

@@ -43,6 +43,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case round(String)
         case project(String)
         case projects([String])
+        case duplicateSet(Int64)
         case apiKey(Int64)
         /// An input file, by the bare name its diagnostics use.
         case file(String)
@@ -91,11 +92,14 @@ public struct StoreProblem: Sendable, Equatable, CustomStringConvertible {
     public var location: Location?
     /// What is wrong and what to do.
     public var message: String
+    /// The finding as data, for an applicant's language (application fields only).
+    public var rule: ApplicationRule?
 
     /// A problem as described.
-    public init(_ message: String, at location: Location? = nil) {
+    public init(_ message: String, at location: Location? = nil, rule: ApplicationRule? = nil) {
         self.location = location
         self.message = message
+        self.rule = rule
     }
 
     /// `FILE:LINE: COLUMN: message`, `FIELD: message` or the message alone.
@@ -126,6 +130,10 @@ extension StoreError.Code {
     public static let invalidStatus = Self("invalid_status", .invalid)
     /// Slots to add are malformed (each problem at `slots[INDEX].FIELD`).
     public static let invalidSlots = Self("invalid_slots", .invalid)
+    /// An application or an applicant's update with field problems (each located, with its rule).
+    public static let invalidApplication = Self("invalid_application", .invalid)
+    /// No identity key is configured, so applications cannot be accepted.
+    public static let identityKeyMissing = Self("identity_key_missing", .invalid)
 
     // MARK: Not found (404)
 
@@ -135,6 +143,7 @@ extension StoreError.Code {
     public static let roundNotFound = Self("round_not_found", .notFound)
     public static let projectNotFound = Self("project_not_found", .notFound)
     public static let apiKeyNotFound = Self("api_key_not_found", .notFound)
+    public static let duplicateSetNotFound = Self("duplicate_set_not_found", .notFound)
 
     // MARK: Conflicts with the current state (409)
 
@@ -160,6 +169,13 @@ extension StoreError.Code {
     public static let roundNotRun = Self("round_not_run", .conflict)
     /// Concurrent changes kept the operation from finishing; trying again may succeed.
     public static let busy = Self("busy", .conflict)
+    /// Approve or reject an application that is not pending review.
+    public static let applicationNotPending = Self("application_not_pending", .conflict)
+    /// Change or withdraw an applicant with a live offer, an active tenancy, or a status
+    /// that allows no change (rejected, withdrawn, suspended).
+    public static let applicantNotChangeable = Self("applicant_not_changeable", .conflict)
+    /// Resolve a duplicate set that is resolved (or merged) already, or keep a non-member.
+    public static let duplicateSetClosed = Self("duplicate_set_closed", .conflict)
 }
 
 extension StoreError {

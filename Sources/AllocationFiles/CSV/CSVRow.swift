@@ -37,13 +37,16 @@ struct CSVRow {
 
     /// Records a problem with schema column `c` of this row (any column, for cross-row
     /// rules such as duplicate ids) and marks the row failed.
-    mutating func report(_ c: Int, _ message: String) {
+    mutating func report(_ c: Int, _ message: String, rule: FieldRule? = nil) {
         failed = true
-        diagnostics.append(Diagnostic(file: file, line: line, column: columns[c].name, message: message, position: columnField[c]))
+        diagnostics.append(
+            Diagnostic(file: file, line: line, column: columns[c].name, message: message, position: columnField[c], rule: rule))
     }
 
     /// The field's bytes when given; nil when empty or absent, reporting a required one.
-    private mutating func given(_ c: Int, expecting: @autoclosure () -> String) -> UnsafeBufferPointer<UInt8>? {
+    private mutating func given(
+        _ c: Int, expecting: @autoclosure () -> String, rule: @autoclosure () -> FieldRule.Expectation
+    ) -> UnsafeBufferPointer<UInt8>? {
         let k = columnField[c]
         guard k >= 0 else {
             if !columns[c].optional { failed = true }  // already reported at the header
@@ -51,7 +54,7 @@ struct CSVRow {
         }
         let value = fieldBytes(k)
         if value.isEmpty {
-            if !columns[c].optional { report(c, "missing value; expected \(expecting())") }
+            if !columns[c].optional { report(c, "missing value; expected \(expecting())", rule: FieldRule(.missing, expected: rule())) }
             return nil
         }
         return value
@@ -64,45 +67,59 @@ struct CSVRow {
 
     mutating func id(_ c: Int) -> String? {
         let expected = Self.idExpectation
-        guard let v = given(c, expecting: expected) else { return nil }
+        guard let v = given(c, expecting: expected, rule: .identifier) else { return nil }
         guard ContractRules.isIdentifier(v) else {
-            report(c, "\(quoted(Self.text(v))) is not a valid id; expected \(expected)")
+            report(c, "\(quoted(Self.text(v))) is not a valid id; expected \(expected)", rule: FieldRule(.malformed, expected: .identifier))
             return nil
         }
         return Self.text(v)
     }
 
     mutating func text(_ c: Int) -> String? {
-        given(c, expecting: "a non-empty text").map(Self.text)
+        given(c, expecting: "a non-empty text", rule: .text).map(Self.text)
     }
 
     mutating func int(_ c: Int, atLeast minimum: Int) -> Int? {
         func expected() -> String { "a whole number of at least \(minimum)" }
-        guard let v = given(c, expecting: expected()) else { return nil }
+        let rule = FieldRule.Expectation.wholeNumber(atLeast: minimum)
+        guard let v = given(c, expecting: expected(), rule: rule) else { return nil }
         switch FieldSyntax.integer(v) {
         case .value(let x) where x >= minimum:
             return x
         case .value:
-            report(c, "\(Self.text(v)) is out of range; expected \(expected())")
+            report(c, "\(Self.text(v)) is out of range; expected \(expected())", rule: FieldRule(.outOfRange, expected: rule))
         case .malformed:
-            report(c, "\(quoted(Self.text(v))) is not an integer; expected \(expected()), written as digits with an optional leading -")
+            report(
+                c, "\(quoted(Self.text(v))) is not an integer; expected \(expected()), written as digits with an optional leading -",
+                rule: FieldRule(.malformed, expected: rule))
         case .outOfRange:
-            report(c, "\(quoted(Self.text(v))) is out of range; expected \(expected()) that fits in 64 bits")
+            report(
+                c, "\(quoted(Self.text(v))) is out of range; expected \(expected()) that fits in 64 bits",
+                rule: FieldRule(.outOfRange, expected: rule))
         }
         return nil
     }
 
-    mutating func latitude(_ c: Int) -> Double? { decimal(c, within: 90, what: "a latitude in decimal degrees between -90 and 90") }
-    mutating func longitude(_ c: Int) -> Double? { decimal(c, within: 180, what: "a longitude in decimal degrees between -180 and 180") }
+    mutating func latitude(_ c: Int) -> Double? {
+        decimal(c, within: 90, what: "a latitude in decimal degrees between -90 and 90", rule: .latitude)
+    }
+    mutating func longitude(_ c: Int) -> Double? {
+        decimal(c, within: 180, what: "a longitude in decimal degrees between -180 and 180", rule: .longitude)
+    }
 
-    private mutating func decimal(_ c: Int, within limit: Double, what expected: String) -> Double? {
-        guard let v = given(c, expecting: expected) else { return nil }
+    private mutating func decimal(
+        _ c: Int, within limit: Double, what expected: String, rule: FieldRule.Expectation
+    ) -> Double? {
+        guard let v = given(c, expecting: expected, rule: rule) else { return nil }
         guard let x = FieldSyntax.decimal(v) else {
-            report(c, "\(quoted(Self.text(v))) is not a decimal number; expected \(expected), written as digits with an optional leading - and decimal point, such as 31.2304")
+            report(
+                c,
+                "\(quoted(Self.text(v))) is not a decimal number; expected \(expected), written as digits with an optional leading - and decimal point, such as 31.2304",
+                rule: FieldRule(.malformed, expected: rule))
             return nil
         }
         guard x >= -limit && x <= limit else {
-            report(c, "\(Self.text(v)) is out of range; expected \(expected)")
+            report(c, "\(Self.text(v)) is out of range; expected \(expected)", rule: FieldRule(.outOfRange, expected: rule))
             return nil
         }
         return x
@@ -110,18 +127,19 @@ struct CSVRow {
 
     mutating func bool(_ c: Int) -> Bool? {
         let expected = "true, false, 1 or 0"
-        guard let v = given(c, expecting: expected) else { return nil }
+        guard let v = given(c, expecting: expected, rule: .boolean) else { return nil }
         guard let b = FieldSyntax.boolean(v) else {
-            report(c, "\(quoted(Self.text(v))) is not a boolean; expected \(expected)")
+            report(c, "\(quoted(Self.text(v))) is not a boolean; expected \(expected)", rule: FieldRule(.malformed, expected: .boolean))
             return nil
         }
         return b
     }
 
     mutating func choice<E>(_ c: Int, _ choices: Choices<E>) -> E? {
-        guard let v = given(c, expecting: "one of \(choices.names)") else { return nil }
+        let rule = FieldRule.Expectation.oneOf(choices.spellings)
+        guard let v = given(c, expecting: "one of \(choices.names)", rule: rule) else { return nil }
         guard let e = choices.match(v) else {
-            report(c, "\(quoted(Self.text(v))) is not one of \(choices.names)")
+            report(c, "\(quoted(Self.text(v))) is not one of \(choices.names)", rule: FieldRule(.malformed, expected: rule))
             return nil
         }
         return e
@@ -129,9 +147,9 @@ struct CSVRow {
 
     mutating func date(_ c: Int) -> CivilDate? {
         let expected = "a calendar date written YYYY-MM-DD"
-        guard let v = given(c, expecting: expected) else { return nil }
+        guard let v = given(c, expecting: expected, rule: .date) else { return nil }
         guard let d = FieldSyntax.date(v) else {
-            report(c, "\(quoted(Self.text(v))) is not a valid date; expected \(expected)")
+            report(c, "\(quoted(Self.text(v))) is not a valid date; expected \(expected)", rule: FieldRule(.malformed, expected: .date))
             return nil
         }
         return d
@@ -139,9 +157,9 @@ struct CSVRow {
 
     mutating func timestamp(_ c: Int) -> String? {
         let expected = "an RFC 3339 timestamp such as 2026-11-03T09:30:00+08:00 or 2026-11-03T01:30:00Z, or a date YYYY-MM-DD"
-        guard let v = given(c, expecting: expected) else { return nil }
+        guard let v = given(c, expecting: expected, rule: .timestamp) else { return nil }
         guard FieldSyntax.isTimestamp(v) else {
-            report(c, "\(quoted(Self.text(v))) is not a valid timestamp; expected \(expected)")
+            report(c, "\(quoted(Self.text(v))) is not a valid timestamp; expected \(expected)", rule: FieldRule(.malformed, expected: .timestamp))
             return nil
         }
         return Self.text(v)

@@ -4,10 +4,13 @@ struct Choices<E> {
     private let table: [([UInt8], E)]
     /// The accepted spellings, in declaration order, for messages.
     let names: String
+    /// The accepted spellings, in declaration order.
+    let spellings: [String]
 
     init() where E: RawRepresentable & CaseIterable, E.RawValue == String {
         table = E.allCases.map { (Array($0.rawValue.utf8), $0) }
-        names = E.allCases.map(\.rawValue).joined(separator: ", ")
+        spellings = E.allCases.map(\.rawValue)
+        names = spellings.joined(separator: ", ")
     }
 
     func match(_ bytes: UnsafeBufferPointer<UInt8>) -> E? {

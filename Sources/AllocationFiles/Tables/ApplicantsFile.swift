@@ -60,3 +60,22 @@ public enum ApplicantsFile {
             rows: applicants, diagnostics: Diagnostic.sorted(outcome.diagnostics), idLines: idsReadable ? seen.lines : nil)
     }
 }
+
+extension ApplicantsFile {
+    /// The file's column names, in order.
+    public static var columnNames: [String] { columns.map(\.name) }
+
+    /// One applicant given field by field (an application form, an update over the API),
+    /// checked by exactly the code that checks `applicants.csv`: the values become a
+    /// one-row file, quoted, and `parse` reads it. A column missing from `values` is empty.
+    /// Diagnostics name the column; their `rule` says the same as data.
+    public static func parseFields(_ values: [String: String]) -> (applicant: Applicant?, diagnostics: [Diagnostic]) {
+        var text = columnNames.joined(separator: ",") + "\n"
+        text += columnNames.map { name in
+            "\"" + (values[name] ?? "").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",")
+        text += "\n"
+        let parsed = parse(Array(text.utf8), fileName: "application")
+        return (parsed.diagnostics.isEmpty ? parsed.rows.first : nil, parsed.diagnostics)
+    }
+}
