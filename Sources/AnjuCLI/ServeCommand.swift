@@ -43,12 +43,17 @@ public struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
             return logger
         }()
+        let database = StoreDatabase.choose(cluster: PrivateCluster())
         let configuration = ServerConfiguration(
-            databaseURL: try databaseURL(),
+            databaseURL: try databaseURL(database),
             city: city ?? environment["ANJU_CITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
             host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
-            poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize)
+            poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize,
+            identityKey: try CommandFailure.reporting { try database.identityKey(environment: environment) })
+        if configuration.identityKey == nil {
+            logger.warning("no identity key (set ANJU_IDENTITY_KEY_FILE): applications are refused with 503 applications_closed")
+        }
         let app = buildApplication(configuration, logger: logger) { pool in
             // Fail fast on a wrong URL or a database without the schema (opening a session
             // checks it: `SchemaMismatch`); later outages are 503s.
@@ -77,8 +82,7 @@ public struct ServeCommand: AsyncParsableCommand {
 
     /// The database's URL (`StoreDatabase.choose`: DATABASE_URL, else the private cluster in
     /// `anju db start`'s default folder and socket port, started and migrated first).
-    private func databaseURL() throws -> String {
-        let database = StoreDatabase.choose(cluster: PrivateCluster())
+    private func databaseURL(_ database: StoreDatabase) throws -> String {
         let url = try CommandFailure.reporting { try database.prepare() }
         if let cluster = database.privateCluster {
             Diagnostics.print("using the private PostgreSQL cluster in \(cluster.folder.path)")

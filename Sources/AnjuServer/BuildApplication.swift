@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Store
 
 /// The API as `anju serve` runs it and as the tests call it (`app.test(.router)`): the
 /// router over a pool of `configuration.poolSize` database sessions, with the pool a service
@@ -15,7 +16,7 @@ public func buildApplication(
     beforeServing: @escaping @Sendable (ConnectionPool<DatabaseSession>) async throws -> Void = { _ in }
 ) -> Application<RouterResponder<BasicRequestContext>> {
     let pool = ConnectionPool<DatabaseSession>.sessions(configuration)
-    let router = buildRouter(pool: pool, metrics: ServerMetrics(), logger: logger)
+    let router = buildRouter(pool: pool, metrics: ServerMetrics(), logger: logger, identityKey: configuration.identityKey)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anju"),
@@ -27,13 +28,17 @@ public func buildApplication(
 
 /// Every route, grouped by audience, behind the problem/metrics/log middleware; the 405
 /// answer for known paths goes last, since it covers the routes added before it.
-func buildRouter(pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger) -> Router<BasicRequestContext> {
+func buildRouter(
+    pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger, identityKey: IdentityKey? = nil
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: RequestObserver(metrics: metrics, logger: logger))
     MonitoringController(pool: pool, metrics: metrics).addRoutes(to: router)
     ApplicantController(pool: pool).addRoutes(to: router)
     OperatorController(pool: pool).addRoutes(to: router)
     BureauController(pool: pool).addRoutes(to: router)
+    ApplicationController(pool: pool, identityKey: identityKey).addRoutes(to: router)
+    ReviewController(pool: pool).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     StatusPageController(pool: pool, logger: logger).addRoutes(to: router)
     router.answerOtherMethodsWith405()

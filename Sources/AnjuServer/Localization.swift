@@ -30,6 +30,10 @@ public enum Language: String, Sendable, CaseIterable {
     /// The label of an applicant's state (`waiting`, `offered`, …).
     public func stateLabel(_ state: String) -> String {
         switch (self, state) {
+        case (.en, "pending_review"): "Received: the housing bureau is reviewing your application"
+        case (.en, "rejected"): "Not approved"
+        case (.zhCN, "pending_review"): "已收到：住房保障部门正在审核您的申请"
+        case (.zhCN, "rejected"): "未通过审核"
         case (.en, "waiting"): "Waiting for the next allocation round"
         case (.en, "offered"): "You have an offer"
         case (.en, "housed"): "Housed: you accepted a place"
@@ -75,6 +79,8 @@ public enum Language: String, Sendable, CaseIterable {
         case (.en, "offered"): "Accept or decline before the deadline; no answer by then counts as a refusal."
         case (.en, "waiting"), (.en, "unmatched"), (.en, "ineligible"): "You stay in the pool for the next round."
         case (.en, "suspended"): "Contact the housing bureau to be reinstated."
+        case (.en, "pending_review"): "You enter allocation rounds once the bureau approves your application."
+        case (.zhCN, "pending_review"): "申请审核通过后，您将参加分配轮次。"
         case (.zhCN, "offered"): "请在截止时间前接受或拒绝；逾期未答复视为拒绝一次。"
         case (.zhCN, "waiting"), (.zhCN, "unmatched"), (.zhCN, "ineligible"): "您将继续参加下一轮分配。"
         case (.zhCN, "suspended"): "如需恢复资格，请联系住房保障部门。"

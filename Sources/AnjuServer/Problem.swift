@@ -19,6 +19,9 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
     /// Every finding, for a request wrong in many places at once (an RFC 9457 extension
     /// member, `errors`); nil leaves the member out.
     public var errors: [String]?
+    /// For an application or an applicant's update: each problem at its field, worded in
+    /// the applicant's language (extension member `fields`).
+    var fields: [FieldProblem]?
 
     /// A problem as described.
     public init(_ status: HTTPResponse.Status, code: String, title: String, detail: String? = nil) {
@@ -38,12 +41,13 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
         var detail: String?
         var instance: String
         var errors: [String]?
+        var fields: [FieldProblem]?
     }
 
     func body(instance: String) -> Body {
         Body(
             type: "https://anju.example/problems/\(code)", title: title, status: Int(status.code), code: code,
-            detail: detail, instance: instance, errors: errors)
+            detail: detail, instance: instance, errors: errors, fields: fields)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

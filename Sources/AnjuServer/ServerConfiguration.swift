@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// How `anju serve` is set up.
 public struct ServerConfiguration: Sendable {
@@ -15,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var poolSize: Int
     /// How long a request waits for a free connection before a 503.
     public var acquireTimeout: Duration
+    /// The key of identity hashes (outside the database); without one, the server takes
+    /// no applications (`POST /v1/applications` is 503 `applications_closed`).
+    public var identityKey: IdentityKey?
 
     /// Twice the processor count (at least 2): enough connections to keep the database busy
     /// while others wait on the network, few enough that threads do not crowd the cores —
@@ -25,8 +29,9 @@ public struct ServerConfiguration: Sendable {
     public init(
         databaseURL: String, city: String = "default", host: String = "127.0.0.1", port: Int = 8080,
         poolSize: Int = ServerConfiguration.defaultPoolSize,
-        acquireTimeout: Duration = .seconds(5)
+        acquireTimeout: Duration = .seconds(5), identityKey: IdentityKey? = nil
     ) {
+        self.identityKey = identityKey
         self.databaseURL = databaseURL
         self.city = city
         self.host = host

@@ -33,6 +33,15 @@ public struct StoreDatabase: Sendable {
         return StoreDatabase(.privateCluster(cluster))
     }
 
+    /// The identity key (`IdentityKey`): the file `ANJU_IDENTITY_KEY_FILE` names; with the
+    /// private cluster and no such variable, `identity.key` beside the cluster's folder
+    /// (created on first use, owner-only) — outside the database either way. A deployment
+    /// (`DATABASE_URL`) without the variable has none, and takes no applications.
+    public func identityKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IdentityKey? {
+        let fallback = privateCluster.map { $0.folder.deletingLastPathComponent().appendingPathComponent("identity.key").path }
+        return try IdentityKey.fromEnvironment(environment, fallback: fallback)
+    }
+
     /// The private cluster, when that is the choice.
     public var privateCluster: PrivateCluster? {
         if case .privateCluster(let cluster) = source { return cluster }

@@ -73,7 +73,9 @@ struct ServerFixture: Sendable {
 
         var fixture = ServerFixture(
             connection: connection, url: url,
-            configuration: ServerConfiguration(databaseURL: url, city: "c1", poolSize: poolSize, acquireTimeout: .seconds(5)))
+            configuration: ServerConfiguration(
+                databaseURL: url, city: "c1", poolSize: poolSize, acquireTimeout: .seconds(5),
+                identityKey: try IdentityKey(bytes: Array(repeating: 7, count: 32))))
         for token in try store.issueTokens(applicants: ["A1", "A2", "A3", "A4", "A5"]) {
             fixture.tokens[token.applicantID] = token.token
         }
