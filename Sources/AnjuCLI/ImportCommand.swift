@@ -2,7 +2,12 @@ import ArgumentParser
 import Foundation
 import Store
 
-extension ImportKind: ExpressibleByArgument {}
+/// What `anju import` loads: one of the store's import kinds, or contacts.
+enum ImportTarget: String, ExpressibleByArgument, CaseIterable {
+    case projects, slots, applicants, sites, contacts
+
+    var kind: ImportKind? { ImportKind(rawValue: rawValue) }
+}
 
 /// `anju import projects|slots|applicants FILE`: loads one of the contract's CSV files into
 /// a city's tables, all or nothing.
@@ -21,8 +26,11 @@ public struct ImportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("What the file holds: projects, slots or applicants.", valueName: "kind"))
-    var kind: ImportKind
+    @Argument(
+        help: ArgumentHelp(
+            "What the file holds: projects, slots or applicants (the contract's files), sites (workplace_sites.csv) or contacts (contacts.csv).",
+            valueName: "kind"))
+    var target: ImportTarget
 
     @Argument(help: ArgumentHelp("The CSV file, in the contract's format.", valueName: "file"))
     var file: String
@@ -48,6 +56,17 @@ public struct ImportCommand: ParsableCommand {
         } catch {
             Diagnostics.print("\(name): cannot read \(file): \(error.reason)")
             throw ExitCode(66)
+        }
+        guard let kind = target.kind else {
+            let report = try store.withStore { store in
+                guard let key = try store.identityKeyForImport(store: self.store) else {
+                    throw StoreError(.identityKeyMissing, "no identity key: set ANJU_IDENTITY_KEY_FILE to the key file anju serve uses")
+                }
+                return try store.importContacts(bytes, fileName: name, key: key)
+            }
+            print(
+                "imported \(report.rows) contact\(report.rows == 1 ? "" : "s"); \(report.inDuplicateSets) applicant(s) in \(report.duplicateSets) duplicate set(s) (anju duplicates list) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            return
         }
         let progress = TerminalProgress(enabled: bytes.count > 1 << 20)
         let phases = ["checking", "copying", "merging"]

@@ -78,6 +78,11 @@ public struct RoundCommand: ParsableCommand {
             print("round \(report.round.roundID) run in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
                 + (report.attempts > 1 ? " (\(report.attempts) attempts: the inventory changed meanwhile)" : ""))
             print("snapshot digest \(report.round.inputDigest ?? "-")")
+            if report.heldAsDuplicates > 0 || report.pendingReview > 0 {
+                print(
+                    "held back: \(report.heldAsDuplicates) waiting applicant(s) in unresolved duplicate sets (anju duplicates list), "
+                        + "\(report.pendingReview) application(s) pending review (anju applications list)")
+            }
             print("offers answer by \(report.round.offerDeadline ?? "-")")
             print(RoundSummaryText.render(report.result, input: report.input, out: nil), terminator: "")
         }

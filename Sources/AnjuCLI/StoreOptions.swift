@@ -53,3 +53,10 @@ public struct StoreOptions: ParsableArguments {
         }
     }
 }
+
+extension Store {
+    /// The identity key the CLI uses: the same file `anju serve` reads.
+    func identityKeyForImport(store options: StoreOptions) throws -> IdentityKey? {
+        try options.database.identityKey()
+    }
+}

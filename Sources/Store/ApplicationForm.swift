@@ -144,8 +144,12 @@ enum ApplicationCheck {
         values["applicant_id"] = id
         values["priority_points"] = "0"
         let (parsed, diagnostics) = ApplicantsFile.parseFields(values)
+        let workplaceProblem = !problems.isEmpty
         for d in diagnostics {
-            // With a site chosen, its point is the site's; a problem there is not the applicant's.
+            // With no usable workplace, the empty point is that one problem, not three more.
+            if workplaceProblem, ["work_lat", "work_lon", "work_district"].contains(d.column), d.rule?.problem == .missing {
+                continue
+            }
             problems.append(StoreProblem(d.message, at: .field(d.column), rule: d.rule.map(ApplicationRule.contract)))
         }
 

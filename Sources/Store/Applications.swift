@@ -147,7 +147,7 @@ extension Store {
         }
     }
 
-    private func storeContact(_ id: String, _ contact: ApplicantContact) throws {
+    func storeContact(_ id: String, _ contact: ApplicantContact) throws {
         try connection.query(
             """
             INSERT INTO applicant_contacts (city, applicant_id, name, phone, email, language)
@@ -158,7 +158,7 @@ extension Store {
     }
 
     /// Replaces the applicant's match keys of the kinds given (an update keeps `identity`).
-    private func storeMatchKeys(_ id: String, _ keys: [(kind: String, hash: String)], replacing kinds: [String] = []) throws {
+    func storeMatchKeys(_ id: String, _ keys: [(kind: String, hash: String)], replacing kinds: [String] = []) throws {
         if !kinds.isEmpty {
             try connection.query(
                 "DELETE FROM applicant_match_keys WHERE city = $1 AND applicant_id = $2 AND kind = ANY ($3::text[])",
@@ -176,6 +176,8 @@ extension Store {
     /// Transaction-scoped advisory locks on the person keys, in a fixed order: whoever holds
     /// them is the only one checking and inserting that person right now.
     private func lockMatchKeys(_ hashes: [String]) throws {
+        // Shared: applications run side by side; a bulk contacts import takes it exclusively.
+        try connection.query("SELECT pg_advisory_xact_lock_shared(hashtextextended('anju.persons:' || $1, 0))", [city])
         for hash in Set(hashes).sorted() {
             try connection.query("SELECT pg_advisory_xact_lock(hashtextextended('anju.person:' || $1 || ':' || $2, 0))", [city, hash])
         }
@@ -207,20 +209,37 @@ extension Store {
             """, [city, Self.textArray(keys.map(\.hash)), id])
         guard !matches.isEmpty else { return nil }
         let others = matches.map { $0[0] ?? "" }
-        var matchedOn: [String: String] = [:]
-        for m in matches { matchedOn[m[0] ?? ""] = m[1] ?? "{}" }
-        // Which kinds did `id` share with anyone: the union, for its own row.
-        let ownKinds = Set(matches.flatMap { ($0[1] ?? "{}").trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(String.init) })
+        var members: [String: Set<String>] = [:]
+        for m in matches { members[m[0] ?? ""] = Self.textArrayElements(m[1]) }
+        // What `id` shared with anyone: the union, for its own row.
+        members[id] = members.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        let set = try joinDuplicateSet(members)
+        try audit(
+            "duplicates.detect", entity: "duplicate_set", id: String(set),
+            details: ["applicant": .string(id), "matched": .array(others.map { .string($0) })])
+        return set
+    }
+
+    /// Puts `members` (applicant → the kinds of key they matched on) in one open set: the
+    /// open set any of them is in (several are merged into the oldest), or a new one.
+    func joinDuplicateSet(_ members: [String: Set<String>]) throws -> Int64 {
+        let ids = members.keys.sorted()
         let open = try connection.query(
             """
             SELECT DISTINCT set_id FROM duplicate_members
             WHERE city = $1 AND open AND applicant_id = ANY ($2::text[]) ORDER BY set_id
-            """, [city, Self.textArray(others + [id])]
+            """, [city, Self.textArray(ids)]
         ).compactMap { $0[0].flatMap { Int64($0) } }
         let set: Int64
         if let first = open.first {
             set = first
             for other in open.dropFirst() {
+                // Members of both sets: keep one row, in the surviving set.
+                try connection.query(
+                    """
+                    DELETE FROM duplicate_members m USING duplicate_members k
+                    WHERE m.set_id = $1 AND k.set_id = $2 AND m.applicant_id = k.applicant_id AND m.city = $3
+                    """, [String(other), String(set), city])
                 try connection.query(
                     "UPDATE duplicate_members SET set_id = $2 WHERE set_id = $1 AND city = $3", [String(other), String(set), city])
                 try connection.query(
@@ -231,19 +250,20 @@ extension Store {
             set = Int64(try connection.query(
                 "INSERT INTO duplicate_sets (city) VALUES ($1) RETURNING set_id", [city]).first?[0] ?? "") ?? 0
         }
-        let members = [(id, "{" + ownKinds.sorted().joined(separator: ",") + "}")] + others.map { ($0, matchedOn[$0] ?? "{}") }
-        for (member, kinds) in members {
+        for member in ids {
             try connection.query(
                 """
                 INSERT INTO duplicate_members (set_id, city, applicant_id, matched_on) VALUES ($1, $2, $3, $4::text[])
                 ON CONFLICT (set_id, applicant_id) DO UPDATE
                 SET matched_on = ARRAY(SELECT DISTINCT unnest(duplicate_members.matched_on || EXCLUDED.matched_on) ORDER BY 1)
-                """, [String(set), city, member, kinds])
+                """, [String(set), city, member, Self.textArray((members[member] ?? []).sorted())])
         }
-        try audit(
-            "duplicates.detect", entity: "duplicate_set", id: String(set),
-            details: ["applicant": .string(id), "matched": .array(others.map { .string($0) })])
         return set
+    }
+
+    /// The elements of a `text[]` as PostgreSQL prints it (`{a,b}`: kinds, never quoted).
+    static func textArrayElements(_ text: String?) -> Set<String> {
+        Set((text ?? "{}").trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(String.init))
     }
 
     // MARK: Reviewing

@@ -35,6 +35,7 @@ extension Store {
             case .projects: outcome = try importProjects(bytes, fileName: name, progress: progress)
             case .slots: outcome = try importSlots(bytes, fileName: name, progress: progress)
             case .applicants: outcome = try importApplicants(bytes, fileName: name, progress: progress)
+            case .sites: outcome = try importSites(bytes, fileName: name, progress: progress)
             }
             let report = ImportReport(
                 kind: kind, fileName: name, sha256: digest, dryRun: dryRun, rows: outcome.rows,

@@ -3,9 +3,11 @@ import Foundation
 /// Which of the contract's CSV files an import reads, and so which table it fills.
 public enum ImportKind: String, Sendable, CaseIterable {
     case projects, slots, applicants
+    /// The bureau's registered workplaces (workplace_sites.csv; not part of a round's files).
+    case sites
 
     /// The file's name in the contract, used in messages when the caller gives none.
-    public var defaultFileName: String { rawValue + ".csv" }
+    public var defaultFileName: String { self == .sites ? "workplace_sites.csv" : rawValue + ".csv" }
 }
 
 /// A row of the file that was valid but left as it is in the database, because a round,

@@ -101,6 +101,10 @@ public struct LockOrderRestart: Error, Sendable {
 
 /// Where an applicant stands in the housing pool (`applicants.status`).
 public enum ApplicantStanding: String, Sendable, CaseIterable {
+    /// Applied over the API; not in any round until the bureau approves.
+    case pendingReview = "pending_review"
+    /// The bureau did not approve the application (or it was a duplicate).
+    case rejected
     /// In the pool, waiting for a round to offer them a place.
     case waiting
     /// Holding one live offer.

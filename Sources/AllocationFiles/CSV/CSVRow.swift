@@ -79,6 +79,14 @@ struct CSVRow {
         given(c, expecting: "a non-empty text", rule: .text).map(Self.text)
     }
 
+    /// An optional column's text, nil when empty or absent.
+    mutating func optionalText(_ c: Int) -> String? {
+        let k = columnField[c]
+        guard k >= 0 else { return nil }
+        let value = fieldBytes(k)
+        return value.isEmpty ? nil : Self.text(value)
+    }
+
     mutating func int(_ c: Int, atLeast minimum: Int) -> Int? {
         func expected() -> String { "a whole number of at least \(minimum)" }
         let rule = FieldRule.Expectation.wholeNumber(atLeast: minimum)
