@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(name: "anju", dependencies: ["AnjuCLI"]),
         // libFuzzer targets over the CSV and JSON readers and the whole solve path
         // (Tests/fuzz/run-fuzz.sh); built plainly, it replays a corpus or a crash.
-        .executableTarget(name: "AnjuFuzz", dependencies: ["Allocation", "AllocationFiles"]),
+        .executableTarget(name: "AnjuFuzz", dependencies: ["Allocation", "AllocationFiles", "Store"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "TestSupport"]),
         .testTarget(name: "AllocationFilesTests", dependencies: ["AllocationFiles", "Allocation"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "TestSupport"]),

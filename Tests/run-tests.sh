@@ -14,6 +14,7 @@ swift build --product AnjuFuzz
 "$(swift build --show-bin-path)/AnjuFuzz" csv Tests/fuzz/corpus/csv
 "$(swift build --show-bin-path)/AnjuFuzz" policy Tests/fuzz/corpus/policy
 "$(swift build --show-bin-path)/AnjuFuzz" solve Tests/fuzz/corpus/solve
+"$(swift build --show-bin-path)/AnjuFuzz" application Tests/fuzz/corpus/application
 if [ "${ANJU_FUZZ_SECONDS:-20}" != 0 ]; then bash Tests/fuzz/run-fuzz.sh "${ANJU_FUZZ_SECONDS:-20}"; fi
 # The HTTP API as a client sees it: a real headless Chromium on the status page and
 # schemathesis against /openapi.yaml, on a live `anju serve` (installs its tools if missing).

@@ -2,12 +2,12 @@ import Foundation
 
 #if ANJU_FUZZ
 /// libFuzzer's entry point (built by `Tests/fuzz/run-fuzz.sh` with `--sanitize fuzzer`):
-/// the target is chosen by `ANJU_FUZZ_TARGET` (csv, policy or solve), since libFuzzer owns
+/// the target is chosen by `ANJU_FUZZ_TARGET` (csv, policy, solve or application), since libFuzzer owns
 /// the command line.
 let fuzzTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["ANJU_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
-        FileHandle.standardError.write(Data("set ANJU_FUZZ_TARGET to csv, policy or solve\n".utf8))
+        FileHandle.standardError.write(Data("set ANJU_FUZZ_TARGET to csv, policy, solve or application\n".utf8))
         exit(64)
     }
     return target
@@ -41,7 +41,7 @@ struct FuzzReplay {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name), arguments.count > 1 else {
-            FileHandle.standardError.write(Data("usage: anju-fuzz csv|policy|solve FILE_OR_FOLDER…\n".utf8))
+            FileHandle.standardError.write(Data("usage: anju-fuzz csv|policy|solve|application FILE_OR_FOLDER…\n".utf8))
             exit(64)
         }
         var count = 0

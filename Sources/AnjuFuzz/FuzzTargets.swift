@@ -1,5 +1,6 @@
 import Allocation
 import AllocationFiles
+import Store
 
 /// What the fuzzer drives: each target takes arbitrary bytes and must return — a
 /// diagnostic is fine, a trap, a crash or a hang is the bug libFuzzer reports.
@@ -12,6 +13,13 @@ enum FuzzTarget: String, CaseIterable {
     /// The whole `anju solve` path: four files split out of the bytes, validated, solved
     /// by every mechanism, and both outputs rendered.
     case solve
+    /// An application form: the bytes' lines are its fields' values in a fixed order, checked
+    /// by the one path POST /v1/applications uses (a one-row applicants.csv, then the rules
+    /// of contact details and identity numbers, and their normalising for duplicate keys).
+    case application
+
+    /// The fields an `application` input's lines fill, in order.
+    static let applicationFields = ApplicationForm.contractFields + ["workplace_site", "name", "phone", "email", "identity_number", "language"]
 
     /// Separates the four files in a `solve` input: projects, slots, applicants, policy.
     static let separator = Array("\n=====\n".utf8)
@@ -22,10 +30,29 @@ enum FuzzTarget: String, CaseIterable {
             let projects = ProjectsFile.parse(bytes)
             _ = SlotsFile.parse(bytes, projectIDs: projects.ids)
             _ = ApplicantsFile.parse(bytes)
+            _ = WorkplaceSitesFile.parse(bytes)
+            _ = ContactsFile.parse(bytes)
+            _ = ReviewFile.parse(bytes)
             for d in projects.diagnostics { _ = d.description }
         case .policy:
             let policy = PolicyFile.parse(bytes)
             for d in policy.diagnostics { _ = d.description }
+        case .application:
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            var form = ApplicationForm()
+            for (field, value) in zip(Self.applicationFields, lines.map(String.init)) {
+                switch field {
+                case "workplace_site": form.workplaceSite = value
+                case "name": form.name = value
+                case "phone": form.phone = value
+                case "email": form.email = value
+                case "identity_number": form.identityNumber = value
+                case "language": form.language = value
+                default: form.fields[field] = value
+                }
+            }
+            let site = WorkplaceSite(id: "S1", kind: .employerSite, name: "site", employerID: nil, lat: "31.2", lon: "121.4", district: "D")
+            for problem in ApplicationForm.problems(form, site: form.workplaceSite == "S1" ? site : nil) { _ = problem.description }
         case .solve:
             let files = Self.split(bytes)
             guard files.count == 4 else { return }

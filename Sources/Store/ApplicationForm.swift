@@ -69,6 +69,20 @@ public struct ApplicationForm: Sendable, Equatable {
     }
 }
 
+extension ApplicationForm {
+    /// The problems of `form` as an application (no database: `site` is the registered site
+    /// it names, if any), each at its field: what POST /v1/applications answers with 422.
+    public static func problems(_ form: ApplicationForm, site: WorkplaceSite?) -> [StoreProblem] {
+        let (checked, problems) = ApplicationCheck.check(form, id: "ap-check", site: site, requireIdentity: true)
+        if let contact = checked?.contact {
+            // The duplicate keys' normalising, on whatever passed.
+            _ = ApplicationCheck.matchingName(contact.name)
+            _ = contact.phone.map(ApplicationCheck.matchingPhone)
+        }
+        return problems
+    }
+}
+
 /// A registered workplace: an employer's site or a public employment centre.
 public struct WorkplaceSite: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable { case employerSite = "employer_site", employmentCentre = "employment_centre" }

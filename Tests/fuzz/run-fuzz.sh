@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the CSV readers, the policy.json reader and the whole solve path with libFuzzer.
+# Fuzzes the CSV readers, the policy.json reader, the whole solve path and the application
+# form's checks with libFuzzer.
 #
-#   bash Tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [csv|policy|solve ...]
+#   bash Tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [csv|policy|solve|application ...]
 #
 # Builds the AnjuFuzz product with the fuzzer (a scratch folder of its own, .build-fuzz, so
 # the ordinary build is untouched), then runs each target for SECONDS_PER_TARGET (default
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:-25}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv policy solve)
+[ ${#targets[@]} -gt 0 ] || targets=(csv policy solve application)
 
 build=(swift build --scratch-path .build-fuzz --product AnjuFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DANJU_FUZZ)
 echo "run-fuzz: building (${build[*]})"
@@ -24,7 +25,7 @@ binary="$("${build[@]}" --show-bin-path)/AnjuFuzz"
 mkdir -p .build-fuzz/crashes
 status=0
 for target in "${targets[@]}"; do
-    [ -d "Tests/fuzz/corpus/$target" ] || { echo "run-fuzz: unknown target $target (csv, policy, solve)" >&2; exit 64; }
+    [ -d "Tests/fuzz/corpus/$target" ] || { echo "run-fuzz: unknown target $target (csv, policy, solve, application)" >&2; exit 64; }
     mkdir -p ".build-fuzz/corpus/$target"
     echo "run-fuzz: $target for ${seconds}s"
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: one input taking 2 GiB is a bug.
