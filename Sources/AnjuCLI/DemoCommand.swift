@@ -62,7 +62,7 @@ public struct DemoCommand: ParsableCommand {
         try CommandFailure.reporting {
             let store = try Store(connection: connection, city: city, actor: "cli:demo")
             let progress = TerminalProgress(enabled: true)
-            for kind in ImportKind.allCases {
+            for kind in [ImportKind.projects, .slots, .applicants] {
                 let name = "\(kind.rawValue).csv"
                 progress.phase("importing \(name)")
                 let started = Date()
@@ -71,6 +71,7 @@ public struct DemoCommand: ParsableCommand {
                 progress.finish()
                 print("3. imported \(name): \(report.inserted) rows in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             }
+            try applyOnline(store, database: StoreDatabase.choose(cluster: cluster.cluster))
             let policy = [UInt8](try Data(contentsOf: URL(fileURLWithPath: input + "/policy.json")))
             let info = try store.createRound(id: nil, policy: policy, mechanism: mechanism)
             print("4. created round \(info.roundID): \(info.mechanism.rawValue), seed \(quotedSeed(info.seed))")
@@ -78,6 +79,7 @@ public struct DemoCommand: ParsableCommand {
             let run = try store.runRound(info.roundID, phase: { progress.phase($0) }, progress: progress.fraction)
             progress.finish()
             print("5. ran round \(info.roundID) in one transaction in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; offers answer by \(run.round.offerDeadline ?? "-")")
+            print("   held back: \(run.heldAsDuplicates) applicant(s) in unresolved duplicate sets, \(run.pendingReview) application(s) pending review")
             print(RoundSummaryText.render(run.result, input: run.input, out: nil), terminator: "")
             let html = try RoundReportBuilder.html(store: store, round: info.roundID, progress: progress)
             progress.finish()
@@ -87,6 +89,37 @@ public struct DemoCommand: ParsableCommand {
                 print("look further: anju round show \(info.roundID) --city \(city); anju offers list --city \(city)")
             }
         }
+    }
+
+    /// Step 3b: people apply online as `POST /v1/applications` would store them — 200
+    /// frontline workers, every 25th of them applying twice under the same identity number,
+    /// and 10 never reviewed — and the bureau approves the rest in one all-or-nothing review.
+    private func applyOnline(_ store: Store, database: StoreDatabase) throws {
+        // The deployment's key when there is one; else a key for this run only (the demo city
+        // is recreated each time, so no later application needs to match these).
+        let key = try database.identityKey() ?? IdentityKey(bytes: Array(Credential.newHexSecret().utf8.prefix(32)))
+        var random = SystemRandomNumberGenerator()
+        var submitted: [String] = []
+        var duplicates = 0
+        for i in 0..<200 {
+            let repeatOfPrevious = i % 25 == 24
+            let person = repeatOfPrevious ? i - 1 : i
+            let form = ApplicationForm(
+                fields: [
+                    "category": "frontline_worker", "household_size": "1", "gender": person % 2 == 0 ? "male" : "female",
+                    "birth_date": "19\(85 + person % 15)-0\(1 + person % 9)-1\(person % 9)", "monthly_income": "\(4_000 + person * 17 % 3_000)",
+                    "work_lat": String(format: "%.4f", 31.15 + Double.random(in: 0..<0.2, using: &random)),
+                    "work_lon": String(format: "%.4f", 121.35 + Double.random(in: 0..<0.25, using: &random)),
+                    "work_district": "Huangpu", "max_commute_min": "60", "max_rent": "1000", "needs_accessible": "false",
+                ],
+                name: "申请人\(person)", phone: "139\(String(format: "%08d", repeatOfPrevious ? 50_000_000 + i : i))",
+                identityNumber: "DEMO\(String(format: "%06d", person))", language: "zh-CN")
+            submitted.append(try store.submitApplication(form, key: key).applicantID)
+            if repeatOfPrevious { duplicates += 1 }
+        }
+        let reviewed = try store.review(submitted.dropLast(10).map { ReviewDecision(applicantID: $0, decision: .approve) })
+        let sets = try store.duplicateSets()
+        print("3b. 200 online applications (\(duplicates) people applied twice): \(reviewed.count) approved, 10 left pending review; \(sets.count) duplicate sets for the bureau (anju duplicates list)")
     }
 
     /// DATABASE_URL with a new city, or the private cluster with a fresh anju_demo database.

@@ -3,18 +3,30 @@ import Foundation
 import Hummingbird
 import Store
 
-/// A JSON value given for a form field, as the text a CSV cell would hold: strings as they
-/// are, numbers and booleans written out, null as absent.
+/// A JSON value given for a form field, with its JSON type, and as the text a CSV cell
+/// would hold: strings as they are, numbers and booleans written out, null as absent.
 struct FieldValue: Decodable, Sendable {
+    enum Kind: Sendable { case null, bool, integer, number, string }
+    var kind: Kind
     var text: String?
+
+    /// A JSON number as the contract's decimal text (never an exponent): to 9 decimal places,
+    /// about 0.1 mm of latitude; send coordinates as strings to keep every digit.
+    static func decimal(_ v: Double) -> String {
+        guard v.isFinite else { return "" }
+        var text = String(format: "%.9f", v)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { text = nil }
-        else if let v = try? c.decode(Bool.self) { text = v ? "true" : "false" }
-        else if let v = try? c.decode(Int64.self) { text = String(v) }
-        else if let v = try? c.decode(Double.self) { text = v.isFinite ? "\(v)" : "" }
-        else if let v = try? c.decode(String.self) { text = v }
+        if c.decodeNil() { (kind, text) = (.null, nil) }
+        else if let v = try? c.decode(Bool.self) { (kind, text) = (.bool, v ? "true" : "false") }
+        else if let v = try? c.decode(Int64.self) { (kind, text) = (.integer, String(v)) }
+        else if let v = try? c.decode(Double.self) { (kind, text) = (.number, Self.decimal(v)) }
+        else if let v = try? c.decode(String.self) { (kind, text) = (.string, v) }
         else {
             throw DecodingError.typeMismatch(
                 String.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a string, number or boolean"))
@@ -22,7 +34,8 @@ struct FieldValue: Decodable, Sendable {
     }
 }
 
-/// An application's or an update's body: every member a field, read as text.
+/// An application's or an update's body: every member a field, read as text once its JSON
+/// type is the one the OpenAPI document gives it.
 struct FormBody: Decodable, Sendable {
     var values: [String: FieldValue]
 
@@ -30,12 +43,50 @@ struct FormBody: Decodable, Sendable {
         values = try decoder.singleValueContainer().decode([String: FieldValue].self)
     }
 
-    /// The form, and the members no form has (reported as problems, not ignored).
+    /// Each field's JSON types (null, meaning absent, is always accepted) and the rule a
+    /// value of another type breaks.
+    static let types: [String: (kinds: Set<FieldValue.Kind>, expected: FieldRule.Expectation)] = [
+        "category": ([.string], .oneOf(["youth_talent", "frontline_worker", "general"])),
+        "household_size": ([.integer], .wholeNumber(atLeast: ContractRules.Minimum.householdSize)),
+        "gender": ([.string], .oneOf(["female", "male"])),
+        "birth_date": ([.string], .date),
+        "monthly_income": ([.integer], .wholeNumber(atLeast: ContractRules.Minimum.monthlyIncome)),
+        "workplace_site": ([.string], .identifier),
+        "work_lat": ([.integer, .number, .string], .latitude),
+        "work_lon": ([.integer, .number, .string], .longitude),
+        "work_district": ([.string], .text),
+        "max_commute_min": ([.integer], .wholeNumber(atLeast: ContractRules.Minimum.maxCommuteMin)),
+        "max_rent": ([.integer], .wholeNumber(atLeast: ContractRules.Minimum.rent)),
+        "needs_accessible": ([.bool], .boolean),
+        "employer_id": ([.string], .identifier),
+        "name": ([.string], .text),
+        "phone": ([.string], .text),
+        "email": ([.string], .text),
+        "identity_number": ([.string], .text),
+        "language": ([.string], .oneOf(["zh-CN", "en"])),
+        "version": ([.integer], .wholeNumber(atLeast: 1)),
+    ]
+
+    /// The form, and the members no form has or of the wrong JSON type (reported as
+    /// problems at their fields, not ignored).
     func form(allowed: Set<String>) -> (ApplicationForm, [StoreProblem]) {
         var form = ApplicationForm()
-        var unknown: [StoreProblem] = []
+        var problems: [StoreProblem] = []
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            let known = ["workplace_site", "name", "phone", "email", "identity_number", "language", "version"].contains(key)
+                || allowed.contains(key)
+            guard known, let type = Self.types[key] else {
+                problems.append(
+                    StoreProblem("\(key.prefix(64)) is not a field of this form", at: .field(String(key.prefix(64))), rule: .notChangeable))
+                continue
+            }
             guard let text = value.text else { continue }
+            guard type.kinds.contains(value.kind) else {
+                problems.append(
+                    StoreProblem(
+                        "\(key) has the wrong JSON type", at: .field(key), rule: .contract(FieldRule(.malformed, expected: type.expected))))
+                continue
+            }
             switch key {
             case "workplace_site": form.workplaceSite = text
             case "name": form.name = text
@@ -44,15 +95,21 @@ struct FormBody: Decodable, Sendable {
             case "identity_number": form.identityNumber = text
             case "language": form.language = text
             case "version": continue
-            case _ where allowed.contains(key): form.fields[key] = text
-            default:
-                unknown.append(StoreProblem("\(key.prefix(64)) is not a field of this form", at: .field(String(key.prefix(64))), rule: .notChangeable))
+            default: form.fields[key] = text
             }
         }
-        return (form, unknown)
+        return (form, problems)
     }
 
-    var version: Int64? { values["version"]?.text.flatMap { Int64($0) } }
+    var version: Int64? {
+        guard let v = values["version"], v.kind == .integer else { return nil }
+        return v.text.flatMap { Int64($0) }
+    }
+}
+
+/// `POST /v1/applicants/{id}/withdraw`: an optional version.
+struct WithdrawRequest: Decodable {
+    var version: Int64?
 }
 
 /// `201` of `POST /v1/applications`.
@@ -210,9 +267,13 @@ struct ApplicationController {
         var request = request
         let body = try await JSONBody.decode(FormBody.self, from: &request)
         guard let version = body.version else {
-            throw Problem(
-                .unprocessableContent, code: "invalid_application", title: "Invalid request",
-                detail: "version: give the version you read (GET /v1/applicants/{id}/details)")
+            throw Problem.application(
+                StoreError(
+                    .invalidApplication,
+                    problems: [
+                        StoreProblem(
+                            "give the version you read (GET /v1/applicants/{id}/details)", at: .field("version"), rule: .versionNeeded)
+                    ]), language: language)
         }
         let (form, unknown) = body.form(allowed: ApplicationForm.changeableFields)
         let key = identityKey
@@ -234,7 +295,7 @@ struct ApplicationController {
         let id = context.parameters.get("id") ?? ""
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         var request = request
-        let body = try await JSONBody.decode(FormBody.self, from: &request)
+        let body = try await JSONBody.decode(WithdrawRequest.self, from: &request, allowedKeys: ["version"])
         let details = try await pool.authenticated(request) { caller, session in
             try Self.ownApplicant(caller, id, session)
             return try session.store(actor: caller.actor).withdrawApplicant(id, expectedVersion: body.version)

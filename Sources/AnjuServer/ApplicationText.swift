@@ -98,6 +98,11 @@ public struct ApplicationText: Sendable {
         case .language: return pick("Choose Chinese or English.", "请选择中文或英文。")
         case .notChangeable: return pick("This cannot be changed after applying.", "提交申请后不能修改此项。")
         case .tooLong(let limit): return pick("At most \(limit) characters.", "最多 \(limit) 个字。")
+        case .atMost(let limit): return pick("Too large: at most \(limit).", "数值过大：最大为 \(limit)。")
+        case .controlCharacters: return pick("Remove the control characters.", "请删除其中的控制字符。")
+        case .versionNeeded:
+            return pick(
+                "Give the version you read (GET /v1/applicants/{id}/details).", "请提供读取时的版本号（GET /v1/applicants/{id}/details）。")
         }
     }
 

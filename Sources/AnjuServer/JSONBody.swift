@@ -39,6 +39,42 @@ enum JSONBody {
         }
     }
 
+    /// `decode`, for a body whose members are exactly `allowedKeys` at most (the OpenAPI
+    /// document says `additionalProperties: false`): another member is a 422 naming it.
+    static func decode<T: Decodable>(_ type: T.Type, from request: inout Request, allowedKeys: Set<String>) async throws -> T {
+        let buffer = try await request.collectBody(upTo: ServerConfiguration.maxBodyBytes)
+        var copy = request
+        copy.body = .init(buffer: buffer)
+        let value = try await decode(T.self, from: &copy)
+        let data = Data(buffer: buffer)
+        if let keys = try? JSONDecoder().decode(TopLevelKeys.self, from: data) {
+            let unknown = keys.names.filter { !allowedKeys.contains($0) }.sorted()
+            if !unknown.isEmpty {
+                var problem = Problem(
+                    .unprocessableContent, code: "invalid_body", title: "Invalid request",
+                    detail: unknown.map { "\($0.prefix(64)): not a member of this body" }.joined(separator: "; "))
+                problem.errors = unknown.map { "\($0.prefix(64)): not a member of this body" }
+                throw problem
+            }
+        }
+        request = copy
+        return value
+    }
+
+    /// The member names of a JSON object.
+    private struct TopLevelKeys: Decodable {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        var names: [String]
+        init(from decoder: any Decoder) throws {
+            names = try decoder.container(keyedBy: Key.self).allKeys.map(\.stringValue)
+        }
+    }
+
     private static func path(_ context: DecodingError.Context, _ last: String? = nil) -> String {
         let keys = context.codingPath.map(\.stringValue) + (last.map { [$0] } ?? [])
         return keys.isEmpty ? "body" : keys.joined(separator: ".")

@@ -130,7 +130,7 @@ struct ReviewController {
     @Sendable func approve(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         var request = request
-        let body = try await JSONBody.decode(DecisionRequest.self, from: &request)
+        let body = try await JSONBody.decode(DecisionRequest.self, from: &request, allowedKeys: ["note"])
         let rows = try await asAdmin(request) { store in
             try store.review([ReviewDecision(applicantID: id, decision: .approve, note: body.note)])
         }
@@ -141,7 +141,7 @@ struct ReviewController {
     @Sendable func reject(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         var request = request
-        let body = try await JSONBody.decode(DecisionRequest.self, from: &request)
+        let body = try await JSONBody.decode(DecisionRequest.self, from: &request, allowedKeys: ["reason", "note"])
         let rows = try await asAdmin(request) { store in
             try store.review([ReviewDecision(applicantID: id, decision: .reject, reason: body.reason, note: body.note)])
         }
@@ -151,7 +151,7 @@ struct ReviewController {
     /// `POST /v1/applications/review`: many decisions, all applied or none.
     @Sendable func review(_ request: Request, context: BasicRequestContext) async throws -> Response {
         var request = request
-        let body = try await JSONBody.decode(ReviewRequest.self, from: &request)
+        let body = try await JSONBody.decode(ReviewRequest.self, from: &request, allowedKeys: ["decisions"])
         var problems: [StoreProblem] = []
         var decisions: [ReviewDecision] = []
         for (i, d) in body.decisions.enumerated() {
@@ -183,7 +183,7 @@ struct ReviewController {
             throw Problem.notFound("duplicate_set_not_found", "no such duplicate set")
         }
         var request = request
-        let body = try await JSONBody.decode(ResolveRequest.self, from: &request)
+        let body = try await JSONBody.decode(ResolveRequest.self, from: &request, allowedKeys: ["keep", "note"])
         let set = try await asAdmin(request) { store in try store.resolveDuplicateSet(id, keep: body.keep, note: body.note) }
         return JSONBody.response(DuplicateSetBody(set))
     }

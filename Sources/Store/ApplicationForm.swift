@@ -30,6 +30,12 @@ public enum ApplicationRule: Sendable, Hashable {
     case notChangeable
     /// A text longer than the limit.
     case tooLong(Int)
+    /// A whole number above what the database stores (2147483647).
+    case atMost(Int)
+    /// A text with a NUL or another control character.
+    case controlCharacters
+    /// An update must name the version it read.
+    case versionNeeded
 }
 
 /// An application as submitted: the contract's applicant fields (as text, exactly as a CSV
@@ -168,6 +174,20 @@ enum ApplicationCheck {
         }
 
         let withContact = requireContact || form.name != nil || form.phone != nil || form.email != nil
+        // What the contract accepts but the database cannot store: 64-bit numbers, NUL.
+        if let a = parsed {
+            var checks = ImportChecks(file: "application")
+            let numbers: [(String, Int?)] = [
+                ("household_size", a.householdSize), ("monthly_income", a.monthlyIncome),
+                ("max_commute_min", a.maxCommuteMin), ("max_rent", a.maxRent),
+            ]
+            for (field, value) in numbers where !checks.integer(value, line: 2, column: field) {
+                problem(field, "\(value ?? 0) is too large to store; expected at most \(Int32.max)", .atMost(Int(Int32.max)))
+            }
+            if a.workDistrict.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                problem("work_district", "the district contains a control character", .controlCharacters)
+            }
+        }
         let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if !withContact {
             // No contact details at all, and none needed (an imported applicant's update).
@@ -191,6 +211,10 @@ enum ApplicationCheck {
         let language = form.language ?? "zh-CN"
         if language != "zh-CN" && language != "en" { problem("language", "the language is zh-CN or en", .language) }
 
+        if problems.isEmpty, parsed == nil {
+            // Not reachable (a refused row always has a diagnostic); never accept it silently.
+            problem("body", "the application could not be read", .controlCharacters)
+        }
         guard problems.isEmpty, let applicant = parsed, case .value(let phoneValue) = phone.orNil,
             case .value(let emailValue) = email.orNil
         else { return (nil, problems) }

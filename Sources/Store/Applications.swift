@@ -261,6 +261,13 @@ extension Store {
         return set
     }
 
+    /// Whether a note holds a NUL or another control character (line breaks and tabs are fine).
+    static func hasControlCharacter(_ text: String?) -> Bool {
+        (text ?? "").unicodeScalars.contains {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t"
+        }
+    }
+
     /// The elements of a `text[]` as PostgreSQL prints it (`{a,b}`: kinds, never quoted).
     static func textArrayElements(_ text: String?) -> Set<String> {
         Set((text ?? "{}").trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(String.init))
@@ -326,6 +333,11 @@ extension Store {
             }
             seen[d.applicantID] = i
             if !ContractRules.isIdentifier(d.applicantID) {
+                // One decision on a path (`/v1/applications/{id}/approve`): an id that cannot
+                // exist is answered like an unknown one.
+                if decisions.count == 1 && file == nil {
+                    throw StoreError(.applicantNotFound, subject: .applicant(d.applicantID), "no applicant with that id in city \(city)")
+                }
                 problems.append(StoreProblem("\"\(d.applicantID.prefix(64))\" is not an applicant id", at: location(i, "applicant_id")))
             }
             switch d.decision {
@@ -343,6 +355,9 @@ extension Store {
             }
             if (d.note ?? "").count > ReviewDecision.noteLimit {
                 problems.append(StoreProblem("the note has more than \(ReviewDecision.noteLimit) characters", at: location(i, "note")))
+            }
+            if Self.hasControlCharacter(d.note) {
+                problems.append(StoreProblem("the note contains a control character other than a line break", at: location(i, "note")))
             }
         }
         guard problems.isEmpty else { throw StoreError(.invalidArgument, problems: problems) }
@@ -432,6 +447,14 @@ extension Store {
     public func resolveDuplicateSet(_ setID: Int64, keep: String, note: String? = nil) throws -> DuplicateSet {
         if (note ?? "").count > ReviewDecision.noteLimit {
             throw StoreError.invalidField("note", "the note has more than \(ReviewDecision.noteLimit) characters")
+        }
+        if Self.hasControlCharacter(note) {
+            throw StoreError.invalidField("note", "the note contains a control character other than a line break")
+        }
+        guard ContractRules.isIdentifier(keep) else {
+            throw StoreError(
+                .duplicateSetClosed, subject: .duplicateSet(setID),
+                problems: [StoreProblem("\"\(keep.prefix(64))\" is not an applicant id", at: .field("keep"))])
         }
         return try connection.transaction { db in
             guard let row = try db.query(

@@ -165,9 +165,27 @@ struct ApplicationRouteTests {
             try await client.execute(
                 uri: "/v1/applicants/\(s.applicantId)", method: .patch, headers: me, body: json(#"{"version": 1, "monthly_income": 1}"#)
             ) { r in r.expectProblem(.conflict, code: "stale_version") }
+            // No version: a problem at the field, like every other.
+            try await client.execute(
+                uri: "/v1/applicants/\(s.applicantId)", method: .patch, headers: me, body: json(#"{"monthly_income": 1}"#)
+            ) { r in
+                #expect(r.status == .unprocessableContent)
+                let p = try r.decoded(FieldProblemsView.self)
+                #expect(p.fields?.map(\.field) == ["version"])
+            }
+            // JSON numbers for coordinates: decimal text, never an exponent.
+            try await client.execute(
+                uri: "/v1/applicants/\(s.applicantId)", method: .patch, headers: me,
+                body: json(#"{"version": 2, "work_lat": 31.23040000001, "work_lon": 1e-7, "work_district": "Putuo"}"#)
+            ) { r in
+                #expect(r.status == .ok)
+                let d = try r.decoded(DetailsView.self)
+                #expect(d.fields["work_lat"] == "31.2304" && d.fields["work_lon"] == "0.0000001")
+                #expect(d.version == 3)
+            }
             try await client.execute(
                 uri: "/v1/applicants/\(s.applicantId)", method: .patch, headers: applicant(s.applicantId, token: s.token, language: "zh-CN"),
-                body: json(#"{"version": 2, "category": "general"}"#)
+                body: json(#"{"version": 3, "category": "general"}"#)
             ) { r in
                 #expect(r.status == .unprocessableContent)
                 let p = try r.decoded(FieldProblemsView.self)
@@ -177,7 +195,7 @@ struct ApplicationRouteTests {
             // Another applicant's token: like an unknown id.
             try await client.execute(
                 uri: "/v1/applicants/\(s.applicantId)", method: .patch, headers: applicant("A1", token: f.tokens["A1"]!),
-                body: json(#"{"version": 2, "monthly_income": 1}"#)
+                body: json(#"{"version": 3, "monthly_income": 1}"#)
             ) { r in r.expectProblem(.notFound, code: "applicant_not_found") }
             // An applicant with a live offer cannot change.
             let offered = f.offered[0]
@@ -186,7 +204,7 @@ struct ApplicationRouteTests {
                 uri: "/v1/applicants/\(offered)", method: .patch, headers: applicant(offered, token: f.tokens[offered]!),
                 body: json(#"{"version": \#(version), "monthly_income": 1}"#)
             ) { r in r.expectProblem(.conflict, code: "applicant_not_changeable") }
-            try await client.execute(uri: "/v1/applicants/\(s.applicantId)/withdraw", method: .post, headers: me, body: json(#"{"version": 2}"#)) { r in
+            try await client.execute(uri: "/v1/applicants/\(s.applicantId)/withdraw", method: .post, headers: me, body: json(#"{"version": 3}"#)) { r in
                 #expect(r.status == .ok)
                 let details = try r.decoded(DetailsView.self)
                 #expect(details.status == "withdrawn")

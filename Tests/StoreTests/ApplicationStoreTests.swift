@@ -142,6 +142,37 @@ struct ApplicationStoreTests {
         }
     }
 
+    @Test("values the contract takes but the database cannot store are refused at their field, never a database error")
+    func storageLimits() throws {
+        let db = try StoreFixtures.migrated("app_limits")
+        let store = try db.store()
+        for (field, value) in [("household_size", "2147483648"), ("monthly_income", "9223372036854775807"), ("max_rent", "3000000000")] {
+            do {
+                _ = try store.submitApplication(applicationForm { $0.fields[field] = value }, key: testIdentityKey)
+                Issue.record("\(field)=\(value) was accepted")
+            } catch let error as StoreError {
+                #expect(error.problems.map(\.rule) == [.atMost(2147483647)], "\(field)")
+                #expect(error.problems.map(\.location) == [.field(field)])
+            }
+        }
+        // 2147483647 itself is stored.
+        let max = try store.submitApplication(applicationForm { $0.fields["max_rent"] = "2147483647" }, key: testIdentityKey)
+        #expect(try store.applicantDetails(max.applicantID).fields["max_rent"] == "2147483647")
+        for (change, field) in [({ (f: inout ApplicationForm) in f.name = "王\u{0}明" }, "name"), ({ $0.fields["work_district"] = "Huang\u{0}pu" }, "work_district")] {
+            do {
+                _ = try store.submitApplication(applicationForm(identity: "NUL00001", change), key: testIdentityKey)
+                Issue.record("a NUL in \(field) was accepted")
+            } catch let error as StoreError {
+                #expect(error.code == .invalidApplication)
+                #expect(error.problems.map(\.location) == [.field(field)])
+            }
+        }
+        #expect(throws: StoreError.self) {
+            try store.review([ReviewDecision(applicantID: max.applicantID, decision: .reject, reason: "other", note: "a\u{0}b")])
+        }
+        #expect(try store.application(max.applicantID).status == "pending_review")
+    }
+
     @Test("a registered workplace site gives the point and the employer; a site and a point together are refused")
     func workplaceSites() throws {
         let db = try StoreFixtures.migrated("app_sites")

@@ -45,11 +45,17 @@ trap cleanup EXIT INT TERM
 step "database on a private cluster in $work/pg"
 url=$("$anju" db start --dir "$work/pg" --port "$pg_port" | sed -n 's/^DATABASE_URL=//p')
 export DATABASE_URL="$url" ANJU_CITY=apicheck ANJU_ACTOR=api-checks
+# The key of identity hashes, outside the database: with it, anju serve takes applications.
+python3 -c 'import secrets; print(secrets.token_hex(32))' > "$work/identity.key"
+export ANJU_IDENTITY_KEY_FILE="$work/identity.key"
 "$anju" migrate >/dev/null
 
 step "a small generated city, one round"
 "$anju" generate --out "$work/city" --applicants 300 --slots 120 --seed "api checks" >/dev/null
 for kind in projects slots applicants; do "$anju" import "$kind" "$work/city/$kind.csv" >/dev/null; done
+# Two registered workplaces, for the application form's list.
+printf 'site_id,kind,name,employer_id,lat,lon,district\nSITE-1,employment_centre,黄浦区就业服务中心,,31.2304,121.4737,Huangpu\nSITE-2,employer_site,顺丰普陀站,SF,31.2494,121.3970,Putuo\n' > "$work/sites.csv"
+"$anju" import sites "$work/sites.csv" >/dev/null
 "$anju" round create --policy "$work/city/policy.json" --id R1 >/dev/null
 "$anju" round run R1 --quiet
 
