@@ -92,6 +92,8 @@ struct ApplicantStatusBody: Codable, Equatable {
         case .housed: return "housed"
         case .suspended: return "suspended"
         case .withdrawn: return "withdrawn"
+        case .pendingReview: return "pending_review"
+        case .rejected: return "rejected"
         case .waiting:
             if let latest = status.latest, latest.outcome == "unmatched" || latest.outcome == "ineligible" {
                 return latest.outcome

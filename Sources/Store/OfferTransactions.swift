@@ -111,6 +111,10 @@ public enum ApplicantStanding: String, Sendable, CaseIterable {
     case withdrawn
     /// Out of the pool after too many refusals, until the bureau reinstates them.
     case suspended
+    /// Applied through the API or the form: out of the pool until the bureau approves them.
+    case pendingReview = "pending_review"
+    /// The bureau turned the application down (its reason and note are on the applicant).
+    case rejected
 
     static func decode(_ row: PostgresRow, _ column: String) throws -> ApplicantStanding {
         let text = try row.decode(String.self, column)
