@@ -2,7 +2,8 @@
 # The API seen from outside, against the real `anju serve` on loopback:
 #   1. a real headless Chromium (Selenium + Debian's chromium-driver) signs in on the status
 #      page, is refused with a wrong token, accepts one offer and declines another through
-#      the forms, and reads a page in zh-CN (Tests/api/browser_check.py);
+#      the forms, reads a page in zh-CN, and applies through /apply in zh-CN (one refusal,
+#      then the token page) (Tests/api/browser_check.py);
 #   2. openapi-spec-validator checks the served /openapi.yaml against the OpenAPI 3.1 schema;
 #   3. schemathesis runs every check against /openapi.yaml with an admin key, an operator
 #      key and an applicant token: no 5xx, no response outside the documented schema.
@@ -66,6 +67,10 @@ operator_key=$("$anju" keys create --operator api-checks --projects "$project" 2
 slot=$(awk -F, -v p="$project" '$2 == p { print $1; exit }' "$work/city/slots.csv")
 
 step "anju serve on 127.0.0.1:$http_port"
+# An identity key, so the server takes applications (the browser applies through /apply).
+python3 -c 'import secrets; print(secrets.token_hex(32))' >"$work/identity.key"
+chmod 600 "$work/identity.key"
+export ANJU_IDENTITY_KEY_FILE="$work/identity.key"
 LOG_LEVEL=warning "$anju" serve --host 127.0.0.1 --port "$http_port" --pool-size 4 >"$work/serve.log" 2>&1 &
 serve_pid=$!
 base="http://127.0.0.1:$http_port"
