@@ -40,7 +40,9 @@ func buildRouter(
     ApplicationController(pool: pool, identityKey: identityKey).addRoutes(to: router)
     ReviewController(pool: pool).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
-    StatusPageController(pool: pool, logger: logger).addRoutes(to: router)
+    let statusPage = StatusPageController(pool: pool, logger: logger)
+    statusPage.addRoutes(to: router)
+    ApplicationPageController(pool: pool, identityKey: identityKey, statusPage: statusPage).addRoutes(to: router)
     router.answerOtherMethodsWith405()
     return router
 }

@@ -86,9 +86,11 @@ struct StatusPageController {
                 let (notice, httpStatus) = try Self.perform(answer, offer: offerID, reason: reason, by: caller, in: session)
                 return StatusPage.Outcome(status: try session.reader.applicantStatus(id), notice: notice, httpStatus: httpStatus)
             }
+            let credentials = StatusPageHTML.Credentials(applicantID: id, token: token)
             let html = StatusPageHTML.status(
-                ApplicantStatusBody(outcome.status, language: language), text,
-                credentials: .init(applicantID: id, token: token), notice: outcome.notice)
+                ApplicantStatusBody(outcome.status, language: language), text, credentials: credentials, notice: outcome.notice,
+                application: ApplicationPageHTML.statusSection(
+                    outcome.status, ApplicationPageText(language: language), credentials: credentials))
             return StatusPage.page(html, status: outcome.httpStatus, language: language)
         } catch {
             if Problem.from(error).status == .unauthorized || Self.isNotFound(error) {
@@ -135,7 +137,7 @@ struct StatusPageController {
 
     /// The HTML error page for a failure outside the applicant's own data; 5xx are logged by
     /// error type and route only, as `RequestObserver` does.
-    private func errorPage(_ error: any Error, _ text: StatusPageText, endpoint: String) -> Response {
+    func errorPage(_ error: any Error, _ text: StatusPageText, endpoint: String) -> Response {
         let status: HTTPResponse.Status
         switch error {
         case StatusPageForm.Failure.unsupportedMediaType: status = .unsupportedMediaType

@@ -22,13 +22,13 @@ struct StatusPageForm: Sendable, Equatable {
     }
 
     /// The fields of `body` (`name=value&…`, `+` for space, `%XX` escapes in UTF-8).
-    init(parsing body: String) throws {
+    init(parsing body: String, fieldNames: Set<String> = Self.fieldNames) throws {
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]) else { throw Failure.malformed(field: nil) }
             guard let value = Self.decode(parts.count > 1 ? parts[1] : "") else { throw Failure.malformed(field: name) }
-            guard Self.fieldNames.contains(name) else { continue }
+            guard fieldNames.contains(name) else { continue }
             guard fields[name] == nil else { throw Failure.duplicate(field: name) }
             fields[name] = value
         }
@@ -36,7 +36,8 @@ struct StatusPageForm: Sendable, Equatable {
     }
 
     /// Reads and parses the request body; see the type's description for the failures.
-    static func read(from request: inout Request) async throws -> StatusPageForm {
+    /// `fieldNames`: the fields of the form being read (the application forms have more).
+    static func read(from request: inout Request, fieldNames: Set<String> = Self.fieldNames) async throws -> StatusPageForm {
         let contentType = request.headers[.contentType]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         // An empty body may come without a content type; anything else must say it is a form.
@@ -47,7 +48,7 @@ struct StatusPageForm: Sendable, Equatable {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw Failure.malformed(field: nil)
         }
-        return try StatusPageForm(parsing: text)
+        return try StatusPageForm(parsing: text, fieldNames: fieldNames)
     }
 
     /// The value of `name`, whitespace-trimmed; nil when absent or empty.

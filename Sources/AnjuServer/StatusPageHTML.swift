@@ -30,14 +30,17 @@ enum StatusPageHTML {
             <button type="submit">\(escape(text.checkButton))</button>
             </form>
             <p class="small">\(escape(text.privacyNote))</p>
+            <p><a href="/apply">\(escape(ApplicationPageText(language: text.language).applyLink))</a></p>
 
             """
         return document(text, body: body)
     }
 
-    /// An applicant's status, their offer's answer forms, and their round history.
+    /// An applicant's status, their offer's answer forms, and their round history;
+    /// `application` is the application's part (`ApplicationPageHTML.statusSection`).
     static func status(
-        _ status: ApplicantStatusBody, _ text: StatusPageText, credentials: Credentials, notice: StatusPageNotice?
+        _ status: ApplicantStatusBody, _ text: StatusPageText, credentials: Credentials, notice: StatusPageNotice?,
+        application: String = ""
     ) -> String {
         var body = ""
         if let notice {
@@ -51,6 +54,7 @@ enum StatusPageHTML {
 
             """
         if !status.nextStep.isEmpty { body += "<p>\(escape(status.nextStep))</p>\n" }
+        body += application
         if let offer = status.offer {
             body += "<section>\n<h3>\(escape(text.offerHeading))</h3>\n"
             body += placeList(offer.place, text, extra: [
@@ -85,7 +89,8 @@ enum StatusPageHTML {
 
     // MARK: Parts
 
-    private static func document(_ text: StatusPageText, body: String) -> String {
+    /// A whole page around `body` (the application pages use it too, with their own title).
+    static func document(_ text: StatusPageText, title: String? = nil, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="\(text.language.rawValue)">
@@ -93,7 +98,7 @@ enum StatusPageHTML {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex">
-        <title>\(escape(text.pageTitle))</title>
+        <title>\(escape(title ?? text.pageTitle))</title>
         <link rel="stylesheet" href="/status.css">
         </head>
         <body>

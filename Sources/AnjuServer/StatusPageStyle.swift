@@ -26,6 +26,17 @@ enum StatusPageStyle {
         .small { font-size: 0.9rem; }
         .history { padding-left: 1.25rem; }
         .history li { margin-bottom: 0.75rem; }
+        select { width: 100%; font: inherit; padding: 0.6rem; border: 1px solid #888; border-radius: 6px; }
+        button.danger { background: var(--error); }
+        .optional { font-weight: 400; }
+        .hint { margin: 0.25rem 0; font-size: 0.9rem; }
+        .field-error { margin: 0.25rem 0; color: var(--error); font-weight: 600; }
+        [aria-invalid="true"] { border: 2px solid var(--error); }
+        .check { display: flex; gap: 0.5rem; align-items: center; margin-top: 0.75rem; }
+        .check input { width: auto; }
+        .check label { margin: 0; }
+        .secret { padding: 0.75rem; border: 2px dashed var(--accent); border-radius: 6px; }
+        .secret code { font-size: 1.3rem; word-break: break-all; }
 
         """
 }

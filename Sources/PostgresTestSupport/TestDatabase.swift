@@ -13,7 +13,10 @@ public enum TestDatabase {
         let cluster = PrivateCluster(
             folder: folder,
             port: 40_000 + Int(getpid() % 20_000),
-            settings: ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+            // Swift Testing runs suites in parallel, each test with its own database and the
+            // server tests with pools: the default 100 connections ran out (FATAL: too many
+            // clients) once the application suites came.
+            settings: ["fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=400"]
         )
         try cluster.start()
         atexit { TestDatabase.stopAtExit() }

@@ -58,6 +58,8 @@ public struct ApplicantStatus: Sendable, Equatable {
     public var tenancy: Tenancy?
     /// Every round that considered the applicant, newest first.
     public var history: [RoundOutcome]
+    /// Why the bureau rejected the application (only when `standing` is `rejected`).
+    public var review: ReviewOutcome? = nil
 
     /// The newest round's outcome, if any round considered the applicant.
     public var latest: RoundOutcome? { history.first }
@@ -115,6 +117,8 @@ extension Store {
                         offerStatus: try row.decode(String?.self, "offer_status")))
             }
         }
+        // Read apart, and only for the few rejected applicants: the hot lookup stays as it is.
+        if status.standing == .rejected { status.review = try reviewOutcome(id) }
         return status
     }
 

@@ -77,7 +77,8 @@ struct StatusPageTests {
                 #expect(r.text.contains("上一轮没有符合条件的房源"))
                 #expect(r.text.contains("原因"))
                 #expect(r.text.contains("无符合条件的房源"))
-                r.expectTokenOnlyInHiddenFields(f.tokens["A4"]!, forms: 0)
+                // No answer forms; the two of a waiting applicant's application (change, withdraw).
+                r.expectTokenOnlyInHiddenFields(f.tokens["A4"]!, forms: 2)
             }
             try await client.execute(uri: "/status", method: .post, headers: formHeaders(), body: form(["applicant_id": u, "token": f.tokens[u]!])) { r in
                 #expect(r.text.contains("Not matched in the latest round"))

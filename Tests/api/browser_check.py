@@ -4,7 +4,9 @@ Debian's chromium and chromium-driver; nothing is downloaded).
 What a person on a phone does: open /, sign in with a wrong token (refused), sign in with
 the right one (the offer is shown, the token never reaches the address bar), accept; a
 second applicant opens "Decline…", types a reason and declines; a third reads the page in
-zh-CN. The page runs no script of its own: every step is a real click or keystroke, and the
+zh-CN; a fourth person applies through /apply in zh-CN, is refused once (a wrong phone
+number, shown at its field) and then sees the token page and their pending status. The page
+runs no script of its own: every step is a real click or keystroke, and the
 browser's console must hold no Content-Security-Policy violation (the stylesheet must load
 under `style-src 'self'`).
 
@@ -22,7 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CHECKS = []
 
@@ -146,7 +148,78 @@ def main():
     finally:
         driver.quit()
 
+    driver = browser("zh-CN")
+    try:
+        apply_in_chinese(driver, base, shot)
+    finally:
+        driver.quit()
+
     print(f"browser: {len(CHECKS)} checks passed in headless Chromium")
+
+
+def fill(driver, name, text):
+    field = driver.find_element(By.NAME, name)
+    field.clear()
+    field.send_keys(text)
+
+
+def apply_in_chinese(driver, base, shot):
+    """Applies through /apply in zh-CN: a wrong phone number first (the form comes back with
+    the problem at its field, the values kept, the identity number not), then the fix; the
+    token page leads to the status page by a POST form."""
+    driver.get(base + "/apply")
+    check("申请保障性租赁住房" in driver.page_source, "the apply form in zh-CN")
+    Select(driver.find_element(By.NAME, "category")).select_by_value("general")
+    fill(driver, "household_size", "2")
+    Select(driver.find_element(By.NAME, "gender")).select_by_value("female")
+    # The date field's segments follow the browser's locale (headless Chromium: month, day,
+    # year whatever --lang says); type the digits in each usual order until the date is right.
+    birth = driver.find_element(By.NAME, "birth_date")
+    for digits in ("04121996", "19960412", "12041996"):
+        birth.clear()
+        birth.send_keys(digits)
+        if birth.get_attribute("value") == "1996-04-12":
+            break
+    check(birth.get_attribute("value") == "1996-04-12", f"a date typed into the date field ({birth.get_attribute('value')})")
+    fill(driver, "monthly_income", "6500")
+    # The city's generator registers no workplace sites: the point of the workplace is asked for.
+    if driver.find_elements(By.NAME, "workplace_site"):
+        Select(driver.find_element(By.NAME, "workplace_site")).select_by_index(1)
+    else:
+        fill(driver, "work_lat", "31.2304")
+        fill(driver, "work_lon", "121.4737")
+        fill(driver, "work_district", "黄浦区")
+    fill(driver, "max_rent", "")
+    fill(driver, "name", "李小梅")
+    fill(driver, "phone", "12")
+    fill(driver, "identity_number", "310101199604120021")
+    shot(driver, "apply-zh-CN.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/apply'] button[type=submit]"))
+    page = driver.page_source
+    check("请修改以下" in page, "a wrong phone number: the summary of problems")
+    check("手机号码应为 5 至 20 位数字" in driver.find_element(By.ID, "phone-error").text, "the problem at the phone field, in zh-CN")
+    check(driver.find_element(By.NAME, "household_size").get_attribute("value") == "2", "the values typed are kept")
+    check(driver.find_element(By.NAME, "identity_number").get_attribute("value") == "", "the identity number is not echoed")
+    check("310101199604120021" not in page, "the identity number is nowhere in the page")
+    driver.find_element(By.CSS_SELECTOR, "a[href='#phone']").click()
+    check(driver.current_url.endswith("/apply#phone"), f"the summary links to the field ({driver.current_url})")
+    shot(driver, "apply-error-zh-CN.png")
+    expect_clean_console(driver, "/apply (422)")
+
+    fill(driver, "phone", "138 0013 8000")
+    fill(driver, "identity_number", "310101199604120021")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/apply'] button[type=submit]"))
+    page = driver.page_source
+    check("您的申请已提交" in page, "the application is received")
+    codes = [c.text for c in driver.find_elements(By.CSS_SELECTOR, ".secret code")]
+    check(len(codes) == 2 and codes[0].startswith("ap-") and len(codes[1]) > 20, f"the number and the token are shown ({codes})")
+    check(driver.current_url == base + "/apply", f"nothing in the address bar ({driver.current_url})")
+    shot(driver, "applied-zh-CN.png")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/status'] button"))
+    check("已收到：住房保障部门正在审核您的申请" in driver.page_source, "the new applicant's status: being reviewed")
+    check(codes[1] not in driver.current_url, "the token is not in the URL")
+    check(driver.find_elements(By.CSS_SELECTOR, "form[action='/status/details']"), "the change-my-details form is offered")
+    expect_clean_console(driver, "/status (pending, zh-CN)")
 
 
 if __name__ == "__main__":
