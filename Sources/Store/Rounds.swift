@@ -372,7 +372,7 @@ extension Store {
 
     /// Streams one row per applicant into round_results with COPY.
     private func writeResults(_ roundID: String, _ result: RoundResult) throws {
-        var copy = ImportCopyText(capacity: result.rows.count * 96)
+        var copy = ImportCopyText(capacity: result.rows.count * 160)
         for row in result.rows {
             copy.text(city)
             copy.text(roundID)
@@ -383,11 +383,13 @@ extension Store {
             copy.int(row.commuteMin)
             copy.int(row.rent)
             copy.text(row.reason)
+            copy.text(row.explanation?.json)
             copy.endRow()
         }
         try connection.copyIn(
             """
-            COPY round_results (city, round_id, applicant_id, outcome, slot_id, project_id, commute_min, rent, reason)
+            COPY round_results (city, round_id, applicant_id, outcome, slot_id, project_id, commute_min, rent, reason,
+                                reason_data)
             FROM STDIN
             """,
             bytes: Data(copy.bytes))
@@ -472,6 +474,7 @@ extension Store {
             differences.append("applicant \(a.applicantID): re-solved \(Self.describe(a)); stored \(Self.describe(b))")
             if differences.count >= 20 { break }
         }
+        differences += try reasonDataDifferences(roundID, fresh: fresh, limit: max(0, 20 - differences.count))
         let offerRows = try connection.query(
             "SELECT applicant_id, slot_id FROM offers WHERE city = $1 AND round_id = $2", [city, roundID])
         let storedOffers = Set(offerRows.map { "\($0[0] ?? "")\u{0}\($0[1] ?? "")" })
@@ -482,6 +485,31 @@ extension Store {
                     + "\(storedOffers.subtracting(freshOffers).count) stored offer(s) not re-solved")
         }
         return RoundVerification(round: info, rows: stored.rows.count, offers: storedOffers.count, differences: differences)
+    }
+
+    /// Rows whose stored reason data is not the re-solve's, byte for byte (rows stored
+    /// without data, by rounds run before migration 008, are not compared).
+    private func reasonDataDifferences(_ roundID: String, fresh: RoundResult, limit: Int) throws -> [String] {
+        guard limit > 0 else { return [] }
+        let rows = try connection.query(
+            """
+            SELECT applicant_id, reason_data::text FROM round_results
+            WHERE city = $1 AND round_id = $2 AND reason_data IS NOT NULL
+            """,
+            [city, roundID])
+        var stored: [String: String] = [:]
+        stored.reserveCapacity(rows.count)
+        for row in rows { stored[row[0] ?? ""] = row[1] ?? "" }
+        guard !stored.isEmpty else { return [] }
+        var differences: [String] = []
+        for row in fresh.rows where stored[row.applicantID] != row.explanation?.json {
+            if row.explanation == nil && stored[row.applicantID] == nil { continue }
+            differences.append(
+                "applicant \(row.applicantID): re-solved reason data \(row.explanation?.json ?? "none"); "
+                    + "stored \(stored[row.applicantID] ?? "none")")
+            if differences.count >= limit { break }
+        }
+        return differences
     }
 
     private static func describe(_ row: ApplicantResult) -> String {
