@@ -1,102 +1,103 @@
-/// The stored form of a reason: one flat JSON object per reason, `kind` first, written by
-/// hand (a round writes 200,000 of them inside its transaction; a general encoder costs
-/// several times more) and read back with `Codable`. Field names are snake_case like the
-/// rest of the contract's files.
+/// The stored form of a reason: a JSON array, the kind first and then its figures in a
+/// fixed order (a code and its arguments), written by hand — a round writes 200,000 of
+/// them inside its transaction — and read back with `Codable`:
+///
+///     ["no_places"]  ["accessibility"]  ["reserved_employer"]
+///     ["category", category]             ["gender", gender]
+///     ["age", age, round_date, programme, max_age]
+///     ["income", income, programme, limit]
+///     ["household_size", household, largest]
+///     ["rent", limit, cheapest]
+///     ["commute", limit, nearest_project_name, minutes or null]
+///     ["outranked", mechanism, projects, position, applicants, points, [nearby, …]]
+///     ["optimal_elsewhere", projects, nearby]
+///
+/// where a nearby project is `[name, minutes]` followed by its cutoff: nothing (optimal),
+/// `"no_place_left"`, `"local_workers_first", district`, `"more_points", points` or
+/// `"earlier_lottery_draw"`. Arrays rather than keyed objects: at 200k results the keys
+/// alone were ~60 MB more to write in the round's transaction.
 extension OutcomeReason: Codable {
-    private enum Key: String, CodingKey {
-        case kind, category, age, roundDate = "round_date", programme, maxAge = "max_age", income, limit, household,
-            largest, gender, cheapest, nearest, minutes, mechanism, projects, position, applicants, points
-    }
-
     /// The compact JSON text stored with each round result (`round_results.reason_data`).
     public var json: String {
-        var out = "{\"kind\":\"\(kind)\""
-        func int(_ key: String, _ value: Int?) {
-            out += ",\"\(key)\":" + (value.map { String($0) } ?? "null")
-        }
-        func text(_ key: String, _ value: String) {
-            out += ",\"\(key)\":"
+        var out = "[\"\(kind)\""
+        func int(_ value: Int?) { out += "," + (value.map { String($0) } ?? "null") }
+        func text(_ value: String) {
+            out += ","
             Self.appendJSONString(value, to: &out)
         }
         switch self {
         case .noPlaces, .accessibility, .reservedEmployer: break
-        case .category(let category): text("category", category)
+        case .category(let category): text(category)
         case .age(let age, let roundDate, let programme, let maxAge):
-            int("age", age); text("round_date", roundDate); text("programme", programme); int("max_age", maxAge)
-        case .income(let income, let programme, let limit):
-            int("income", income); text("programme", programme); int("limit", limit)
-        case .householdSize(let household, let largest): int("household", household); int("largest", largest)
-        case .gender(let gender): text("gender", gender)
-        case .rent(let limit, let cheapest): int("limit", limit); int("cheapest", cheapest)
-        case .commute(let limit, let nearest, let minutes):
-            int("limit", limit); text("nearest", nearest); int("minutes", minutes)
+            int(age); text(roundDate); text(programme); int(maxAge)
+        case .income(let income, let programme, let limit): int(income); text(programme); int(limit)
+        case .householdSize(let household, let largest): int(household); int(largest)
+        case .gender(let gender): text(gender)
+        case .rent(let limit, let cheapest): int(limit); int(cheapest)
+        case .commute(let limit, let nearest, let minutes): int(limit); text(nearest); int(minutes)
         case .outranked(let mechanism, let projects, let position, let applicants, let points, let nearest):
-            text("mechanism", mechanism.rawValue); int("projects", projects); int("position", position)
-            int("applicants", applicants); int("points", points)
-            out += ",\"nearest\":[" + nearest.map(\.json).joined(separator: ",") + "]"
+            text(mechanism.rawValue); int(projects); int(position); int(applicants); int(points)
+            out += ",[" + nearest.map(\.json).joined(separator: ",") + "]"
         case .optimalElsewhere(let projects, let nearest):
-            int("projects", projects)
-            out += ",\"nearest\":" + nearest.json
+            int(projects)
+            out += "," + nearest.json
         }
-        return out + "}"
+        return out + "]"
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        func int(_ key: Key) throws -> Int { try c.decode(Int.self, forKey: key) }
-        func text(_ key: Key) throws -> String { try c.decode(String.self, forKey: key) }
-        switch try text(.kind) {
+        var c = try decoder.unkeyedContainer()
+        func int() throws -> Int { try c.decode(Int.self) }
+        func text() throws -> String { try c.decode(String.self) }
+        switch try text() {
         case "no_places": self = .noPlaces
-        case "category": self = .category(category: try text(.category))
-        case "age":
-            self = .age(age: try int(.age), roundDate: try text(.roundDate), programme: try text(.programme), maxAge: try int(.maxAge))
-        case "income": self = .income(income: try int(.income), programme: try text(.programme), limit: try int(.limit))
-        case "household_size": self = .householdSize(household: try int(.household), largest: try int(.largest))
-        case "gender": self = .gender(gender: try text(.gender))
+        case "category": self = .category(category: try text())
+        case "age": self = .age(age: try int(), roundDate: try text(), programme: try text(), maxAge: try int())
+        case "income": self = .income(income: try int(), programme: try text(), limit: try int())
+        case "household_size": self = .householdSize(household: try int(), largest: try int())
+        case "gender": self = .gender(gender: try text())
         case "accessibility": self = .accessibility
-        case "rent": self = .rent(limit: try int(.limit), cheapest: try int(.cheapest))
+        case "rent": self = .rent(limit: try int(), cheapest: try int())
         case "reserved_employer": self = .reservedEmployer
         case "commute":
-            self = .commute(limit: try int(.limit), nearest: try text(.nearest), minutes: try c.decodeIfPresent(Int.self, forKey: .minutes))
+            self = .commute(limit: try int(), nearest: try text(), minutes: try c.decode(Int?.self))
         case "outranked":
-            guard let mechanism = Mechanism(rawValue: try text(.mechanism)) else {
-                throw DecodingError.dataCorruptedError(forKey: .mechanism, in: c, debugDescription: "unknown mechanism")
+            let name = try text()
+            guard let mechanism = Mechanism(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown mechanism \(name)")
             }
             self = .outranked(
-                mechanism: mechanism, projects: try int(.projects), position: try int(.position),
-                applicants: try int(.applicants), points: try int(.points),
-                nearest: try c.decode([NearbyProject].self, forKey: .nearest))
+                mechanism: mechanism, projects: try int(), position: try int(), applicants: try int(), points: try int(),
+                nearest: try c.decode([NearbyProject].self))
         case "optimal_elsewhere":
-            self = .optimalElsewhere(projects: try int(.projects), nearest: try c.decode(NearbyProject.self, forKey: .nearest))
+            self = .optimalElsewhere(projects: try int(), nearest: try c.decode(NearbyProject.self))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown reason kind \(other)")
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown reason kind \(other)")
         }
+        guard c.isAtEnd else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "extra values in a reason") }
     }
 
+    /// The same array a general encoder would write as `json` does.
     public func encode(to encoder: any Encoder) throws {
-        // The stored text is the one form; a general encoder writes the same fields.
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(kind, forKey: .kind)
+        var c = encoder.unkeyedContainer()
+        try c.encode(kind)
         switch self {
         case .noPlaces, .accessibility, .reservedEmployer: break
-        case .category(let category): try c.encode(category, forKey: .category)
+        case .category(let category): try c.encode(category)
         case .age(let age, let roundDate, let programme, let maxAge):
-            try c.encode(age, forKey: .age); try c.encode(roundDate, forKey: .roundDate)
-            try c.encode(programme, forKey: .programme); try c.encode(maxAge, forKey: .maxAge)
-        case .income(let income, let programme, let limit):
-            try c.encode(income, forKey: .income); try c.encode(programme, forKey: .programme); try c.encode(limit, forKey: .limit)
-        case .householdSize(let household, let largest):
-            try c.encode(household, forKey: .household); try c.encode(largest, forKey: .largest)
-        case .gender(let gender): try c.encode(gender, forKey: .gender)
-        case .rent(let limit, let cheapest): try c.encode(limit, forKey: .limit); try c.encode(cheapest, forKey: .cheapest)
+            try c.encode(age); try c.encode(roundDate); try c.encode(programme); try c.encode(maxAge)
+        case .income(let income, let programme, let limit): try c.encode(income); try c.encode(programme); try c.encode(limit)
+        case .householdSize(let household, let largest): try c.encode(household); try c.encode(largest)
+        case .gender(let gender): try c.encode(gender)
+        case .rent(let limit, let cheapest): try c.encode(limit); try c.encode(cheapest)
         case .commute(let limit, let nearest, let minutes):
-            try c.encode(limit, forKey: .limit); try c.encode(nearest, forKey: .nearest); try c.encode(minutes, forKey: .minutes)
+            try c.encode(limit); try c.encode(nearest)
+            if let minutes { try c.encode(minutes) } else { try c.encodeNil() }
         case .outranked(let mechanism, let projects, let position, let applicants, let points, let nearest):
-            try c.encode(mechanism, forKey: .mechanism); try c.encode(projects, forKey: .projects)
-            try c.encode(position, forKey: .position); try c.encode(applicants, forKey: .applicants)
-            try c.encode(points, forKey: .points); try c.encode(nearest, forKey: .nearest)
+            try c.encode(mechanism.rawValue); try c.encode(projects); try c.encode(position)
+            try c.encode(applicants); try c.encode(points); try c.encode(nearest)
         case .optimalElsewhere(let projects, let nearest):
-            try c.encode(projects, forKey: .projects); try c.encode(nearest, forKey: .nearest)
+            try c.encode(projects); try c.encode(nearest)
         }
     }
 
@@ -126,51 +127,51 @@ extension OutcomeReason: Codable {
 }
 
 extension OutcomeReason.NearbyProject: Codable {
-    private enum Key: String, CodingKey { case name, minutes, cutoff, district, points }
-
-    /// `{"name":…,"minutes":…}` plus the cutoff's fields.
+    /// `[name, minutes]` and the cutoff's values.
     var json: String {
-        var out = "{\"name\":"
+        var out = "["
         OutcomeReason.appendJSONString(name, to: &out)
-        out += ",\"minutes\":\(minutes)"
+        out += ",\(minutes)"
         switch cutoff {
         case nil: break
-        case .noPlaceLeft: out += ",\"cutoff\":\"no_place_left\""
+        case .noPlaceLeft: out += ",\"no_place_left\""
         case .localWorkersFirst(let district):
-            out += ",\"cutoff\":\"local_workers_first\",\"district\":"
+            out += ",\"local_workers_first\","
             OutcomeReason.appendJSONString(district, to: &out)
-        case .morePoints(let points): out += ",\"cutoff\":\"more_points\",\"points\":\(points)"
-        case .earlierLotteryDraw: out += ",\"cutoff\":\"earlier_lottery_draw\""
+        case .morePoints(let points): out += ",\"more_points\",\(points)"
+        case .earlierLotteryDraw: out += ",\"earlier_lottery_draw\""
         }
-        return out + "}"
+        return out + "]"
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        name = try c.decode(String.self, forKey: .name)
-        minutes = try c.decode(Int.self, forKey: .minutes)
-        switch try c.decodeIfPresent(String.self, forKey: .cutoff) {
-        case nil: cutoff = nil
-        case "no_place_left": cutoff = .noPlaceLeft
-        case "local_workers_first": cutoff = .localWorkersFirst(district: try c.decode(String.self, forKey: .district))
-        case "more_points": cutoff = .morePoints(points: try c.decode(Int.self, forKey: .points))
-        case "earlier_lottery_draw": cutoff = .earlierLotteryDraw
-        case let other?:
-            throw DecodingError.dataCorruptedError(forKey: .cutoff, in: c, debugDescription: "unknown cutoff \(other)")
+        var c = try decoder.unkeyedContainer()
+        name = try c.decode(String.self)
+        minutes = try c.decode(Int.self)
+        if c.isAtEnd {
+            cutoff = nil
+            return
         }
+        switch try c.decode(String.self) {
+        case "no_place_left": cutoff = .noPlaceLeft
+        case "local_workers_first": cutoff = .localWorkersFirst(district: try c.decode(String.self))
+        case "more_points": cutoff = .morePoints(points: try c.decode(Int.self))
+        case "earlier_lottery_draw": cutoff = .earlierLotteryDraw
+        case let other: throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown cutoff \(other)")
+        }
+        guard c.isAtEnd else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "extra values in a project") }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(minutes, forKey: .minutes)
+        var c = encoder.unkeyedContainer()
+        try c.encode(name)
+        try c.encode(minutes)
         switch cutoff {
         case nil: break
-        case .noPlaceLeft: try c.encode("no_place_left", forKey: .cutoff)
-        case .localWorkersFirst(let district):
-            try c.encode("local_workers_first", forKey: .cutoff); try c.encode(district, forKey: .district)
-        case .morePoints(let points): try c.encode("more_points", forKey: .cutoff); try c.encode(points, forKey: .points)
-        case .earlierLotteryDraw: try c.encode("earlier_lottery_draw", forKey: .cutoff)
+        case .noPlaceLeft: try c.encode("no_place_left")
+        case .localWorkersFirst(let district): try c.encode("local_workers_first"); try c.encode(district)
+        case .morePoints(let points): try c.encode("more_points"); try c.encode(points)
+        case .earlierLotteryDraw: try c.encode("earlier_lottery_draw")
         }
     }
 }

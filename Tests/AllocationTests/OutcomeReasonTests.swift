@@ -127,13 +127,19 @@ import Testing
     @Test("stored JSON: hostile names escaped, a general encoder's output reads back the same")
     func jsonRoundTrip() throws {
         let hostile = R.commute(limit: 9, nearest: "a\"b\\c\nd\u{1}e 安居", minutes: Int.max - 1)
-        #expect(hostile.json == #"{"kind":"commute","limit":9,"nearest":"a\"b\\c\nd\u0001e 安居","minutes":9223372036854775806}"#)
+        #expect(hostile.json == #"["commute",9,"a\"b\\c\nd\u0001e 安居",9223372036854775806]"#)
+        let outranked = R.outranked(
+            mechanism: .serial, projects: 2, position: 3, applicants: 4, points: 5,
+            nearest: [.init(name: "A", minutes: 6, cutoff: .localWorkersFirst(district: "Putuo")), .init(name: "B", minutes: 7, cutoff: .morePoints(points: 8))])
+        #expect(outranked.json == #"["outranked","serial",2,3,4,5,[["A",6,"local_workers_first","Putuo"],["B",7,"more_points",8]]]"#)
+        #expect(R.optimalElsewhere(projects: 1, nearest: .init(name: "C", minutes: 9, cutoff: nil)).json == #"["optimal_elsewhere",1,["C",9]]"#)
         for reason in Self.examples.map(\.0) + [hostile] {
             #expect(try Self.decode(reason.json) == reason)
             let encoded = try JSONEncoder().encode(reason)
             #expect(try JSONDecoder().decode(R.self, from: encoded) == reason)
         }
-        #expect(throws: DecodingError.self) { try Self.decode(#"{"kind":"moon"}"#) }
+        #expect(throws: DecodingError.self) { try Self.decode(#"["moon"]"#) }
+        #expect(throws: DecodingError.self) { try Self.decode(#"["rent",1,2,3]"#) }
     }
 
     /// On random rounds of every mechanism: each unplaced row carries its explanation, whose

@@ -105,7 +105,7 @@ struct StatusPageTests {
         try f.connection.query("UPDATE round_results SET reason_data = NULL WHERE outcome = 'ineligible'")
         try f.connection.query(
             """
-            UPDATE round_results SET reason_data = json_build_object('kind', 'commute', 'limit', 60, 'nearest', $1::text, 'minutes', 61)
+            UPDATE round_results SET reason_data = json_build_array('commute', 60, $1::text, 61)
             WHERE outcome = 'unmatched'
             """, [hostile])
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quote&#39; &lt;img src=x onerror=1&gt;"
