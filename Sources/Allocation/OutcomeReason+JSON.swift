@@ -19,8 +19,15 @@
 extension OutcomeReason: Codable {
     /// The compact JSON text stored with each round result (`round_results.reason_data`).
     public var json: String {
-        var out = "[\"\(kind)\""
-        func int(_ value: Int?) { out += "," + (value.map { String($0) } ?? "null") }
+        var out = "["
+        out.reserveCapacity(160)
+        out += "\""
+        out += kind
+        out += "\""
+        func int(_ value: Int?) {
+            out += ","
+            if let value { out += String(value) } else { out += "null" }
+        }
         func text(_ value: String) {
             out += ","
             Self.appendJSONString(value, to: &out)
@@ -37,12 +44,19 @@ extension OutcomeReason: Codable {
         case .commute(let limit, let nearest, let minutes): int(limit); text(nearest); int(minutes)
         case .outranked(let mechanism, let projects, let position, let applicants, let points, let nearest):
             text(mechanism.rawValue); int(projects); int(position); int(applicants); int(points)
-            out += ",[" + nearest.map(\.json).joined(separator: ",") + "]"
+            out += ",["
+            for (index, project) in nearest.enumerated() {
+                if index > 0 { out += "," }
+                project.appendJSON(to: &out)
+            }
+            out += "]"
         case .optimalElsewhere(let projects, let nearest):
             int(projects)
-            out += "," + nearest.json
+            out += ","
+            nearest.appendJSON(to: &out)
         }
-        return out + "]"
+        out += "]"
+        return out
     }
 
     public init(from decoder: any Decoder) throws {
@@ -127,9 +141,9 @@ extension OutcomeReason: Codable {
 }
 
 extension OutcomeReason.NearbyProject: Codable {
-    /// `[name, minutes]` and the cutoff's values.
-    var json: String {
-        var out = "["
+    /// Appends `[name, minutes]` and the cutoff's values.
+    func appendJSON(to out: inout String) {
+        out += "["
         OutcomeReason.appendJSONString(name, to: &out)
         out += ",\(minutes)"
         switch cutoff {
@@ -141,7 +155,7 @@ extension OutcomeReason.NearbyProject: Codable {
         case .morePoints(let points): out += ",\"more_points\",\(points)"
         case .earlierLotteryDraw: out += ",\"earlier_lottery_draw\""
         }
-        return out + "]"
+        out += "]"
     }
 
     public init(from decoder: any Decoder) throws {
