@@ -80,7 +80,7 @@ public enum Allocator {
                         commuteMin: minutes, rent: slot.rent))
                 } else {
                     let (outcome, reason) = explain.reason(a)
-                    rows.append(ApplicantResult(applicantID: applicant.id, outcome: outcome, reason: reason))
+                    rows.append(ApplicantResult(applicantID: applicant.id, outcome: outcome, explanation: reason))
                 }
                 if a & 1023 == 1023 { counter.add(1024) }
             }

@@ -29,7 +29,7 @@ struct Explanations: Sendable {
 
     /// The outcome and reason for an applicant who was offered nothing: unmatched when
     /// some slot was open to them, else ineligible.
-    func reason(_ a: Int) -> (ApplicantResult.Outcome, String) {
+    func reason(_ a: Int) -> (ApplicantResult.Outcome, OutcomeReason) {
         let range = lists.range(of: a)
         if range.isEmpty { return (.ineligible, ineligible(a)) }
         // The two most preferred projects: ordered by (commute, rent, project id) of the
@@ -54,26 +54,22 @@ struct Explanations: Sendable {
         return (.unmatched, unmatched(a, projects: range.count, top: top))
     }
 
-    private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> String {
-        let scope = count == 1 ? "the one project open to you" : "all \(count) projects open to you"
-        func describe(_ t: (key: UInt64, project: Int)) -> String {
-            "\(m.input.projects[t.project].name) (\(lists.minutes(ofTier: Int(t.key >> 32))) min)"
+    private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> OutcomeReason {
+        func nearby(_ t: (key: UInt64, project: Int), cutoff: OutcomeReason.Cutoff?) -> OutcomeReason.NearbyProject {
+            .init(name: m.input.projects[t.project].name, minutes: lists.minutes(ofTier: Int(t.key >> 32)), cutoff: cutoff)
         }
         if mechanism == .optimal {
-            return "The allocation housing the most applicants with the least total commute gave the places in "
-                + "\(scope) to others; nearest: \(describe(top[0]))."
+            return .optimalElsewhere(projects: count, nearest: nearby(top[0], cutoff: nil))
         }
-        let x = m.input.applicants[a]
-        let taken = mechanism == .serial ? "were taken before your turn" : "went to applicants ranked ahead of you there"
-        let parts = top.map { "\(describe($0)): \(cutoff(for: a, at: $0.project))" }
-        return "The places in \(scope) \(taken) (your priority position: \(Self.grouped(Int(m.globalRank[a]) + 1)) "
-            + "of \(Self.grouped(m.input.applicants.count)), \(x.priorityPoints) points). Nearest: "
-            + parts.joined(separator: "; ") + "."
+        return .outranked(
+            mechanism: mechanism, projects: count, position: Int(m.globalRank[a]) + 1,
+            applicants: m.input.applicants.count, points: m.input.applicants[a].priorityPoints,
+            nearest: top.map { nearby($0, cutoff: cutoff(for: a, at: $0.project)) })
     }
 
     /// Why the holders of the places `a` could take at `project` beat `a`, from the
     /// lowest-ranked of them.
-    private func cutoff(for a: Int, at project: Int) -> String {
+    private func cutoff(for a: Int, at project: Int) -> OutcomeReason.Cutoff {
         func rank(_ x: Int) -> Int {
             mechanism == .serial ? Int(m.globalRank[x]) : m.projectRank(of: x, at: project)
         }
@@ -82,25 +78,25 @@ struct Explanations: Sendable {
             let h = Int(cutoffHolder[c])
             if h >= 0, last < 0 || rank(h) > rank(last) { last = h }
         }
-        guard last >= 0 else { return "no place left" }
+        guard last >= 0 else { return .noPlaceLeft }
         let mine = m.input.applicants[a], theirs = m.input.applicants[last]
         if mechanism == .deferredAcceptance && m.input.policy.localPriority
             && m.applicantDistrict[last] == m.projectDistrict[project] && m.applicantDistrict[a] != m.projectDistrict[project]
         {
-            return "people working in \(m.input.projects[project].district) come first"
+            return .localWorkersFirst(district: m.input.projects[project].district)
         }
         if theirs.priorityPoints > mine.priorityPoints {
-            return "more priority points (cutoff \(theirs.priorityPoints))"
+            return .morePoints(points: theirs.priorityPoints)
         }
-        return "same points, earlier lottery draw"
+        return .earlierLotteryDraw
     }
 
     /// For an applicant eligible for no slot: the rule of the nearest miss, i.e. the slot
     /// that passes the most rules in the contract's order (then the shortest commute).
-    private func ineligible(_ a: Int) -> String {
+    private func ineligible(_ a: Int) -> OutcomeReason {
         let x = m.input.applicants[a]
         let policy = m.input.policy
-        guard !m.classes.isEmpty else { return "No places are available in this round." }
+        guard !m.classes.isEmpty else { return .noPlaces }
         var bestRule = IneligibilityRule.notAvailable
         var bestCommute = Int.max
         var bestProject = -1
@@ -141,39 +137,27 @@ struct Explanations: Sendable {
         let nearest = bestProject >= 0 ? m.input.projects[bestProject].name : ""
         switch bestRule {
         case .notAvailable, .category:
-            return "No project with places this round is open to the \(x.category.rawValue) category."
+            return .category(category: x.category.rawValue)
         case .age:
-            return "Over the age limit: you are \(x.birthDate.age(on: policy.roundDate)) on \(policy.roundDate), "
-                + "and the \(programmeName) programme admits applicants aged \(programme?.maxAge ?? 0) or younger."
+            return .age(
+                age: x.birthDate.age(on: policy.roundDate), roundDate: "\(policy.roundDate)", programme: programmeName,
+                maxAge: programme?.maxAge ?? 0)
         case .income:
-            return "Income above the limit: \(Self.grouped(x.monthlyIncome)) yuan a month, "
-                + "and the \(programmeName) programme admits incomes up to \(Self.grouped(programme?.incomeMax ?? 0))."
+            return .income(income: x.monthlyIncome, programme: programmeName, limit: programme?.incomeMax ?? 0)
         case .householdSize:
-            return "No place this round fits a household of \(x.householdSize); "
-                + "the largest open to you holds \(largest)."
+            return .householdSize(household: x.householdSize, largest: largest)
         case .gender:
-            return "No bed in a \(x.gender == .female ? "women's" : "men's") or mixed room is open to you this round."
+            return .gender(gender: x.gender.rawValue)
         case .accessibility:
-            return "No step-free (accessible) place open to you is available this round."
+            return .accessibility
         case .rent:
-            return "No place open to you is within your rent limit of \(Self.grouped(x.maxRent ?? 0)) yuan; "
-                + "the cheapest is \(Self.grouped(cheapest)) yuan."
+            return .rent(limit: x.maxRent ?? 0, cheapest: cheapest)
         case .reservedEmployer:
-            return "The places otherwise open to you are reserved for other employers' workers."
+            return .reservedEmployer
         case .commute:
-            return "No place open to you within your \(Eligibility.maxCommute(of: x, policy: policy))-minute commute limit; "
-                + "the nearest, \(nearest), is \(bestCommute == CommuteModel.beyondEveryLimit ? "more than \(Int.max)" : "\(bestCommute)") minutes away."
+            return .commute(
+                limit: Eligibility.maxCommute(of: x, policy: policy), nearest: nearest,
+                minutes: bestCommute == CommuteModel.beyondEveryLimit ? nil : bestCommute)
         }
-    }
-
-    /// 12345 → "12,345": numbers as a bureau prints them, independent of locale.
-    static func grouped(_ v: Int) -> String {
-        var digits = Array(String(v.magnitude).utf8)
-        var i = digits.count - 3
-        while i > 0 {
-            digits.insert(UInt8(ascii: ","), at: i)
-            i -= 3
-        }
-        return (v < 0 ? "-" : "") + String(decoding: digits, as: UTF8.self)
     }
 }

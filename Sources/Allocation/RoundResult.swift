@@ -8,12 +8,18 @@ public struct ApplicantResult: Sendable, Hashable {
     public var projectID: String?
     public var commuteMin: Int?
     public var rent: Int?
-    /// Readable to the applicant; empty for offers.
+    /// Readable to the applicant; empty for offers. The published (English) text, as
+    /// results.csv has it: `explanation.english` when the engine made this row.
     public var reason: String
+    /// What `reason` says, as data (nil for offers, and for rows read back from before
+    /// reasons were stored as data), so it can be rendered in the applicant's language.
+    /// Not part of equality: two rows are the same result when results.csv shows them the
+    /// same (a row read back without its explanation equals the engine's).
+    public var explanation: OutcomeReason?
 
     public init(
         applicantID: String, outcome: Outcome, slotID: String? = nil, projectID: String? = nil,
-        commuteMin: Int? = nil, rent: Int? = nil, reason: String = ""
+        commuteMin: Int? = nil, rent: Int? = nil, reason: String = "", explanation: OutcomeReason? = nil
     ) {
         self.applicantID = applicantID
         self.outcome = outcome
@@ -22,6 +28,27 @@ public struct ApplicantResult: Sendable, Hashable {
         self.commuteMin = commuteMin
         self.rent = rent
         self.reason = reason
+        self.explanation = explanation
+    }
+
+    /// A row the engine explained: `reason` is the explanation's English text.
+    public init(applicantID: String, outcome: Outcome, explanation: OutcomeReason) {
+        self.init(applicantID: applicantID, outcome: outcome, reason: explanation.english, explanation: explanation)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.applicantID == b.applicantID && a.outcome == b.outcome && a.slotID == b.slotID && a.projectID == b.projectID
+            && a.commuteMin == b.commuteMin && a.rent == b.rent && a.reason == b.reason
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(applicantID)
+        hasher.combine(outcome)
+        hasher.combine(slotID)
+        hasher.combine(projectID)
+        hasher.combine(commuteMin)
+        hasher.combine(rent)
+        hasher.combine(reason)
     }
 }
 

@@ -34,26 +34,45 @@ struct ApplicantStatusBody: Codable, Equatable {
         var outcomeLabel: String
         var slotId: String?
         var projectId: String?
+        var projectName: String?
+        var district: String?
         var commuteMin: Int?
         var rent: Int?
         var reason: String?
+        var reasonKind: String?
+        var reasonLanguage: String?
         var offerId: Int64?
         var offerStatus: String?
     }
 
     var applicantId: String
     var language: String
-    /// waiting, offered, housed, unmatched, ineligible, suspended or withdrawn.
+    /// The city's IANA time zone; every timestamp below carries its offset.
+    var timeZone: String
+    /// pending_review, rejected, waiting, offered, housed, unmatched, ineligible, suspended or withdrawn.
     var state: String
     var stateLabel: String
     var nextStep: String
     var refusals: Int
     var offer: Offer?
     var tenancy: Tenancy?
-    /// The engine's reason (English) for unmatched and ineligible, with its label.
+    /// The engine's reason for unmatched and ineligible, in `reasonLanguage` (the language
+    /// asked for, or `en` for a round run before reasons were stored as data), with its
+    /// label and kind.
     var reason: String?
     var reasonLabel: String?
+    var reasonKind: String?
+    var reasonLanguage: String?
+    /// For a rejected application: the bureau's reason, as a code and in the language asked
+    /// for, and its note in its own words.
+    var rejection: Rejection?
     var history: [Round]
+
+    struct Rejection: Codable, Equatable {
+        var reason: String
+        var reasonLabel: String
+        var note: String?
+    }
 
     init(_ status: ApplicantStatus, language: Language) {
         func place(_ p: ApplicantStatus.Place) -> Place {
@@ -62,25 +81,39 @@ struct ApplicantStatusBody: Codable, Equatable {
                 commuteMin: p.commuteMin)
         }
         let state = Self.state(of: status)
+        func local(_ utc: String) -> String { CityTime(utc: utc, zone: status.timeZone)?.rfc3339 ?? utc }
         applicantId = status.applicantID
         self.language = language.rawValue
+        timeZone = status.timeZone
         self.state = state
         stateLabel = language.stateLabel(state)
         nextStep = language.nextStep(state)
         refusals = status.refusals
         offer = status.liveOffer.map {
-            Offer(offerId: $0.offerID, roundId: $0.roundID, place: place($0.place), deadline: $0.deadline)
+            Offer(offerId: $0.offerID, roundId: $0.roundID, place: place($0.place), deadline: local($0.deadline))
         }
-        tenancy = status.tenancy.map { Tenancy(tenancyId: $0.tenancyID, place: place($0.place), startedAt: $0.startedAt) }
-        if state == "unmatched" || state == "ineligible", let latest = status.latest {
-            reason = latest.reason
+        tenancy = status.tenancy.map {
+            Tenancy(tenancyId: $0.tenancyID, place: place($0.place), startedAt: local($0.startedAt))
+        }
+        if state == "unmatched" || state == "ineligible", let latest = status.latest,
+            let localized = LocalizedReason(latest, language: language)
+        {
+            reason = localized.text
             reasonLabel = language.reasonLabel
+            reasonKind = localized.kind
+            reasonLanguage = localized.language
+        }
+        rejection = status.review.map {
+            Rejection(reason: $0.reason, reasonLabel: ApplicationText(language).rejection($0.reason), note: $0.note)
         }
         history = status.history.map {
-            Round(
-                roundId: $0.roundID, runAt: $0.runAt, outcome: $0.outcome, outcomeLabel: language.outcomeLabel($0.outcome),
-                slotId: $0.slotID, projectId: $0.projectID, commuteMin: $0.commuteMin, rent: $0.rent,
-                reason: $0.reason.isEmpty ? nil : $0.reason, offerId: $0.offerID, offerStatus: $0.offerStatus)
+            let localized = LocalizedReason($0, language: language)
+            return Round(
+                roundId: $0.roundID, runAt: $0.runAt.map(local), outcome: $0.outcome,
+                outcomeLabel: language.outcomeLabel($0.outcome), slotId: $0.slotID, projectId: $0.projectID,
+                projectName: $0.projectName, district: $0.district, commuteMin: $0.commuteMin, rent: $0.rent,
+                reason: localized?.text, reasonKind: localized?.kind, reasonLanguage: localized?.language,
+                offerId: $0.offerID, offerStatus: $0.offerStatus)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The languages applicant-facing text comes in. The engine's reasons stay in English (they
-/// are the published explanation); each is framed by a label in the chosen language.
+/// The languages applicant-facing text comes in. The engine's reasons are rendered in the
+/// chosen language from the data stored with each result (`LocalizedReason`).
 public enum Language: String, Sendable, CaseIterable {
     case en
     case zhCN = "zh-CN"
@@ -65,11 +65,11 @@ public enum Language: String, Sendable, CaseIterable {
         }
     }
 
-    /// The framing line before the engine's (English) reason.
+    /// The heading before the engine's reason.
     public var reasonLabel: String {
         switch self {
         case .en: "Why (the allocation engine's published explanation)"
-        case .zhCN: "原因（分配系统公布的说明，英文原文）"
+        case .zhCN: "原因（分配系统公布的说明）"
         }
     }
 

@@ -58,22 +58,22 @@ enum StatusPageHTML {
         if let offer = status.offer {
             body += "<section>\n<h3>\(escape(text.offerHeading))</h3>\n"
             body += placeList(offer.place, text, extra: [
-                (text.deadlineLabel, timestamp(offer.deadline)), (text.roundLabel, offer.roundId),
+                (text.deadlineLabel, timestamp(offer.deadline, status, text)), (text.roundLabel, offer.roundId),
             ])
             body += answerForms(offerID: offer.offerId, refusals: status.refusals, text, credentials)
             body += "</section>\n"
         }
         if let tenancy = status.tenancy {
             body += "<section>\n<h3>\(escape(text.homeHeading))</h3>\n"
-            body += placeList(tenancy.place, text, extra: [(text.sinceLabel, timestamp(tenancy.startedAt))])
+            body += placeList(tenancy.place, text, extra: [(text.sinceLabel, timestamp(tenancy.startedAt, status, text))])
             body += "</section>\n"
         }
         if let reason = status.reason {
             body += "<section>\n<h3>\(escape(status.reasonLabel ?? ""))</h3>\n"
-            body += "<blockquote lang=\"en\">\(escape(reason))</blockquote>\n</section>\n"
+            body += reasonHTML(reason, in: status.reasonLanguage, text, element: "blockquote") + "\n</section>\n"
         }
         if status.refusals > 0 { body += "<p>\(escape(text.refusalsLabel)): \(status.refusals)</p>\n" }
-        body += history(status.history, text)
+        body += history(status, text)
         return document(text, body: body)
     }
 
@@ -149,30 +149,48 @@ enum StatusPageHTML {
         """
     }
 
-    private static func history(_ rounds: [ApplicantStatusBody.Round], _ text: StatusPageText) -> String {
+    /// A reason in its own language (`lang`), with a note when it is a stored English text
+    /// shown to a reader of another language.
+    private static func reasonHTML(_ reason: String, in language: String?, _ text: StatusPageText, element: String) -> String {
+        let lang = language ?? Language.en.rawValue
+        var html = "<\(element) lang=\"\(attribute(lang))\">\(escape(reason))</\(element)>"
+        if lang != text.language.rawValue, let note = text.language.storedEnglishNote {
+            html += " <span class=\"small\">\(escape(note))</span>"
+        }
+        return html
+    }
+
+    private static func history(_ status: ApplicantStatusBody, _ text: StatusPageText) -> String {
+        let rounds = status.history
         var html = "<section>\n<h3>\(escape(text.historyHeading))</h3>\n"
         guard !rounds.isEmpty else { return html + "<p>\(escape(text.noHistory))</p>\n</section>\n" }
         html += "<ol class=\"history\">\n"
         for round in rounds {
             var lines = ["<strong>\(escape(round.outcomeLabel))</strong> · \(escape(text.roundLabel)) \(escape(round.roundId))"]
-            if let runAt = round.runAt { lines[0] += " · \(escape(timestamp(runAt)))" }
+            if let runAt = round.runAt { lines[0] += " · \(escape(timestamp(runAt, status, text)))" }
             var place: [String] = []
-            if let project = round.projectId { place.append(project) }
-            if let slot = round.slotId { place.append(slot) }
+            // The place by its project's name and district, as on the offer; ids only
+            // when the city no longer lists the project.
+            if let name = round.projectName {
+                place.append(name)
+                if let district = round.district { place.append(district) }
+            } else if let project = round.projectId {
+                place.append(project)
+            }
             if let rent = round.rent { place.append(text.rent(rent)) }
             if let commute = round.commuteMin { place.append(text.minutes(commute)) }
             if !place.isEmpty { lines.append("\(escape(text.placeLabel)): \(escape(place.joined(separator: ", ")))") }
             if let status = round.offerStatus { lines.append("\(escape(text.offerLabel)): \(escape(text.offerStatus(status)))") }
-            if let reason = round.reason { lines.append("<span lang=\"en\">\(escape(reason))</span>") }
+            if let reason = round.reason { lines.append(reasonHTML(reason, in: round.reasonLanguage, text, element: "span")) }
             html += "<li>" + lines.joined(separator: "<br>") + "</li>\n"
         }
         return html + "</ol>\n</section>\n"
     }
 
-    /// `2026-12-08T10:00:00Z` as `2026-12-08 10:00 UTC`; anything else unchanged.
-    static func timestamp(_ rfc3339: String) -> String {
-        let characters = Array(rfc3339)
-        guard characters.count >= 17, characters[10] == "T", rfc3339.hasSuffix("Z") else { return rfc3339 }
-        return String(characters[0..<10]) + " " + String(characters[11..<16]) + " UTC"
+    /// A time of the status (RFC 3339 with the city's offset) as the reader reads it:
+    /// `2026-12-08 18:00 (Asia/Shanghai, UTC+8)`, `2026年12月8日 18:00（北京时间，UTC+8）`;
+    /// anything else unchanged.
+    static func timestamp(_ rfc3339: String, _ status: ApplicantStatusBody, _ text: StatusPageText) -> String {
+        CityTime(local: rfc3339, zone: status.timeZone)?.text(in: text.language) ?? rfc3339
     }
 }

@@ -1,3 +1,5 @@
+import Allocation
+import Foundation
 import Postgres
 
 /// Where one applicant stands, as they (or the bureau) may see it: their standing in the
@@ -41,16 +43,26 @@ public struct ApplicantStatus: Sendable, Equatable {
         public var outcome: String
         public var slotID: String?
         public var projectID: String?
+        /// The project's name and district (nil without a project, or for a project the
+        /// city no longer lists).
+        public var projectName: String?
+        public var district: String?
         public var commuteMin: Int?
         public var rent: Int?
-        /// The engine's reason (English), empty for offers.
+        /// The engine's reason (English, as published), empty for offers.
         public var reason: String
+        /// The same reason as data, to render in the reader's language; nil for offers and
+        /// for rounds run before reasons were stored as data (then only `reason` exists).
+        public var reasonData: OutcomeReason?
         public var offerID: Int64?
         /// What became of the offer: `offered`, `accepted`, `declined`, `expired`, `withdrawn`.
         public var offerStatus: String?
     }
 
     public var applicantID: String
+    /// The city's IANA time zone (`cities.time_zone`): the zone every time shown to the
+    /// applicant is given in.
+    public var timeZone: String
     public var category: String
     public var standing: ApplicantStanding
     public var refusals: Int
@@ -87,7 +99,7 @@ extension Store {
         let rows = try connection.preparedQuery(Self.applicantStatusStatement, [city, id, tokenHash])
         guard let me = rows.first, try me.decode(Int.self, "part") == 0 else { return nil }
         var status = ApplicantStatus(
-            applicantID: id, category: try me.decode(String.self, "category"),
+            applicantID: id, timeZone: try me.decode(String.self, "time_zone"), category: try me.decode(String.self, "category"),
             standing: try ApplicantStanding.decode(me, "status"), refusals: try me.decode(Int.self, "refusals"),
             liveOffer: nil, tenancy: nil, history: [])
         for row in rows.dropFirst() {
@@ -111,8 +123,10 @@ extension Store {
                         roundID: try row.decode(String.self, "round_id"), runAt: try row.decode(String?.self, "at"),
                         outcome: try row.decode(String.self, "outcome"), slotID: try row.decode(String?.self, "slot_id"),
                         projectID: try row.decode(String?.self, "project_id"),
+                        projectName: try row.decode(String?.self, "name"), district: try row.decode(String?.self, "district"),
                         commuteMin: try row.decode(Int?.self, "commute_min"), rent: try row.decode(Int?.self, "rent"),
                         reason: try row.decode(String.self, "reason"),
+                        reasonData: try row.decode(String?.self, "reason_data").flatMap(Self.decodeReason),
                         offerID: try row.decode(Int?.self, "offer_id").map(Int64.init),
                         offerStatus: try row.decode(String?.self, "offer_status")))
             }
@@ -122,6 +136,11 @@ extension Store {
         return status
     }
 
+    /// A stored reason's data; nil (so the English text is shown) if it does not decode.
+    static func decodeReason(_ json: String) -> OutcomeReason? {
+        try? JSONDecoder().decode(OutcomeReason.self, from: Data(json.utf8))
+    }
+
     /// The status lookup: `$1` city, `$2` applicant, `$3` token hash or NULL. Rows in
     /// `part` order: 0 the applicant (none when unknown or the hash differs), 1 the live
     /// offer, 2 the active tenancy, 3 every round result, newest first. The later parts
@@ -129,29 +148,31 @@ extension Store {
     /// ceiling runs exactly this text.
     public static let applicantStatusStatement = """
         WITH me AS (
-            SELECT a.category, a.status, a.refusals FROM applicants a
+            SELECT a.category, a.status, a.refusals, c.time_zone FROM applicants a
+            JOIN cities c ON c.city = a.city
             WHERE a.city = $1 AND a.applicant_id = $2
               AND ($3::text IS NULL OR EXISTS (
                   SELECT 1 FROM applicant_tokens t
                   WHERE t.city = a.city AND t.applicant_id = a.applicant_id AND t.token_hash = $3::text))
         )
         SELECT * FROM (
-            SELECT 0 AS part, me.category, me.status, me.refusals, NULL::bigint AS id, NULL::text AS round_id,
-                   NULL::text AS at, NULL::timestamptz AS sort_at, NULL::text AS slot_id, NULL::text AS project_id,
-                   NULL::text AS name, NULL::text AS district, NULL::integer AS rent, NULL::integer AS commute_min,
-                   NULL::text AS outcome, NULL::text AS reason, NULL::bigint AS offer_id, NULL::text AS offer_status
+            SELECT 0 AS part, me.category, me.status, me.refusals, me.time_zone, NULL::bigint AS id,
+                   NULL::text AS round_id, NULL::text AS at, NULL::timestamptz AS sort_at, NULL::text AS slot_id,
+                   NULL::text AS project_id, NULL::text AS name, NULL::text AS district, NULL::integer AS rent,
+                   NULL::integer AS commute_min, NULL::text AS outcome, NULL::text AS reason, NULL::text AS reason_data,
+                   NULL::bigint AS offer_id, NULL::text AS offer_status
             FROM me
             UNION ALL
-            SELECT 1, NULL, NULL, NULL, o.offer_id, o.round_id, \(utc("o.deadline")), NULL,
-                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL
+            SELECT 1, NULL, NULL, NULL, NULL, o.offer_id, o.round_id, \(utc("o.deadline")), NULL,
+                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL, NULL
             FROM offers o
             JOIN slots s ON s.city = o.city AND s.slot_id = o.slot_id
             JOIN projects p ON p.city = s.city AND p.project_id = s.project_id
             LEFT JOIN round_results r ON r.city = o.city AND r.round_id = o.round_id AND r.applicant_id = o.applicant_id
             WHERE o.city = $1 AND o.applicant_id = $2 AND o.status = 'offered' AND EXISTS (SELECT 1 FROM me)
             UNION ALL
-            SELECT 2, NULL, NULL, NULL, t.tenancy_id, o.round_id, \(utc("t.started_at")), NULL,
-                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL
+            SELECT 2, NULL, NULL, NULL, NULL, t.tenancy_id, o.round_id, \(utc("t.started_at")), NULL,
+                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL, NULL
             FROM tenancies t
             JOIN offers o ON o.offer_id = t.offer_id
             JOIN slots s ON s.city = t.city AND s.slot_id = t.slot_id
@@ -159,10 +180,12 @@ extension Store {
             LEFT JOIN round_results r ON r.city = o.city AND r.round_id = o.round_id AND r.applicant_id = o.applicant_id
             WHERE t.city = $1 AND t.applicant_id = $2 AND t.status = 'active' AND EXISTS (SELECT 1 FROM me)
             UNION ALL
-            SELECT 3, NULL, NULL, NULL, NULL, r.round_id, \(utc("rd.run_at")), rd.run_at,
-                   r.slot_id, r.project_id, NULL, NULL, r.rent, r.commute_min, r.outcome, r.reason, o.offer_id, o.status
+            SELECT 3, NULL, NULL, NULL, NULL, NULL, r.round_id, \(utc("rd.run_at")), rd.run_at,
+                   r.slot_id, r.project_id, p.name, p.district, r.rent, r.commute_min, r.outcome, r.reason,
+                   r.reason_data::text, o.offer_id, o.status
             FROM round_results r
             JOIN rounds rd ON rd.city = r.city AND rd.round_id = r.round_id
+            LEFT JOIN projects p ON p.city = r.city AND p.project_id = r.project_id
             LEFT JOIN offers o ON o.city = r.city AND o.round_id = r.round_id AND o.applicant_id = r.applicant_id
             WHERE r.city = $1 AND r.applicant_id = $2 AND EXISTS (SELECT 1 FROM me)
         ) parts

@@ -380,27 +380,39 @@ extension Store {
             [city, roundID] + snapshot.files.map { String(decoding: $0.bytes, as: UTF8.self) } + [digestJSON])
     }
 
-    /// Streams one row per applicant into round_results with COPY.
+    /// Rows per COPY statement of `writeResults`: the text of 25,000 results (reason and
+    /// reason data) is ~10 MB, where the whole round's at once was ~100 MB held twice.
+    static let resultsPerCopy = 25_000
+
+    /// Streams one row per applicant into round_results with COPY, in statements of
+    /// `resultsPerCopy` rows (the per-statement reference check runs once per statement).
     private func writeResults(_ roundID: String, _ result: RoundResult) throws {
-        var copy = ImportCopyText(capacity: result.rows.count * 96)
-        for row in result.rows {
-            copy.text(city)
-            copy.text(roundID)
-            copy.text(row.applicantID)
-            copy.text(row.outcome.rawValue)
-            copy.text(row.slotID)
-            copy.text(row.projectID)
-            copy.int(row.commuteMin)
-            copy.int(row.rent)
-            copy.text(row.reason)
-            copy.endRow()
-        }
-        try connection.copyIn(
-            """
-            COPY round_results (city, round_id, applicant_id, outcome, slot_id, project_id, commute_min, rent, reason)
-            FROM STDIN
-            """,
-            bytes: Data(copy.bytes))
+        var start = 0
+        repeat {
+            let rows = result.rows[start..<min(start + Self.resultsPerCopy, result.rows.count)]
+            var copy = ImportCopyText(capacity: rows.count * 256)
+            for row in rows {
+                copy.text(city)
+                copy.text(roundID)
+                copy.text(row.applicantID)
+                copy.text(row.outcome.rawValue)
+                copy.text(row.slotID)
+                copy.text(row.projectID)
+                copy.int(row.commuteMin)
+                copy.int(row.rent)
+                copy.text(row.reason)
+                copy.text(row.explanation?.json)
+                copy.endRow()
+            }
+            try connection.copyIn(
+                """
+                COPY round_results (city, round_id, applicant_id, outcome, slot_id, project_id, commute_min, rent, reason,
+                                    reason_data)
+                FROM STDIN
+                """,
+                bytes: Data(copy.bytes))
+            start += rows.count
+        } while start < result.rows.count
     }
 
     /// The stored snapshot of a round that has run.
@@ -482,6 +494,7 @@ extension Store {
             differences.append("applicant \(a.applicantID): re-solved \(Self.describe(a)); stored \(Self.describe(b))")
             if differences.count >= 20 { break }
         }
+        differences += try reasonDataDifferences(roundID, fresh: fresh, limit: max(0, 20 - differences.count))
         let offerRows = try connection.query(
             "SELECT applicant_id, slot_id FROM offers WHERE city = $1 AND round_id = $2", [city, roundID])
         let storedOffers = Set(offerRows.map { "\($0[0] ?? "")\u{0}\($0[1] ?? "")" })
@@ -492,6 +505,30 @@ extension Store {
                     + "\(storedOffers.subtracting(freshOffers).count) stored offer(s) not re-solved")
         }
         return RoundVerification(round: info, rows: stored.rows.count, offers: storedOffers.count, differences: differences)
+    }
+
+    /// Rows whose stored reason data is not the re-solve's, byte for byte (rows stored
+    /// without data, by rounds run before migration 008, are not compared).
+    private func reasonDataDifferences(_ roundID: String, fresh: RoundResult, limit: Int) throws -> [String] {
+        guard limit > 0 else { return [] }
+        let rows = try connection.query(
+            """
+            SELECT applicant_id, reason_data::text FROM round_results
+            WHERE city = $1 AND round_id = $2 AND reason_data IS NOT NULL
+            """,
+            [city, roundID])
+        var stored: [String: String] = [:]
+        stored.reserveCapacity(rows.count)
+        for row in rows { stored[row[0] ?? ""] = row[1] ?? "" }
+        guard !stored.isEmpty else { return [] }
+        var differences: [String] = []
+        for row in fresh.rows {
+            guard let data = stored[row.applicantID], data != row.explanation?.json else { continue }
+            differences.append(
+                "applicant \(row.applicantID): re-solved reason data \(row.explanation?.json ?? "none"); stored \(data)")
+            if differences.count >= limit { break }
+        }
+        return differences
     }
 
     private static func describe(_ row: ApplicantResult) -> String {

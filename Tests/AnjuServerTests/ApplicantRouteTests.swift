@@ -23,19 +23,34 @@ struct StatusView: Decodable {
     }
     struct Round: Decodable {
         var roundId: String
+        var runAt: String?
         var outcome: String
         var outcomeLabel: String
+        var projectId: String?
+        var projectName: String?
+        var district: String?
         var reason: String?
+        var reasonKind: String?
+        var reasonLanguage: String?
         var offerId: Int64?
         var offerStatus: String?
     }
+    struct Tenancy: Decodable {
+        var tenancyId: Int64
+        var place: Place
+        var startedAt: String
+    }
     var applicantId: String
     var language: String
+    var timeZone: String
     var state: String
     var stateLabel: String
     var offer: Offer?
+    var tenancy: Tenancy?
     var reason: String?
     var reasonLabel: String?
+    var reasonKind: String?
+    var reasonLanguage: String?
     var history: [Round]
 }
 
@@ -58,7 +73,7 @@ struct ApplicantRouteTests {
                 #expect(status.offer?.place.rent == (status.offer?.place.slotId == "S1" ? 2000 : 1800))
                 #expect(status.offer?.place.district == (status.offer?.place.slotId == "S1" ? "Huangpu" : "Putuo"))
                 #expect((status.offer?.place.commuteMin ?? 0) > 0)
-                #expect(status.offer?.deadline.hasSuffix("Z") == true)
+                #expect(status.offer?.deadline.hasSuffix("+08:00") == true, "the city's zone, Asia/Shanghai by default")
                 #expect(status.history.count == 1)
                 #expect(status.history.first?.outcome == "offered")
                 #expect(status.history.first?.offerStatus == "offered")

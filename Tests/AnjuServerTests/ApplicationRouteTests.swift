@@ -264,7 +264,33 @@ struct ApplicationRouteTests {
             try await client.execute(uri: "/v1/applications/\(ids[1])", method: .get, headers: admin) { r in
                 #expect(String(buffer: r.body).contains(#""review_reason":"duplicate""#))
             }
-            // The rejected applicant reads the reason in their language.
+        }
+    }
+
+    @Test("a rejected applicant reads the bureau's reason in their language, and its note")
+    func rejectionInStatus() async throws {
+        let f = try ServerFixture.make("api_rejection")
+        try await f.test { client in
+            let s = try await client.execute(
+                uri: "/v1/applications", method: .post, headers: [.contentType: "application/json"], body: applicationBody()
+            ) { try $0.decoded(SubmittedView.self) }
+            try await client.execute(
+                uri: "/v1/applications/\(s.applicantId)/reject", method: .post, headers: bearer(f.adminKey),
+                body: json(#"{"reason": "incomplete", "note": "请补充收入证明"}"#)
+            ) { r in #expect(r.status == .ok) }
+            for (language, label) in [("zh-CN", "申请材料不完整。"), ("en", "The application is incomplete.")] {
+                try await client.execute(
+                    uri: "/v1/applicants/\(s.applicantId)", method: .get, headers: applicant(s.applicantId, token: s.token, language: language)
+                ) { r in
+                    #expect(r.status == .ok)
+                    let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
+                    #expect(body?["state"] as? String == "rejected")
+                    let rejection = body?["rejection"] as? [String: Any]
+                    #expect(rejection?["reason"] as? String == "incomplete")
+                    #expect(rejection?["reason_label"] as? String == label)
+                    #expect(rejection?["note"] as? String == "请补充收入证明")
+                }
+            }
         }
     }
 }

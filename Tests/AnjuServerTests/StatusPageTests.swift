@@ -54,7 +54,9 @@ struct StatusPageTests {
                     #expect(html.contains("Putuo Court") && html.contains("Putuo") && html.contains("¥1800 a month"))
                 }
                 #expect(html.range(of: #"<dd>\d+ min</dd>"#, options: .regularExpression) != nil, "commute")
-                #expect(html.range(of: #"<dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC</dd>"#, options: .regularExpression) != nil, "deadline")
+                #expect(
+                    html.range(of: #"<dd>\d{4}-\d\d-\d\d \d\d:\d\d \(Asia/Shanghai, UTC\+8\)</dd>"#, options: .regularExpression) != nil,
+                    "deadline in the city's zone")
                 #expect(html.contains(#"action="/status/accept""#) && html.contains(#"action="/status/decline""#))
                 #expect(html.contains(#"name="offer_id" value="\#(f.offers[a]!)""#))
                 #expect(html.contains("Round history") && html.contains("awaiting your answer"))
@@ -99,7 +101,14 @@ struct StatusPageTests {
         let f = try ServerFixture.make("page_escape")
         let hostile = #"<script>alert("x")</script> & 'quote' <img src=x onerror=1>"#
         try f.connection.query("UPDATE projects SET name = $1, district = $1 WHERE city = 'c1'", [hostile])
-        try f.connection.query("UPDATE round_results SET reason = $1 WHERE outcome <> 'offered'", [hostile])
+        // The stored text (shown for rounds without reason data) and a name inside the data.
+        try f.connection.query("UPDATE round_results SET reason = $1 WHERE outcome = 'ineligible'", [hostile])
+        try f.connection.query("UPDATE round_results SET reason_data = NULL WHERE outcome = 'ineligible'")
+        try f.connection.query(
+            """
+            UPDATE round_results SET reason_data = json_build_array('commute', 60, $1::text, 61)
+            WHERE outcome = 'unmatched'
+            """, [hostile])
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quote&#39; &lt;img src=x onerror=1&gt;"
         try await f.test { client in
             for id in [f.offered[0], f.unmatched, "A4"] {

@@ -21,6 +21,27 @@ import Testing
         }
     }
 
+    /// Two branches may number migrations apart (008 written while 007 was being written
+    /// elsewhere): a gap is applied past, and a lower file arriving later is still applied.
+    @Test func numbersMaySkipAndALaterLowerFileIsStillApplied() throws {
+        let db = try TestDatabase.fresh("gap")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anju-gap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ name: String, _ sql: String) throws {
+            try Data(sql.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        try write("001_a.sql", "CREATE TABLE a (x int);")
+        try write("003_c.sql", "ALTER TABLE a ADD COLUMN z int;")
+        let migrator = Migrator(folder: folder)
+        #expect(try migrator.migrate(db) == ["001_a", "003_c"])
+        try write("002_b.sql", "ALTER TABLE a ADD COLUMN y int;")
+        #expect(try migrator.migrate(db) == ["002_b"])
+        #expect(try migrator.migrate(db) == [])
+        let columns = try db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'a' ORDER BY 1")
+        #expect(columns.map { $0[0] ?? "" } == ["x", "y", "z"])
+    }
+
     @Test func concurrentMigratorsApplyEachFileOnce() throws {
         let first = try TestDatabase.fresh("race")
         let name = try #require(try first.query("SELECT current_database()").first?[0])

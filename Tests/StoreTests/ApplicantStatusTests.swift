@@ -1,3 +1,4 @@
+import Allocation
 import Foundation
 import Postgres
 import PostgresTestSupport
@@ -126,8 +127,9 @@ struct ApplicantStatusTests {
                 slotID: slot, projectID: project, projectName: try p.decode(String.self, "name"),
                 district: try p.decode(String.self, "district"), rent: try s.decode(Int.self, "rent"), commuteMin: commute)
         }
+        let zone = try #require(try c.query("SELECT time_zone FROM cities WHERE city = $1", [city]).first?[0])
         var status = ApplicantStatus(
-            applicantID: id, category: try me.decode(String.self, "category"),
+            applicantID: id, timeZone: zone, category: try me.decode(String.self, "category"),
             standing: ApplicantStanding(rawValue: try me.decode(String.self, "status"))!, refusals: try me.decode(Int.self, "refusals"),
             liveOffer: nil, tenancy: nil, history: [])
         if let o = try c.query("SELECT offer_id, round_id, slot_id, \(utc("deadline")) AS d FROM offers WHERE city = $1 AND applicant_id = $2 AND status = 'offered'", [city, id]).first {
@@ -147,9 +149,17 @@ struct ApplicantStatusTests {
             let round = try r.decode(String.self, "round_id")
             let runAt = try c.query("SELECT \(utc("run_at")) FROM rounds WHERE city = $1 AND round_id = $2", [city, round]).first?[0]
             let offer = try c.query("SELECT offer_id, status FROM offers WHERE city = $1 AND round_id = $2 AND applicant_id = $3", [city, round, id]).first
+            let project = try r["project_id"].flatMap {
+                try c.query("SELECT name, district FROM projects WHERE city = $1 AND project_id = $2", [city, $0]).first
+            }
+            let data = try c.query(
+                "SELECT reason_data::text FROM round_results WHERE city = $1 AND round_id = $2 AND applicant_id = $3", [city, round, id]
+            ).first?[0]
             history.append((runAt ?? "", .init(
                 roundID: round, runAt: runAt, outcome: try r.decode(String.self, "outcome"), slotID: r["slot_id"], projectID: r["project_id"],
+                projectName: project?["name"], district: project?["district"],
                 commuteMin: try r.decode(Int?.self, "commute_min"), rent: try r.decode(Int?.self, "rent"), reason: try r.decode(String.self, "reason"),
+                reasonData: try data.map { try JSONDecoder().decode(OutcomeReason.self, from: Data($0.utf8)) },
                 offerID: try offer.map { Int64(try $0.decode(Int.self, "offer_id")) }, offerStatus: offer?["status"])))
         }
         // Newest run first; rounds of one second apart in this test, ties by round id.

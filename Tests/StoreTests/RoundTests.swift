@@ -132,6 +132,17 @@ struct RoundTests {
             "UPDATE round_results SET commute_min = commute_min + 1 WHERE applicant_id = $1", [victim.applicantID])
         let tampered = try store.verifyRound("r1")
         #expect(tampered.differences.contains { $0.contains(victim.applicantID) })
+
+        // So is a result whose stored reason data no longer says what the engine decided
+        // (the English text left as it was); a row stored without data (before sql/008) is not.
+        let waiting = run.result.rows.filter { $0.outcome != .offered }
+        let (changed, legacy) = (try #require(waiting.first), try #require(waiting.last))
+        try connection.query(
+            "UPDATE round_results SET reason_data = '[\"no_places\"]' WHERE applicant_id = $1", [changed.applicantID])
+        try connection.query("UPDATE round_results SET reason_data = NULL WHERE applicant_id = $1", [legacy.applicantID])
+        let reasons = try store.verifyRound("r1")
+        #expect(reasons.differences.contains { $0.contains(changed.applicantID) && $0.contains("reason data") })
+        #expect(!reasons.differences.contains { $0.contains(legacy.applicantID) })
     }
 
     @Test("a round runs once; unknown rounds are not found; a second round allocates only what is left")

@@ -4,9 +4,11 @@ Debian's chromium and chromium-driver; nothing is downloaded).
 What a person on a phone does: open /, sign in with a wrong token (refused), sign in with
 the right one (the offer is shown, the token never reaches the address bar), accept; a
 second applicant opens "Decline…", types a reason and declines; a third reads the page in
-zh-CN; a fourth person applies through /apply in zh-CN, is refused once (a wrong phone
-number, shown at its field) and then sees the token page and their pending status. The page
-runs no script of its own: every step is a real click or keystroke, and the
+zh-CN: the engine's reason in Chinese (no English sentence), the offer deadline in the
+city's zone (Beijing time by default), places by project name; a fourth person applies
+through /apply in zh-CN, is refused once (a wrong phone number, shown at its field) and then
+sees the token page and their pending status. The page runs no script of its own: every step
+is a real click or keystroke, and the
 browser's console must hold no Content-Security-Policy violation (the stylesheet must load
 under `style-src 'self'`).
 
@@ -17,6 +19,7 @@ Usage: browser_check.py --base URL --tokens tokens.csv --waiting waiting.csv --s
 import argparse
 import csv
 import os
+import re
 import shutil
 import sys
 
@@ -77,6 +80,32 @@ def expect_clean_console(driver, page):
               f"{page}: console: {message}")
 
 
+def english_runs(text):
+    """Runs of three or more ASCII words (an English sentence); single names such as a
+    district ("Jing'an") or a zone are data, not sentences."""
+    runs, words = [], []
+    for token in re.split(r"([A-Za-z']+)", text):
+        if re.fullmatch(r"[A-Za-z']+", token):
+            words.append(token)
+        elif re.fullmatch(r"[ ,\-]*", token):
+            continue
+        else:
+            if len(words) >= 3:
+                runs.append(" ".join(words))
+            words = []
+    if len(words) >= 3:
+        runs.append(" ".join(words))
+    return runs
+
+
+def dd_after(driver, label):
+    """The text of the <dd> after the <dt> reading `label`, or None."""
+    for dt in driver.find_elements(By.CSS_SELECTOR, "dl dt"):
+        if dt.text == label:
+            return dt.find_element(By.XPATH, "following-sibling::dd[1]").text
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
@@ -113,6 +142,9 @@ def main():
         labels = [dt.text for dt in driver.find_elements(By.CSS_SELECTOR, "dl dt")]
         for label in ("Project", "District", "Rent", "Answer by"):
             check(label in labels, f"the offer shows {label}")
+        deadline = dd_after(driver, "Answer by") or ""
+        check(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d \(Asia/Shanghai, UTC\+8\)", deadline),
+              f"the deadline in the city's zone ({deadline})")
         shot(driver, "offer.png")
         expect_clean_console(driver, "/status")
 
@@ -145,6 +177,33 @@ def main():
         check("历次分配记录" in page, "the round history heading in zh-CN")
         shot(driver, "zh-CN.png")
         expect_clean_console(driver, "/status (zh-CN)")
+
+        # Reasons in Chinese: every applicant not offered reads one, none in English.
+        kinds = set()
+        for applicant, token in waiting[:12]:
+            sign_in(driver, base, applicant, token)
+            reasons = driver.find_elements(By.CSS_SELECTOR, "blockquote")
+            check(len(reasons) == 1, f"{applicant}: one reason on the page")
+            reason = reasons[0]
+            check(reason.get_attribute("lang") == "zh-CN", f"{applicant}: the reason is marked zh-CN")
+            check(re.search(r"[\u4e00-\u9fff]", reason.text), f"{applicant}: the reason is Chinese ({reason.text})")
+            body = driver.find_element(By.TAG_NAME, "main").text
+            check(not english_runs(body), f"{applicant}: no English sentence in the zh-CN page: {english_runs(body)}")
+            kinds.add("unmatched" if "上一轮未能匹配到房源" in body else "ineligible")
+        shot(driver, "zh-CN-reason.png")
+        check(kinds, f"reasons read in zh-CN for {sorted(kinds)}")
+
+        # An offer read in zh-CN: its deadline in Beijing time, its place by project name.
+        applicant, token = offered[2]
+        sign_in(driver, base, applicant, token)
+        deadline = dd_after(driver, "答复截止") or ""
+        check(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d（北京时间，UTC\+8）", deadline),
+              f"the deadline in Beijing time ({deadline})")
+        project = dd_after(driver, "项目") or ""
+        check(project and project in driver.find_element(By.CSS_SELECTOR, "ol.history").text,
+              f"the history names the project {project}")
+        shot(driver, "zh-CN-offer.png")
+        expect_clean_console(driver, "/status (zh-CN offer)")
     finally:
         driver.quit()
 
