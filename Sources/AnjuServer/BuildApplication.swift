@@ -14,7 +14,7 @@ import Store
 public func buildApplication(
     _ configuration: ServerConfiguration, logger: Logger,
     beforeServing: @escaping @Sendable (ConnectionPool<DatabaseSession>) async throws -> Void = { _ in }
-) -> Application<RouterResponder<BasicRequestContext>> {
+) -> Application<RouterResponder<AnjuRequestContext>> {
     let pool = ConnectionPool<DatabaseSession>.sessions(configuration)
     let router = buildRouter(pool: pool, metrics: ServerMetrics(), logger: logger, identityKey: configuration.identityKey)
     var app = Application(
@@ -30,8 +30,8 @@ public func buildApplication(
 /// answer for known paths goes last, since it covers the routes added before it.
 func buildRouter(
     pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger, identityKey: IdentityKey? = nil
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+) -> Router<AnjuRequestContext> {
+    let router = Router(context: AnjuRequestContext.self)
     router.add(middleware: RequestObserver(metrics: metrics, logger: logger))
     MonitoringController(pool: pool, metrics: metrics).addRoutes(to: router)
     ApplicantController(pool: pool).addRoutes(to: router)
