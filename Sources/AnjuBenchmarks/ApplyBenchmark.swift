@@ -1,0 +1,506 @@
+import CityGenerator
+import Foundation
+import Harness
+import Postgres
+import Store
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `anju bench apply`: `POST /v1/applications` under load, with duplicates planted, then
+/// checked in PostgreSQL.
+///
+/// Set-up (untimed), in a fresh database of the private cluster: migrate, import a generated
+/// city, register a workplace site per district (an employment centre at the first project
+/// of each), write an identity key, VACUUM (ANALYZE) and CHECKPOINT. Then `anju serve` runs
+/// as a child process with the rate limit on but far above the load (so its bookkeeping is
+/// in every measured request), and, per repetition, `connections` client threads with a
+/// keep-alive connection each (and their own `X-Real-IP`, as behind nginx) submit for
+/// `duration` seconds:
+///
+/// - a new person (a fresh identity number, name and phone) — most requests;
+/// - a **later duplicate**: the identity number of an application this client had
+///   accepted before, under another name and phone (`laterDuplicateShare`);
+/// - a **concurrent duplicate pair**: two applications of one new person sent on two
+///   connections before either answer is read, so both are in the server at once
+///   (`concurrentPairShare`): the advisory locks on identity hashes must still put them in
+///   one set;
+/// - an **invalid** application (a birth date that is no date): 422, nothing written
+///   (`invalidShare`).
+///
+/// Afterwards, in SQL: the applications stored equal the 201s answered, and every person
+/// planted with two or more accepted applications has exactly those applicants in one open
+/// duplicate set, and no other applicant is in one. Last, a second `anju serve` with the
+/// default limit takes a flood from one address: the burst is accepted, the rest 429 with
+/// Retry-After, another address still gets 201, and again stored = 201s.
+public struct ApplyBenchmark {
+    public var applicants: Int
+    public var slots: Int
+    public var repetitions: Int
+    public var duration: Int
+    public var connections: Int
+    public var poolSize: Int
+    public var port: Int
+    public var anju: String
+    public var workDirectory: String
+    public var seed: String
+    public var cluster: PrivateCluster
+    /// Shares of requests (0...1); the rest are new people.
+    public var laterDuplicateShare = 0.10
+    public var concurrentPairShare = 0.05
+    public var invalidShare = 0.02
+    /// Requests of the limiter phase, from one address over 8 connections.
+    public var floodRequests = 200
+
+    public init(
+        applicants: Int, slots: Int, repetitions: Int, duration: Int, connections: Int, poolSize: Int, port: Int, anju: String,
+        workDirectory: String, seed: String, cluster: PrivateCluster
+    ) {
+        self.applicants = applicants
+        self.slots = slots
+        self.repetitions = repetitions
+        self.duration = duration
+        self.connections = connections
+        self.poolSize = poolSize
+        self.port = port
+        self.anju = anju
+        self.workDirectory = workDirectory
+        self.seed = seed
+        self.cluster = cluster
+    }
+
+    /// One load run.
+    public struct Run: Sendable {
+        public var submissionsPerSecond: Double
+        public var p50Milliseconds: Double
+        public var p99Milliseconds: Double
+        public var created = 0
+        public var invalid = 0
+        public var limited = 0
+        /// Anything else: other statuses, broken connections.
+        public var failures = 0
+        /// Applications found in the database beyond (or short of) the 201s: must be 0.
+        public var storedMinusCreated = 0
+        /// People planted with 2+ accepted applications, and their applications.
+        public var plantedPeople = 0
+        public var plantedApplications = 0
+        /// Open duplicate sets and members the run added.
+        public var sets = 0
+        public var members = 0
+        /// Planted people whose applicants are not exactly one open set, plus applicants in a
+        /// set that nobody planted: must be 0.
+        public var duplicateErrors = 0
+        /// Concurrent pairs sent, and those where both were accepted.
+        public var concurrentPairs = 0
+    }
+
+    /// The limiter phase.
+    public struct Flood: Sendable {
+        public var requests = 0
+        public var created = 0
+        public var limited = 0
+        public var limitedWithRetryAfter = 0
+        public var other = 0
+        public var otherAddressCreated = false
+        public var storedMinusCreated = 0
+    }
+
+    public struct Result: Sendable {
+        public var runs: [Run] = []
+        public var flood = Flood()
+        public var sites = 0
+    }
+
+    static let database = "anju_bench_apply"
+    static let city = "bench"
+
+    public func run(log: (String) -> Void) throws -> Result {
+        var result = Result()
+        let url = try prepare(log: log, into: &result)
+        let keyFile = "\(workDirectory)/apply-identity.key"
+        FileManager.default.createFile(
+            atPath: keyFile, contents: Data((String(repeating: "5a", count: 32) + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        let env = ["DATABASE_URL": url, "LOG_LEVEL": "warning", "ANJU_IDENTITY_KEY_FILE": keyFile]
+        let sites = try PostgresConnection(url).query("SELECT site_id FROM workplace_sites WHERE city = $1 ORDER BY site_id", [Self.city])
+            .compactMap { $0[0] }
+
+        let serverLog = "\(workDirectory)/apply-serve.log"
+        log("starting anju serve on 127.0.0.1:\(port), --pool-size \(poolSize), rate limit far above the load (log: \(serverLog))")
+        let server = try BackgroundProcess(
+            [
+                anju, "serve", "--host", "127.0.0.1", "--port", String(port), "--pool-size", String(poolSize), "--city", Self.city,
+                "--rate-limit", "100000000", "--rate-burst", "100000",
+            ], environment: env, output: serverLog)
+        try waitUntilReady(server: server, port: port)
+        log("warming up (3 s)")
+        _ = try load(seconds: 3, url: url, sites: sites, tag: "w")
+        for i in 0..<repetitions {
+            let run = try load(seconds: duration, url: url, sites: sites, tag: "r\(i + 1)")
+            result.runs.append(run)
+            log(Self.describe("run \(i + 1)", run))
+        }
+        server.stop()
+
+        let floodLog = "\(workDirectory)/apply-serve-limited.log"
+        log("starting anju serve on 127.0.0.1:\(port + 1) with the default rate limit (log: \(floodLog))")
+        let limited = try BackgroundProcess(
+            [
+                anju, "serve", "--host", "127.0.0.1", "--port", String(port + 1), "--pool-size", String(poolSize), "--city", Self.city,
+                "--rate-limit", "10", "--rate-burst", "10", "--trusted-proxy", "127.0.0.0/8",
+            ],
+            environment: env, output: floodLog)
+        defer { limited.stop() }
+        try waitUntilReady(server: limited, port: port + 1)
+        result.flood = try flood(url: url, port: port + 1)
+        let f = result.flood
+        log(
+            "flood from one address: \(f.requests) requests, \(f.created) × 201, \(f.limited) × 429 (\(f.limitedWithRetryAfter) with Retry-After), "
+                + "\(f.other) other; another address: \(f.otherAddressCreated ? "201" : "refused"); stored − 201s = \(f.storedMinusCreated)")
+        return result
+    }
+
+    static func describe(_ label: String, _ r: Run) -> String {
+        String(
+            format: "%@: %.0f submissions/s, p50 %.2f ms, p99 %.2f ms; %d × 201, %d × 422, %d × 429, %d failures; stored − 201s = %d; "
+                + "%d people planted with %d applications → %d sets, %d members, %d errors; %d concurrent pairs",
+            label, r.submissionsPerSecond, r.p50Milliseconds, r.p99Milliseconds, r.created, r.invalid, r.limited, r.failures,
+            r.storedMinusCreated, r.plantedPeople, r.plantedApplications, r.sets, r.members, r.duplicateErrors, r.concurrentPairs)
+    }
+
+    // MARK: Set-up
+
+    private func prepare(log: (String) -> Void, into result: inout Result) throws -> String {
+        let dir = "\(workDirectory)/city-\(applicants)x\(slots)"
+        log("generating \(applicants) applicants × \(slots) slots in \(dir)")
+        try CityGenerator(applicants: applicants, slots: slots, seed: seed).write(to: dir)
+        let url = try StoreDatabase.freshDatabase(Self.database, on: cluster).url
+        let env = ["DATABASE_URL": url, "ANJU_CITY": Self.city, "ANJU_ACTOR": "bench"]
+        for kind in ["projects", "slots", "applicants"] {
+            let r = try ChildProcess.run([anju, "import", kind, "\(dir)/\(kind).csv"], environment: env)
+            guard r.status == 0 else { throw BenchmarkError("anju import \(kind) exited \(r.status): \(r.stdout.suffix(500))") }
+        }
+        let db = try PostgresConnection(url)
+        // The registered workplaces applicants choose from: an employment centre per
+        // district, at its first project (there is no import for sites yet).
+        try db.query(
+            """
+            INSERT INTO workplace_sites (city, site_id, kind, name, lat, lon, district)
+            SELECT DISTINCT ON (district) city, 'WS-' || district, 'employment_centre', district || ' employment centre',
+                lat::numeric, lon::numeric, district
+            FROM projects WHERE city = $1 ORDER BY district, project_id
+            """, [Self.city])
+        result.sites = Int(try db.query("SELECT count(*) FROM workplace_sites WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
+        try db.query("VACUUM (ANALYZE)")
+        try db.query("CHECKPOINT")
+        log("  \(applicants) applicants imported, \(result.sites) workplace sites")
+        return url
+    }
+
+    private func waitUntilReady(server: BackgroundProcess, port: Int) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard server.isRunning else { throw BenchmarkError("anju serve exited early; see \(server.output)") }
+            if let connection = try? LoopbackHTTP(port: port), let r = try? connection.exchange(.init(path: "/readyz")), r.status == 200 {
+                return
+            }
+            usleep(200_000)
+        }
+        throw BenchmarkError("anju serve was not ready on port \(port) within 60 s; see \(server.output)")
+    }
+}
+
+// MARK: The load
+
+extension ApplyBenchmark {
+    /// What one client thread did.
+    struct ClientOutcome: Sendable {
+        /// Identity number → applicant ids answered 201.
+        var accepted: [String: [String]] = [:]
+        var created = 0
+        var invalid = 0
+        var limited = 0
+        var failures = 0
+        var pairs = 0
+        var latenciesMicroseconds: [Int] = []
+    }
+
+    /// The application of person `identity`; `variant` changes name and phone (a
+    /// duplicate under another contact); `site` a registered workplace, else a point.
+    static func body(identity: String, variant: Int, site: String?, invalid: Bool = false, category: Int) -> String {
+        let digits = identity.unicodeScalars.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1.value)) &* 1099511628211 }
+        let phone = "13" + String(format: "%09llu", (digits &+ UInt64(variant)) % 1_000_000_000)
+        let birth = invalid ? "1990-02-30" : String(format: "19%02llu-%02llu-%02llu", 70 + digits % 30, 1 + digits / 30 % 12, 1 + digits / 360 % 28)
+        let workplace = site.map { #""workplace_site": "\#($0)""# }
+            ?? #""work_lat": 31.2\#(digits % 10), "work_lon": 121.4\#(digits / 10 % 10), "work_district": "Huangpu""#
+        let kind = ["general", "youth_talent", "general", "frontline_worker"][category % 4]
+        return """
+            {"category": "\(kind)", "household_size": \(1 + digits % 3), "gender": "\(digits % 2 == 0 ? "female" : "male")", \
+            "birth_date": "\(birth)", "monthly_income": \(3000 + digits % 9000), \(workplace), "needs_accessible": false, \
+            "name": "Bench \(identity) \(variant)", "phone": "\(phone)", "identity_number": "\(identity)", "language": "en"}
+            """
+    }
+
+    /// `connections` clients for `seconds`; then the database is checked against what they
+    /// were answered.
+    func load(seconds: Int, url: String, sites: [String], tag: String) throws -> Run {
+        let db = try PostgresConnection(url)
+        let before = try countApplications(db)
+        let setsBefore = try openMembers(db)
+        let outcomes = Mutex<[ClientOutcome]>([])
+        let group = DispatchGroup()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(seconds) * 1_000_000_000
+        for c in 0..<connections {
+            group.enter()
+            let shares = (laterDuplicateShare, concurrentPairShare, invalidShare)
+            let port = self.port
+            Thread.detachNewThread {
+                let outcome = Self.client(
+                    id: "\(tag)c\(c)", address: "10.\(c / 250).\(c % 250).1", port: port, sites: sites, shares: shares, deadline: deadline)
+                outcomes.withLock { $0.append(outcome) }
+                group.leave()
+            }
+        }
+        group.wait()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let all = outcomes.withLock { $0 }
+
+        var run = Run(submissionsPerSecond: 0, p50Milliseconds: 0, p99Milliseconds: 0)
+        let latencies = all.flatMap(\.latenciesMicroseconds).sorted()
+        run.submissionsPerSecond = Double(latencies.count) / elapsed
+        run.p50Milliseconds = Double(APIBenchmark.percentile(latencies, 50)) / 1000
+        run.p99Milliseconds = Double(APIBenchmark.percentile(latencies, 99)) / 1000
+        for o in all {
+            run.created += o.created
+            run.invalid += o.invalid
+            run.limited += o.limited
+            run.failures += o.failures
+            run.concurrentPairs += o.pairs
+        }
+        run.storedMinusCreated = try countApplications(db) - before - run.created
+
+        // Every planted person's accepted applicants are exactly one open set; nobody else is
+        // in a set this run opened.
+        let members = try openMembers(db).filter { setsBefore[$0.key] == nil }
+        var bySet: [String: Set<String>] = [:]
+        for (applicant, set) in members { bySet[set, default: []].insert(applicant) }
+        run.sets = bySet.count
+        run.members = members.count
+        var planted: Set<String> = []
+        for o in all {
+            for (_, ids) in o.accepted where ids.count >= 2 {
+                run.plantedPeople += 1
+                run.plantedApplications += ids.count
+                planted.formUnion(ids)
+                // All in the same set, and that set holds exactly them.
+                let sets = Set(ids.map { members[$0] ?? "none" })
+                if sets.count != 1 || bySet[sets.first ?? "none"] != Set(ids) { run.duplicateErrors += 1 }
+            }
+        }
+        run.duplicateErrors += members.keys.filter { !planted.contains($0) }.count
+        return run
+    }
+
+    func countApplications(_ db: PostgresConnection) throws -> Int {
+        Int(try db.query("SELECT count(*) FROM applicants WHERE city = $1 AND source = 'application'", [Self.city]).first?[0] ?? "") ?? 0
+    }
+
+    /// Applicant → set id of every open duplicate-set membership.
+    func openMembers(_ db: PostgresConnection) throws -> [String: String] {
+        var members: [String: String] = [:]
+        for row in try db.query("SELECT applicant_id, set_id::text FROM duplicate_members WHERE city = $1 AND open", [Self.city]) {
+            if let applicant = row[0], let set = row[1] { members[applicant] = set }
+        }
+        return members
+    }
+
+    /// One client until `deadline`: a keep-alive connection (and a second one for the
+    /// concurrent pairs), its own `X-Real-IP`, a deterministic mix by request number.
+    static func client(
+        id: String, address: String, port: Int, sites: [String], shares: (Double, Double, Double), deadline: UInt64
+    ) -> ClientOutcome {
+        var outcome = ClientOutcome()
+        var first = try? LoopbackHTTP(port: port)
+        var second = try? LoopbackHTTP(port: port)
+        var random = SplitMix(seed: id.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })
+        var people = 0
+        /// Person `n`'s identity number: letters and digits, unique per run and client.
+        func person(_ n: Int) -> String { "ID" + id.uppercased() + "P\(n)" }
+        var acceptedPeople: [String] = []
+        let headers = ["Content-Type": "application/json", "X-Real-IP": address]
+
+        func record(_ response: LoopbackHTTP.Response?, identity: String, sent: UInt64) {
+            guard let response else {
+                outcome.failures += 1
+                return
+            }
+            outcome.latenciesMicroseconds.append(Int((DispatchTime.now().uptimeNanoseconds - sent) / 1000))
+            switch response.status {
+            case 201:
+                outcome.created += 1
+                let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+                if let applicant = json?["applicant_id"] as? String { outcome.accepted[identity, default: []].append(applicant) }
+            case 422: outcome.invalid += 1
+            case 429: outcome.limited += 1
+            default: outcome.failures += 1
+            }
+        }
+
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            guard let connection = first, let other = second else {
+                outcome.failures += 1
+                first = try? LoopbackHTTP(port: port)
+                second = try? LoopbackHTTP(port: port)
+                continue
+            }
+            let roll = random.unit()
+            let site = random.unit() < 0.5 && !sites.isEmpty ? sites[Int(random.next() % UInt64(sites.count))] : nil
+            let category = Int(random.next() % 4)
+            if roll < shares.1 {
+                // Two applications of one new person, both in flight before either answer.
+                people += 1
+                let identity = person(people)
+                let a = body(identity: identity, variant: 0, site: site, category: category)
+                let b = body(identity: identity, variant: 1, site: site, category: category)
+                let sent = DispatchTime.now().uptimeNanoseconds
+                do {
+                    try connection.send(.init(method: "POST", path: "/v1/applications", headers: headers, body: a))
+                    try other.send(.init(method: "POST", path: "/v1/applications", headers: headers, body: b))
+                } catch {
+                    outcome.failures += 1
+                    first = nil
+                    continue
+                }
+                outcome.pairs += 1
+                let ra = try? connection.receive()
+                record(ra, identity: identity, sent: sent)
+                let rb = try? other.receive()
+                record(rb, identity: identity, sent: sent)
+                if ra == nil || rb == nil { first = nil }
+                if outcome.accepted[identity] != nil { acceptedPeople.append(identity) }
+                continue
+            }
+            let identity: String
+            let variant: Int
+            var invalid = false
+            if roll < shares.1 + shares.0, let earlier = acceptedPeople.randomElement(using: &random) {
+                identity = earlier
+                variant = 2 + (outcome.accepted[earlier]?.count ?? 0)
+            } else {
+                people += 1
+                identity = person(people)
+                variant = 0
+                invalid = roll > 1 - shares.2
+            }
+            let sent = DispatchTime.now().uptimeNanoseconds
+            let response = try? connection.exchange(
+                .init(
+                    method: "POST", path: "/v1/applications", headers: headers,
+                    body: body(identity: identity, variant: variant, site: site, invalid: invalid, category: category)))
+            record(response, identity: identity, sent: sent)
+            if response == nil { first = nil }
+            if variant == 0, response?.status == 201 { acceptedPeople.append(identity) }
+        }
+        return outcome
+    }
+
+    /// The limiter at work: `floodRequests` applications from one address (the peer itself,
+    /// no `X-Real-IP`) over 8 connections, then one from another address.
+    func flood(url: String, port: Int) throws -> Flood {
+        let db = try PostgresConnection(url)
+        let before = try countApplications(db)
+        let results = Mutex<[LoopbackHTTP.Response?]>([])
+        let group = DispatchGroup()
+        let perConnection = max(1, floodRequests / 8)
+        for c in 0..<8 {
+            group.enter()
+            Thread.detachNewThread {
+                let connection = try? LoopbackHTTP(port: port)
+                for i in 0..<perConnection {
+                    let identity = "FLOODC\(c)N\(i)"
+                    let response = try? connection?.exchange(
+                        .init(
+                            method: "POST", path: "/v1/applications", headers: ["Content-Type": "application/json"],
+                            body: Self.body(identity: identity, variant: 0, site: nil, category: 0)))
+                    results.withLock { $0.append(response) }
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        var flood = Flood()
+        for response in results.withLock({ $0 }) {
+            flood.requests += 1
+            switch response?.status {
+            case 201: flood.created += 1
+            case 429:
+                flood.limited += 1
+                if let seconds = response?.headers["retry-after"].flatMap({ Int($0) }), seconds >= 1 { flood.limitedWithRetryAfter += 1 }
+            default: flood.other += 1
+            }
+        }
+        let other = try LoopbackHTTP(port: port).exchange(
+            .init(
+                method: "POST", path: "/v1/applications", headers: ["Content-Type": "application/json", "X-Real-IP": "192.0.2.44"],
+                body: Self.body(identity: "FLOODOTHER", variant: 0, site: nil, category: 0)))
+        flood.otherAddressCreated = other.status == 201
+        flood.storedMinusCreated = try countApplications(db) - before - flood.created - (flood.otherAddressCreated ? 1 : 0)
+        return flood
+    }
+}
+
+/// A small seeded generator for the clients' mix (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+// MARK: Report
+
+extension ApplyBenchmark {
+    /// Markdown for BENCHMARKS.md: medians over the repetitions, the checks summed.
+    public func markdown(_ result: Result) -> String {
+        let runs = result.runs
+        func med(_ key: KeyPath<Run, Double>) -> Double { APIBenchmark.median(runs.map { $0[keyPath: key] }) }
+        func sum(_ key: KeyPath<Run, Int>) -> Int { runs.reduce(0) { $0 + $1[keyPath: key] } }
+        var t = "Applications (`POST /v1/applications`), \(connections) clients with keep-alive connections, \(duration) s per run, "
+        t += "\(runs.count) runs (medians); `anju serve --pool-size \(poolSize)`, rate limit on but far above the load; "
+        t += "city \(applicants) × \(slots) imported, \(result.sites) workplace sites. Mix: "
+        t += String(
+            format: "%.0f%% later duplicates, %.0f%% concurrent duplicate pairs, %.0f%% invalid, the rest new people.\n\n",
+            laterDuplicateShare * 100, concurrentPairShare * 100, invalidShare * 100)
+        t += "| submissions/s | p50 (ms) | p99 (ms) | 201 | 422 | 429 | failures | runs (submissions/s) |\n"
+        t += "|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        t += String(
+            format: "| %.0f | %.2f | %.2f | %d | %d | %d | %d | %@ |\n", med(\.submissionsPerSecond), med(\.p50Milliseconds),
+            med(\.p99Milliseconds), sum(\.created), sum(\.invalid), sum(\.limited), sum(\.failures),
+            runs.map { String(format: "%.0f", $0.submissionsPerSecond) }.joined(separator: ", "))
+        t += "\nChecked in PostgreSQL after each run (totals over the runs):\n\n"
+        t += "| stored − 201s | people planted (2+ accepted) | their applications | open sets | members | concurrent pairs | errors |\n"
+        t += "|---:|---:|---:|---:|---:|---:|---:|\n"
+        t += "| \(sum(\.storedMinusCreated)) | \(sum(\.plantedPeople)) | \(sum(\.plantedApplications)) | \(sum(\.sets)) | "
+        t += "\(sum(\.members)) | \(sum(\.concurrentPairs)) | \(sum(\.duplicateErrors)) |\n"
+        let f = result.flood
+        t += "\nRate limit (default, 10 a minute, burst 10): \(f.requests) applications from one address over 8 connections: "
+        t += "\(f.created) × 201, \(f.limited) × 429 (\(f.limitedWithRetryAfter) with Retry-After), \(f.other) other; "
+        t += "another address then: \(f.otherAddressCreated ? "201" : "refused"); stored − 201s = \(f.storedMinusCreated).\n"
+        return t
+    }
+
+    /// Whether every check held (the command exits 1 otherwise).
+    public static func checksHeld(_ result: Result) -> Bool {
+        result.runs.allSatisfy { $0.storedMinusCreated == 0 && $0.duplicateErrors == 0 && $0.failures == 0 }
+            && result.flood.storedMinusCreated == 0 && result.flood.otherAddressCreated && result.flood.limited > 0
+            && result.flood.limited == result.flood.limitedWithRetryAfter
+    }
+}
