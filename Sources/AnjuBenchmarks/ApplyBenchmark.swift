@@ -53,6 +53,8 @@ public struct ApplyBenchmark {
     public var invalidShare = 0.02
     /// Requests of the limiter phase, from one address over 8 connections.
     public var floodRequests = 200
+    /// pgbench query modes for the peer (empty: none).
+    public var pgbenchModes = ["prepared", "extended"]
 
     public init(
         applicants: Int, slots: Int, repetitions: Int, duration: Int, connections: Int, poolSize: Int, port: Int, anju: String,
@@ -109,6 +111,8 @@ public struct ApplyBenchmark {
 
     public struct Result: Sendable {
         public var runs: [Run] = []
+        /// The peer: pgbench writing the same rows (`pgbenchScript`), by query mode.
+        public var pgbench: [String: [Run]] = [:]
         public var flood = Flood()
         public var sites = 0
     }
@@ -133,13 +137,28 @@ public struct ApplyBenchmark {
                 anju, "serve", "--host", "127.0.0.1", "--port", String(port), "--pool-size", String(poolSize), "--city", Self.city,
                 "--rate-limit", "100000000", "--rate-burst", "100000",
             ], environment: env, output: serverLog)
+        defer { server.stop() }
         try waitUntilReady(server: server, port: port)
         log("warming up (3 s)")
         _ = try load(seconds: 3, url: url, sites: sites, tag: "w")
         for i in 0..<repetitions {
-            let run = try load(seconds: duration, url: url, sites: sites, tag: "r\(i + 1)")
-            result.runs.append(run)
-            log(Self.describe("run \(i + 1)", run))
+            // Alternate which runs first, so neither always meets the smaller tables.
+            let order = i % 2 == 0 ? ["http"] + pgbenchModes : pgbenchModes + ["http"]
+            for tool in order {
+                if tool == "http" {
+                    let run = try load(seconds: duration, url: url, sites: sites, tag: "r\(i + 1)")
+                    result.runs.append(run)
+                    log(Self.describe("run \(i + 1) anju serve", run))
+                } else {
+                    let run = try pgbench(mode: tool, seconds: duration, url: url)
+                    result.pgbench[tool, default: []].append(run)
+                    log(
+                        String(
+                            format: "run %d pgbench -M %@: %.0f transactions/s, p50 %.2f ms, p99 %.2f ms, %d failed; stored − transactions = %d",
+                            i + 1, tool, run.submissionsPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.failures,
+                            run.storedMinusCreated))
+                }
+            }
         }
         server.stop()
 
@@ -224,6 +243,9 @@ extension ApplyBenchmark {
         var failures = 0
         var pairs = 0
         var latenciesMicroseconds: [Int] = []
+        /// A 422 for an application meant to be valid, or a 201 for one meant not to be:
+        /// counted in `failures`; the first is kept to report.
+        var unexpected: String?
     }
 
     /// The application of person `identity`; `variant` changes name and phone (a
@@ -272,6 +294,7 @@ extension ApplyBenchmark {
         run.submissionsPerSecond = Double(latencies.count) / elapsed
         run.p50Milliseconds = Double(APIBenchmark.percentile(latencies, 50)) / 1000
         run.p99Milliseconds = Double(APIBenchmark.percentile(latencies, 99)) / 1000
+        if let unexpected = all.compactMap(\.unexpected).first { FileHandle.standardError.write(Data("  unexpected: \(unexpected)\n".utf8)) }
         for o in all {
             run.created += o.created
             run.invalid += o.invalid
@@ -331,12 +354,16 @@ extension ApplyBenchmark {
         var acceptedPeople: [String] = []
         let headers = ["Content-Type": "application/json", "X-Real-IP": address]
 
-        func record(_ response: LoopbackHTTP.Response?, identity: String, sent: UInt64) {
+        func record(_ response: LoopbackHTTP.Response?, identity: String, sent: UInt64, invalid: Bool = false) {
             guard let response else {
                 outcome.failures += 1
                 return
             }
             outcome.latenciesMicroseconds.append(Int((DispatchTime.now().uptimeNanoseconds - sent) / 1000))
+            if (response.status == 422) != invalid {
+                outcome.failures += 1
+                if outcome.unexpected == nil { outcome.unexpected = "\(response.status): \(String(decoding: response.body, as: UTF8.self).prefix(400))" }
+            }
             switch response.status {
             case 201:
                 outcome.created += 1
@@ -399,7 +426,7 @@ extension ApplyBenchmark {
                 .init(
                     method: "POST", path: "/v1/applications", headers: headers,
                     body: body(identity: identity, variant: variant, site: site, invalid: invalid, category: category)))
-            record(response, identity: identity, sent: sent)
+            record(response, identity: identity, sent: sent, invalid: invalid)
             if response == nil { first = nil }
             if variant == 0, response?.status == 201 { acceptedPeople.append(identity) }
         }
@@ -479,12 +506,20 @@ extension ApplyBenchmark {
         t += String(
             format: "%.0f%% later duplicates, %.0f%% concurrent duplicate pairs, %.0f%% invalid, the rest new people.\n\n",
             laterDuplicateShare * 100, concurrentPairShare * 100, invalidShare * 100)
-        t += "| submissions/s | p50 (ms) | p99 (ms) | 201 | 422 | 429 | failures | runs (submissions/s) |\n"
-        t += "|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        t += "| | submissions/s | p50 (ms) | p99 (ms) | 201 (or rows) | 422 | 429 | failures | runs (per second) |\n"
+        t += "|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
         t += String(
-            format: "| %.0f | %.2f | %.2f | %d | %d | %d | %d | %@ |\n", med(\.submissionsPerSecond), med(\.p50Milliseconds),
+            format: "| anju serve (HTTP) | %.0f | %.2f | %.2f | %d | %d | %d | %d | %@ |\n", med(\.submissionsPerSecond), med(\.p50Milliseconds),
             med(\.p99Milliseconds), sum(\.created), sum(\.invalid), sum(\.limited), sum(\.failures),
             runs.map { String(format: "%.0f", $0.submissionsPerSecond) }.joined(separator: ", "))
+        for mode in pgbenchModes {
+            let ms = result.pgbench[mode] ?? []
+            func m(_ key: KeyPath<Run, Double>) -> Double { APIBenchmark.median(ms.map { $0[keyPath: key] }) }
+            t += String(
+                format: "| pgbench -M %@, the same rows | %.0f | %.2f | %.2f | %d | – | – | %d | %@ |\n", mode, m(\.submissionsPerSecond),
+                m(\.p50Milliseconds), m(\.p99Milliseconds), ms.reduce(0) { $0 + $1.created }, ms.reduce(0) { $0 + $1.failures },
+                ms.map { String(format: "%.0f", $0.submissionsPerSecond) }.joined(separator: ", "))
+        }
         t += "\nChecked in PostgreSQL after each run (totals over the runs):\n\n"
         t += "| stored − 201s | people planted (2+ accepted) | their applications | open sets | members | concurrent pairs | errors |\n"
         t += "|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -500,6 +535,7 @@ extension ApplyBenchmark {
     /// Whether every check held (the command exits 1 otherwise).
     public static func checksHeld(_ result: Result) -> Bool {
         result.runs.allSatisfy { $0.storedMinusCreated == 0 && $0.duplicateErrors == 0 && $0.failures == 0 }
+            && result.pgbench.values.joined().allSatisfy { $0.storedMinusCreated == 0 && $0.failures == 0 }
             && result.flood.storedMinusCreated == 0 && result.flood.otherAddressCreated && result.flood.limited > 0
             && result.flood.limited == result.flood.limitedWithRetryAfter
     }
