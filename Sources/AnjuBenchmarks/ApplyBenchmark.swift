@@ -202,13 +202,16 @@ public struct ApplyBenchmark {
         }
         let db = try PostgresConnection(url)
         // The registered workplaces applicants choose from: an employment centre per
-        // district, at its first project (there is no import for sites yet).
+        // district, at its first project (there is no import for sites yet). Ids are
+        // contract identifiers (`WS-001`): a district's name can hold an apostrophe
+        // (Jing'an), which the form's site lookup refuses as an id.
         try db.query(
             """
             INSERT INTO workplace_sites (city, site_id, kind, name, lat, lon, district)
-            SELECT DISTINCT ON (district) city, 'WS-' || district, 'employment_centre', district || ' employment centre',
-                lat::numeric, lon::numeric, district
-            FROM projects WHERE city = $1 ORDER BY district, project_id
+            SELECT city, 'WS-' || lpad((row_number() OVER (ORDER BY district))::text, 3, '0'), 'employment_centre',
+                district || ' employment centre', lat::numeric, lon::numeric, district
+            FROM (SELECT DISTINCT ON (district) city, district, lat, lon FROM projects WHERE city = $1
+                  ORDER BY district, project_id) AS first_projects
             """, [Self.city])
         result.sites = Int(try db.query("SELECT count(*) FROM workplace_sites WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
         try db.query("VACUUM (ANALYZE)")
