@@ -9,8 +9,8 @@ import Store
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks behind BENCHMARKS.md: solve vs OR-Tools, import vs psql \\copy, round run vs solve.",
-        subcommands: [Solve.self, Import.self, Round.self, Api.self]
+        abstract: "Benchmarks behind BENCHMARKS.md: solve vs OR-Tools, import vs psql \\copy, round run vs solve, the API, applications.",
+        subcommands: [Solve.self, Import.self, Round.self, Api.self, Apply.self]
     )
     public init() {}
 
@@ -215,6 +215,56 @@ public struct BenchCommand: ParsableCommand {
                 throw BenchmarkError("\(folder) has no \(file); pass --scripts with the folder holding status.lua and install-bench-tools.sh")
             }
             return folder
+        }
+    }
+
+    /// `anju bench apply`: applications under load with duplicates planted, checked in
+    /// PostgreSQL afterwards, and the rate limit refusing a flood from one address.
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load `anju serve` with applications (new people, duplicates later and at once, invalid ones), check the database, and flood one address.",
+            discussion: """
+                Uses the private cluster (DATABASE_URL is ignored): database anju_bench_apply is \
+                recreated, migrated and loaded with a generated city and a workplace site per \
+                district; then the release `anju serve` runs as a child process. Exits 1 when a \
+                check fails (stored applications ≠ 201s, a planted duplicate not in its set, a \
+                failed request, the flood not limited).
+                """)
+
+        @OptionGroup var city: CityOptions
+
+        @Option(help: "Seconds per run.")
+        var duration = 15
+
+        @Option(help: "Concurrent clients, each with a keep-alive connection (and a second for concurrent duplicates).")
+        var connections = 32
+
+        @Option(help: "anju serve --pool-size (default: serve's own, twice the processor count).")
+        var poolSize = ServerConfiguration.defaultPoolSize
+
+        @Option(help: "TCP port anju serve listens on (127.0.0.1; the rate-limited one uses the next); --port is the cluster's socket.")
+        var httpPort = 18_090
+
+        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+
+        func validate() throws {
+            if duration < 1 || connections < 1 || poolSize < 1 { throw ValidationError("sizes, counts and durations must be at least 1") }
+        }
+
+        func run() throws {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let privateCluster = cluster.cluster
+            try privateCluster.start()
+            let bench = ApplyBenchmark(
+                applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, duration: duration,
+                connections: connections, poolSize: poolSize, port: httpPort, anju: exe, workDirectory: city.work, seed: city.seed,
+                cluster: privateCluster)
+            let result = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(bench.markdown(result), terminator: "")
+            guard ApplyBenchmark.checksHeld(result) else {
+                FileHandle.standardError.write(Data("bench apply: a check failed (see the tables)\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -27,6 +27,22 @@ public struct ServeCommand: AsyncParsableCommand {
     var poolSize: Int?
     @Option(name: .long, help: ArgumentHelp("City served (default: ANJU_CITY, else \"default\").", valueName: "id"))
     var city: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Submissions (applications, status-page sign-ins and answers) per minute per client address; 0 for no limit (default: ANJU_RATE_LIMIT, else 10).",
+            valueName: "n"))
+    var rateLimit: Double?
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Submissions a client address may send at once (default: ANJU_RATE_BURST, else 10).", valueName: "n"))
+    var rateBurst: Int?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A proxy whose X-Real-IP names the client, ADDRESS[/PREFIX]; repeat for more, \"none\" for none (default: ANJU_TRUSTED_PROXIES, comma-separated, else loopback).",
+            valueName: "cidr"))
+    var trustedProxy: [String] = []
 
     /// Argument parser needs an empty initialiser.
     public init() {}
@@ -34,6 +50,42 @@ public struct ServeCommand: AsyncParsableCommand {
     public func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port \(port): expected 0-65535") }
         if let poolSize, !(1...256).contains(poolSize) { throw ValidationError("--pool-size \(poolSize): expected 1-256") }
+        _ = try rateLimitSettings(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The rate limit from the options, else the environment, else `RateLimit`'s defaults.
+    func rateLimitSettings(environment given: [String: String]) throws -> RateLimit {
+        // An empty variable (compose's `${X:-}`) is an unset one.
+        let environment = given.filter { !$0.value.isEmpty }
+        var limit = RateLimit()
+        let perMinute = try rateLimit ?? environment["ANJU_RATE_LIMIT"].map { text in
+            guard let value = Double(text) else { throw ValidationError("ANJU_RATE_LIMIT \(text): expected a number (0 for no limit)") }
+            return value
+        }
+        if let perMinute {
+            guard perMinute >= 0, perMinute.isFinite else { throw ValidationError("--rate-limit \(perMinute): expected 0 or more") }
+            limit.perMinute = perMinute
+        }
+        let burst = try rateBurst ?? environment["ANJU_RATE_BURST"].map { text in
+            guard let value = Int(text) else { throw ValidationError("ANJU_RATE_BURST \(text): expected a whole number") }
+            return value
+        }
+        if let burst {
+            guard (1...100_000).contains(burst) else { throw ValidationError("--rate-burst \(burst): expected 1-100000") }
+            limit.burst = burst
+        }
+        let proxies = trustedProxy.isEmpty
+            ? environment["ANJU_TRUSTED_PROXIES"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            : trustedProxy
+        if let proxies {
+            limit.trustedProxies = try proxies.filter { !$0.isEmpty && $0 != "none" }.map { text in
+                guard let range = AddressRange(text) else {
+                    throw ValidationError("--trusted-proxy \(text): expected an address or ADDRESS/PREFIX, e.g. 10.0.0.0/8")
+                }
+                return range
+            }
+        }
+        return limit
     }
 
     public func run() async throws {
@@ -50,7 +102,8 @@ public struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
             poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize,
-            identityKey: try CommandFailure.reporting { try database.identityKey(environment: environment) })
+            identityKey: try CommandFailure.reporting { try database.identityKey(environment: environment) },
+            rateLimit: try rateLimitSettings(environment: environment))
         if configuration.identityKey == nil {
             logger.warning("no identity key (set ANJU_IDENTITY_KEY_FILE): applications are refused with 503 applications_closed")
         }
@@ -63,7 +116,11 @@ public struct ServeCommand: AsyncParsableCommand {
                 throw DatabaseUnusableAtStart(error: error)
             }
             logger.info(
-                "serving", metadata: ["address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)"])
+                "serving",
+                metadata: [
+                    "address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)",
+                    "rate_limit": "\(configuration.rateLimit.isOn ? "\(configuration.rateLimit.perMinute)/min, burst \(configuration.rateLimit.burst)" : "off")",
+                ])
         }
         do {
             // The service group stops the server, then the pool, on SIGTERM or SIGINT.

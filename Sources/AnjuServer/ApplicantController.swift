@@ -166,14 +166,14 @@ struct OfferAnswerRequest: Codable {
 struct ApplicantController {
     let pool: ConnectionPool<DatabaseSession>
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/v1/applicants/:id", use: status)
         router.post("/v1/offers/:id/accept", use: accept)
         router.post("/v1/offers/:id/decline", use: decline)
     }
 
     /// `GET /v1/applicants/{id}`: the applicant's own token, or an admin key, reads it.
-    @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func status(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         let presented = try PresentedCredentials(from: request)
@@ -204,18 +204,18 @@ struct ApplicantController {
     }
 
     /// `POST /v1/offers/{id}/accept`.
-    @Sendable func accept(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func accept(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         try await answer(request, context, accept: true)
     }
 
     /// `POST /v1/offers/{id}/decline`.
-    @Sendable func decline(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func decline(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         try await answer(request, context, accept: false)
     }
 
     /// Accepts or declines an offer of the calling applicant: anyone else's offer is a 404,
     /// exactly like an unknown one. Idempotent: the same answer again is a 200 saying so.
-    private func answer(_ request: Request, _ context: BasicRequestContext, accept: Bool) async throws -> Response {
+    private func answer(_ request: Request, _ context: AnjuRequestContext, accept: Bool) async throws -> Response {
         var request = request
         let body = try await JSONBody.decode(OfferAnswerRequest.self, from: &request)
         let id = try Self.offerID(context)

@@ -189,7 +189,7 @@ struct ApplicationController {
     let pool: ConnectionPool<DatabaseSession>
     let identityKey: IdentityKey?
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.post("/v1/applications", use: submit)
         router.get("/v1/workplace-sites", use: sites)
         router.get("/v1/applicants/:id/details", use: details)
@@ -202,7 +202,7 @@ struct ApplicationController {
 
     /// `POST /v1/applications`: 201 with the applicant id and token (shown once), or 422
     /// with every problem at its field, in the language of `Accept-Language`.
-    @Sendable func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func submit(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         guard let identityKey else {
             throw Problem.unavailable(
@@ -234,7 +234,7 @@ struct ApplicationController {
     }
 
     /// `GET /v1/workplace-sites`: the registered workplaces an applicant may choose.
-    @Sendable func sites(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func sites(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         let sites = try await pool.withConnection { session in try session.reader.workplaceSites() }
         let text = ApplicationText(language)
@@ -248,7 +248,7 @@ struct ApplicationController {
 
     /// `GET /v1/applicants/{id}/details`: the applicant's own details, with the version an
     /// update must name.
-    @Sendable func details(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func details(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         let details = try await pool.authenticated(request) { caller, session in
@@ -261,7 +261,7 @@ struct ApplicationController {
 
     /// `PATCH /v1/applicants/{id}`: the applicant changes their details; the body names the
     /// `version` it read (409 `stale_version` when it changed since).
-    @Sendable func update(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         var request = request
@@ -291,7 +291,7 @@ struct ApplicationController {
 
     /// `POST /v1/applicants/{id}/withdraw`: leaves the scheme (refused during a live offer
     /// or a tenancy). An optional `version` guards against a change since it was read.
-    @Sendable func withdraw(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func withdraw(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         var request = request

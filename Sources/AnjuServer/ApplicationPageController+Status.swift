@@ -8,7 +8,7 @@ extension ApplicationPageController {
     // MARK: Change my details
 
     /// `POST /status/details`: the form prefilled with the stored details and their version.
-    @Sendable func details(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func details(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         await signedIn(request) { form, credentials, t, session in
             let me = try Self.verify(credentials, session)
             let details = try session.reader.applicantDetails(me)
@@ -25,7 +25,7 @@ extension ApplicationPageController {
     /// `POST /status/update`: saves the form from the version it was read at: 200 with what
     /// changed; 409 with the details as they are now when they changed since (or a refusal
     /// during a live offer or a tenancy); 422 with the form as sent and every problem.
-    @Sendable func update(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let key = identityKey
         return await signedIn(request) { form, credentials, t, session in
             let me = try Self.verify(credentials, session)
@@ -95,7 +95,7 @@ extension ApplicationPageController {
 
     /// `POST /status/withdraw`: without `confirm=yes`, the confirmation page (carrying the
     /// version read); with it, the withdrawal from that version (409 when it changed since).
-    @Sendable func withdraw(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func withdraw(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         await signedIn(request) { form, credentials, t, session in
             let me = try Self.verify(credentials, session)
             let details = try session.reader.applicantDetails(me)

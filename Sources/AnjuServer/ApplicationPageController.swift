@@ -19,7 +19,7 @@ struct ApplicationPageController {
     /// For its error pages, so every failure looks and is logged as on the status page.
     let statusPage: StatusPageController
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/apply", use: applyForm)
         router.post("/apply", use: apply)
         router.get("/status/details", use: backToSignIn)
@@ -31,14 +31,14 @@ struct ApplicationPageController {
     }
 
     /// `GET /status/details`, `/status/update`, `/status/withdraw`: 303 to the sign-in form.
-    @Sendable func backToSignIn(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func backToSignIn(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         StatusPage.backToSignIn()
     }
 
     // MARK: Apply
 
     /// `GET /apply`: the empty form (503 while no identity key is configured).
-    @Sendable func applyForm(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func applyForm(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         let t = ApplicationPageText(language: language)
         guard identityKey != nil else { return closed(t) }
@@ -57,7 +57,7 @@ struct ApplicationPageController {
 
     /// `POST /apply`: 201 with the number and the token (shown once, never stored in clear),
     /// or 422 with the form as sent — except the identity number — and every problem.
-    @Sendable func apply(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func apply(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         let t = ApplicationPageText(language: language)
         var request = request

@@ -14,9 +14,11 @@ import Store
 public func buildApplication(
     _ configuration: ServerConfiguration, logger: Logger,
     beforeServing: @escaping @Sendable (ConnectionPool<DatabaseSession>) async throws -> Void = { _ in }
-) -> Application<RouterResponder<BasicRequestContext>> {
+) -> Application<RouterResponder<AnjuRequestContext>> {
     let pool = ConnectionPool<DatabaseSession>.sessions(configuration)
-    let router = buildRouter(pool: pool, metrics: ServerMetrics(), logger: logger, identityKey: configuration.identityKey)
+    let router = buildRouter(
+        pool: pool, metrics: ServerMetrics(), logger: logger, identityKey: configuration.identityKey,
+        rateLimit: configuration.rateLimit)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anju"),
@@ -26,13 +28,19 @@ public func buildApplication(
     return app
 }
 
-/// Every route, grouped by audience, behind the problem/metrics/log middleware; the 405
-/// answer for known paths goes last, since it covers the routes added before it.
+/// Every route, grouped by audience, behind the problem/metrics/log middleware and the rate
+/// limit (which covers `rateLimit.routes` among the routes added after it — every route,
+/// including ones added later, e.g. `POST /apply`); the 405 answer for known paths goes
+/// last, since it covers the routes added before it.
 func buildRouter(
-    pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger, identityKey: IdentityKey? = nil
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+    pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger, identityKey: IdentityKey? = nil,
+    rateLimit: RateLimit = .off
+) -> Router<AnjuRequestContext> {
+    let router = Router(context: AnjuRequestContext.self)
     router.add(middleware: RequestObserver(metrics: metrics, logger: logger))
+    if rateLimit.isOn {
+        router.add(middleware: RateLimitMiddleware<AnjuRequestContext>(limiter: RateLimiter(rateLimit), metrics: metrics))
+    }
     MonitoringController(pool: pool, metrics: metrics).addRoutes(to: router)
     ApplicantController(pool: pool).addRoutes(to: router)
     OperatorController(pool: pool).addRoutes(to: router)

@@ -43,7 +43,7 @@ struct RoundListBody: Codable, Equatable {
 struct BureauController {
     let pool: ConnectionPool<DatabaseSession>
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/v1/rounds", use: rounds)
         router.get("/v1/rounds/:id", use: round)
         router.get("/v1/rounds/:id/results.csv", use: results)
@@ -51,13 +51,13 @@ struct BureauController {
     }
 
     /// `GET /v1/rounds`: the city's rounds.
-    @Sendable func rounds(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func rounds(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let rounds = try await asAdmin(request) { session in try session.reader.rounds() }
         return JSONBody.response(RoundListBody(rounds: rounds.map(RoundBody.init)))
     }
 
     /// `GET /v1/rounds/{id}`: the round, its stored summary.json and its offers by status.
-    @Sendable func round(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func round(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let body = try await asAdmin(request) { session in
             let info = try session.reader.round(id)
@@ -77,7 +77,7 @@ struct BureauController {
     }
 
     /// `GET /v1/rounds/{id}/results.csv`: the round's results as CSV, for download.
-    @Sendable func results(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func results(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let bytes = try await asAdmin(request) { session in ResultsCSV.render(try session.reader.results(id).rows) }
         return Response(
@@ -87,7 +87,7 @@ struct BureauController {
     }
 
     /// `GET /v1/rounds/{id}/report.html`: the round's self-contained HTML report.
-    @Sendable func report(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func report(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let html = try await asAdmin(request) { session in try StoredRoundReport.html(store: session.reader, round: id) }
         return Response(

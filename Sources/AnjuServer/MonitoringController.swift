@@ -7,19 +7,19 @@ struct MonitoringController {
     let pool: ConnectionPool<DatabaseSession>
     let metrics: ServerMetrics
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/healthz", use: health)
         router.get("/readyz", use: readiness)
         router.get("/metrics", use: exposition)
     }
 
     /// `GET /healthz`.
-    @Sendable func health(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func health(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         JSONBody.response(["status": "ok"])
     }
 
     /// `GET /readyz`: 503 while the database cannot be reached.
-    @Sendable func readiness(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func readiness(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         do {
             try await pool.withConnection { session in try session.reader.checkReachable() }
             return JSONBody.response(["status": "ready"])
@@ -30,7 +30,7 @@ struct MonitoringController {
 
     /// `GET /metrics`: the Prometheus text format; the rounds by status only when the
     /// database answered (`anju_database_up` says which).
-    @Sendable func exposition(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func exposition(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let rounds = await pool.withConnectionOrNil { session in try session.reader.roundCountsByStatus() }
         let text = metrics.render(pool: pool.statistics, roundsByStatus: rounds)
         return Response(

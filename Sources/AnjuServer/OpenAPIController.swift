@@ -11,12 +11,12 @@ struct OpenAPIController {
     /// The document as served.
     static let yaml = OpenAPIDocumentText.text
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/openapi.yaml", use: document)
     }
 
     /// `GET /openapi.yaml`.
-    @Sendable func document(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func document(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: Self.yaml)))

@@ -114,14 +114,14 @@ struct AddedSlotsBody: Codable, Equatable {
 struct OperatorController {
     let pool: ConnectionPool<DatabaseSession>
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/v1/operator/slots", use: slots)
         router.post("/v1/operator/projects/:projectId/slots", use: addSlots)
         router.put("/v1/operator/slots/:id/status", use: setSlotStatus)
     }
 
     /// `GET /v1/operator/slots[?project=]`: the key's slots and each project's occupancy.
-    @Sendable func slots(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func slots(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let project = request.uri.queryParameters.get("project")
         let body = try await pool.authenticated(request) { caller, session in
             let key = try Self.operatorKey(caller)
@@ -140,7 +140,7 @@ struct OperatorController {
 
     /// `POST /v1/operator/projects/{projectId}/slots`: adds every slot or none; every problem
     /// found is listed at once (422), conflicts with the current inventory are a 409.
-    @Sendable func addSlots(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func addSlots(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         var request = request
         let body = try await JSONBody.decode(AddSlotsRequest.self, from: &request)
         let projectID = context.parameters.get("projectId") ?? ""
@@ -169,7 +169,7 @@ struct OperatorController {
 
     /// `PUT /v1/operator/slots/{id}/status`: sets the status if the version the operator read
     /// is still current (else 409).
-    @Sendable func setSlotStatus(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func setSlotStatus(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         var request = request
         let body = try await JSONBody.decode(SlotStatusRequest.self, from: &request)
         let slotID = context.parameters.get("id") ?? ""

@@ -89,7 +89,7 @@ struct ResolveRequest: Codable {
 struct ReviewController {
     let pool: ConnectionPool<DatabaseSession>
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/v1/applications", use: list)
         router.get("/v1/applications/:id", use: one)
         router.post("/v1/applications/:id/approve", use: approve)
@@ -103,7 +103,7 @@ struct ReviewController {
 
     /// `GET /v1/applications?status=pending_review&limit=100`: applications by status
     /// (`all`: every application made over the API), oldest first.
-    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let statusParameter = request.uri.queryParameters.get("status") ?? "pending_review"
         guard statusParameter == "all" || Self.statuses.contains(statusParameter) else {
             throw Problem(
@@ -120,14 +120,14 @@ struct ReviewController {
     }
 
     /// `GET /v1/applications/{id}`.
-    @Sendable func one(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func one(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let row = try await asAdmin(request) { store in try store.application(id) }
         return JSONBody.response(ApplicationSummaryBody(row))
     }
 
     /// `POST /v1/applications/{id}/approve`: pending review → waiting.
-    @Sendable func approve(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func approve(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         var request = request
         let body = try await JSONBody.decode(DecisionRequest.self, from: &request, allowedKeys: ["note"])
@@ -138,7 +138,7 @@ struct ReviewController {
     }
 
     /// `POST /v1/applications/{id}/reject` with `reason` (and an optional `note`).
-    @Sendable func reject(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func reject(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         var request = request
         let body = try await JSONBody.decode(DecisionRequest.self, from: &request, allowedKeys: ["reason", "note"])
@@ -149,7 +149,7 @@ struct ReviewController {
     }
 
     /// `POST /v1/applications/review`: many decisions, all applied or none.
-    @Sendable func review(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func review(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         var request = request
         let body = try await JSONBody.decode(ReviewRequest.self, from: &request, allowedKeys: ["decisions"])
         var problems: [StoreProblem] = []
@@ -168,7 +168,7 @@ struct ReviewController {
     }
 
     /// `GET /v1/duplicate-sets?status=open|all`.
-    @Sendable func duplicateSets(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func duplicateSets(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let status = request.uri.queryParameters.get("status") ?? "open"
         guard status == "open" || status == "all" else {
             throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "status: open or all")
@@ -178,7 +178,7 @@ struct ReviewController {
     }
 
     /// `POST /v1/duplicate-sets/{id}/resolve` with `keep`: the others are rejected as duplicates.
-    @Sendable func resolve(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func resolve(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
             throw Problem.notFound("duplicate_set_not_found", "no such duplicate set")
         }

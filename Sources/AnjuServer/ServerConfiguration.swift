@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// The key of identity hashes (outside the database); without one, the server takes
     /// no applications (`POST /v1/applications` is 503 `applications_closed`).
     public var identityKey: IdentityKey?
+    /// Submissions per client address (`RateLimit.off` for none).
+    public var rateLimit: RateLimit
 
     /// Twice the processor count (at least 2): enough connections to keep the database busy
     /// while others wait on the network, few enough that threads do not crowd the cores —
@@ -29,8 +31,9 @@ public struct ServerConfiguration: Sendable {
     public init(
         databaseURL: String, city: String = "default", host: String = "127.0.0.1", port: Int = 8080,
         poolSize: Int = ServerConfiguration.defaultPoolSize,
-        acquireTimeout: Duration = .seconds(5), identityKey: IdentityKey? = nil
+        acquireTimeout: Duration = .seconds(5), identityKey: IdentityKey? = nil, rateLimit: RateLimit = RateLimit()
     ) {
+        self.rateLimit = rateLimit
         self.identityKey = identityKey
         self.databaseURL = databaseURL
         self.city = city

@@ -16,6 +16,7 @@ public final class ServerMetrics: Sendable {
 
     static let requests = "anju_http_requests_total"
     static let latency = "anju_http_request_duration_seconds"
+    static let rateLimited = "anju_rate_limited_total"
     static let roundStatuses = ["draft", "run", "published", "closed", "cancelled"]
 
     /// The pool's gauges (name, help, reading) as `/metrics` shows them.
@@ -40,6 +41,7 @@ public final class ServerMetrics: Sendable {
             latency: "Time to answer a request, by route pattern.",
             "anju_database_up": "Whether the last scrape reached the database.",
             "anju_rounds": "The city's allocation rounds, by status.",
+            rateLimited: "Requests refused with 429 rate_limited, by route pattern.",
         ]
         for (name, text, _) in poolGauges + poolCounters { help[name] = text }
         return help
@@ -64,6 +66,20 @@ public final class ServerMetrics: Sendable {
         counter.increment()
         timer.recordNanoseconds(Int64((seconds * 1e9).rounded()))
     }
+
+    /// Counts one request refused by the rate limit (beside its 429 in the request counter:
+    /// this one is what an alert on floods watches).
+    public func countRateLimited(route: String) {
+        let counter = rateLimitedCounters.withLock { counters in
+            if let made = counters[route] { return made }
+            let made = CoreMetrics.Counter(label: Self.rateLimited, dimensions: [("route", route)], factory: factory)
+            counters[route] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    private let rateLimitedCounters = Mutex([String: CoreMetrics.Counter]())
 
     private struct RequestKey: Hashable {
         var method: String

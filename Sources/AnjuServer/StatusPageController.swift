@@ -9,7 +9,7 @@ struct StatusPageController {
     let pool: ConnectionPool<DatabaseSession>
     let logger: Logger
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/", use: signIn)
         router.get("/status.css", use: stylesheet)
         // A form's address opened directly (typed, bookmarked) leads back to the sign-in form.
@@ -22,35 +22,35 @@ struct StatusPageController {
     }
 
     /// `GET /`: the sign-in form.
-    @Sendable func signIn(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func signIn(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let language = Language.preferred(by: request.headers[.acceptLanguage])
         return StatusPage.page(StatusPageHTML.signIn(StatusPageText(language: language)), language: language)
     }
 
     /// `GET /status.css`.
-    @Sendable func stylesheet(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func stylesheet(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: StatusPage.headers(contentType: "text/css; charset=utf-8"),
             body: .init(byteBuffer: ByteBuffer(string: StatusPageStyle.css)))
     }
 
     /// `GET /status`, `/status/accept`, `/status/decline`: 303 to the sign-in form.
-    @Sendable func backToSignIn(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func backToSignIn(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         StatusPage.backToSignIn()
     }
 
     /// `POST /status`: the applicant's status.
-    @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func status(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         await statusPage(request, answer: nil)
     }
 
     /// `POST /status/accept`: accepts the live offer, then the status.
-    @Sendable func accept(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func accept(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         await statusPage(request, answer: .accept)
     }
 
     /// `POST /status/decline`: declines the live offer (a refusal), then the status.
-    @Sendable func decline(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func decline(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         await statusPage(request, answer: .decline)
     }
 

@@ -74,7 +74,7 @@ operator_key=$("$anju" keys create --operator api-checks --projects "$project" 2
 slot=$(awk -F, -v p="$project" '$2 == p { print $1; exit }' "$work/city/slots.csv")
 
 step "anju serve on 127.0.0.1:$http_port"
-LOG_LEVEL=warning "$anju" serve --host 127.0.0.1 --port "$http_port" --pool-size 4 >"$work/serve.log" 2>&1 &
+LOG_LEVEL=warning "$anju" serve --host 127.0.0.1 --port "$http_port" --pool-size 4 --rate-limit 0 >"$work/serve.log" 2>&1 &
 serve_pid=$!
 base="http://127.0.0.1:$http_port"
 for _ in $(seq 1 100); do
