@@ -25,6 +25,8 @@ public struct RateLimit: Sendable, Equatable {
     public static let submissionRoutes: Set<Route> = [
         Route(.post, "/v1/applications"), Route(.post, "/apply"),
         Route(.post, "/status"), Route(.post, "/status/accept"), Route(.post, "/status/decline"),
+        // The status page's change and withdraw forms check id and token too.
+        Route(.post, "/status/details"), Route(.post, "/status/update"), Route(.post, "/status/withdraw"),
     ]
 
     /// Tokens refilled per minute per client; 0 turns the limit off.
