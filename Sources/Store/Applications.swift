@@ -278,35 +278,32 @@ extension Store {
     /// Applications (or all applicants) of a status, oldest first, `limit` at most.
     public func applications(status: String? = "pending_review", limit: Int = 1000) throws -> [ApplicationSummary] {
         let rows = try connection.query(
-            """
-            SELECT a.applicant_id, a.status, a.source, a.category, a.household_size, to_char(a.birth_date, 'YYYY-MM-DD'),
-                   a.work_district, to_char(a.applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c.name,
-                   (SELECT d.set_id FROM duplicate_members d WHERE d.city = a.city AND d.applicant_id = a.applicant_id AND d.open),
-                   a.review_reason, a.review_note, a.version
-            FROM applicants a LEFT JOIN applicant_contacts c ON c.city = a.city AND c.applicant_id = a.applicant_id
-            WHERE a.city = $1 AND ($2::text IS NULL OR a.status = $2) AND ($2::text IS NOT NULL OR a.source = 'application')
-            ORDER BY a.applied_at NULLS LAST, a.applicant_id COLLATE "C"
-            LIMIT $3
-            """, [city, status, String(max(0, limit))])
+            Self.summarySelect + """
+                WHERE a.city = $1 AND ($2::text IS NULL OR a.status = $2) AND ($2::text IS NOT NULL OR a.source = 'application')
+                ORDER BY a.applied_at NULLS LAST, a.applicant_id COLLATE "C"
+                LIMIT $3
+                """, [city, status, String(max(0, limit))])
         return rows.map(Self.summary)
     }
 
     /// One applicant as the bureau reviews them.
     public func application(_ id: String) throws -> ApplicationSummary {
-        let rows = try connection.query(
-            """
-            SELECT a.applicant_id, a.status, a.source, a.category, a.household_size, to_char(a.birth_date, 'YYYY-MM-DD'),
-                   a.work_district, to_char(a.applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c.name,
-                   (SELECT d.set_id FROM duplicate_members d WHERE d.city = a.city AND d.applicant_id = a.applicant_id AND d.open),
-                   a.review_reason, a.review_note, a.version
-            FROM applicants a LEFT JOIN applicant_contacts c ON c.city = a.city AND c.applicant_id = a.applicant_id
-            WHERE a.city = $1 AND a.applicant_id = $2
-            """, [city, id])
+        let rows = try connection.query(Self.summarySelect + " WHERE a.city = $1 AND a.applicant_id = $2", [city, id])
         guard let row = rows.first else {
             throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(city)")
         }
         return Self.summary(row)
     }
+
+    /// The columns `summary` reads, for one applicant or a list (a WHERE follows).
+    private static let summarySelect = """
+        SELECT a.applicant_id, a.status, a.source, a.category, a.household_size, to_char(a.birth_date, 'YYYY-MM-DD'),
+               a.work_district, to_char(a.applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c.name,
+               (SELECT d.set_id FROM duplicate_members d WHERE d.city = a.city AND d.applicant_id = a.applicant_id AND d.open),
+               a.review_reason, a.review_note, a.version
+        FROM applicants a LEFT JOIN applicant_contacts c ON c.city = a.city AND c.applicant_id = a.applicant_id
+
+        """
 
     private static func summary(_ r: PostgresRow) -> ApplicationSummary {
         ApplicationSummary(
