@@ -21,7 +21,7 @@ struct DeployFilesTests {
         let (_, url) = try TestDatabase.migratedWithURL("deploy")
         let server = try ServeProcess(databaseURL: url, poolSize: 2)
         defer { server.stop() }
-        let port = try await server.waitForPort(within: .seconds(10))
+        let port = try await server.waitForPort(within: .seconds(60))
 
         let run = try await ProcessRun.run(
             Self.bash, [Self.repository.appendingPathComponent(Self.script).path, "--upstream", "127.0.0.1:\(port)"])

@@ -222,7 +222,7 @@ struct ServeProcessTests {
         let server = try ServeProcess(
             databaseURL: databaseURL, poolSize: poolSize, arguments: ["--city", "c1"], environment: ["LOG_LEVEL": "info"])
         do {
-            let port = try await server.waitForPort(within: .seconds(20))
+            let port = try await server.waitForPort(within: .seconds(60))
             try await waitUntil("/readyz answers 200", within: .seconds(15), server: server) {
                 ProbeClient.request(port: port, LoopbackHTTP.Request(path: "/readyz")).reply?.status == 200
             }
