@@ -62,7 +62,7 @@ struct StandingText: Sendable {
             pick("the last of them went to position \(n($0))", "最后一位获配者排第 \(n($0)) 位")
         } ?? pick("none of them went to anyone", "均无人获配")
         return pick(
-            "\(head): \(places); \(cutoff). You were \(n(position)) in this project's order, with \(n(ahead)) eligible applicants ahead of you.",
+            "\(head): \(places); \(cutoff). Your position in this project's order was \(n(position)), with \(n(ahead)) eligible applicants ahead of you.",
             "\(head)：\(places)；\(cutoff)。您在该项目的排序中为第 \(n(position)) 位，排在您前面的符合条件申请人有 \(n(ahead)) 位。")
     }
 
@@ -84,6 +84,15 @@ struct StandingText: Sendable {
     private func whatIf(_ what: String, _ w: Standing.WhatIf, _ s: Standing) -> String {
         if w.projects == 0 {
             return pick("\(what) would have opened no other project.", "\(what)，也不会有更多项目向您开放。")
+        }
+        if w.likely == 0 {
+            return s.mechanism == .optimal
+                ? pick(
+                    "\(what) would have opened \(n(w.projects)) more projects, but every place there open to you was offered to someone.",
+                    "\(what)，将多 \(n(w.projects)) 个项目向您开放，但其中向您开放的房源均已分配。")
+                : pick(
+                    "\(what) would have opened \(n(w.projects)) more projects, but every place there open to you went to someone ranked ahead of you.",
+                    "\(what)，将多 \(n(w.projects)) 个项目向您开放，但其中向您开放的房源均分配给了排在您之前的申请人。")
         }
         let below =
             s.mechanism == .optimal
