@@ -67,6 +67,8 @@ struct ApplicantStatusBody: Codable, Equatable {
     /// for, and its note in its own words.
     var rejection: Rejection?
     var history: [Round]
+    /// Where a waiting, unmatched or ineligible applicant stood in their latest round.
+    var standing: StandingBody?
 
     struct Rejection: Codable, Equatable {
         var reason: String
@@ -165,6 +167,7 @@ struct OfferAnswerRequest: Codable {
 /// The applicants' JSON routes: their status, and answering their offer.
 struct ApplicantController {
     let pool: ConnectionPool<DatabaseSession>
+    let standings: StandingCache
 
     func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/v1/applicants/:id", use: status)
@@ -183,8 +186,7 @@ struct ApplicantController {
             let status = try await pool.withConnection { session in
                 try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
             }
-            return JSONBody.response(
-                ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+            return await response(status, language)
         }
         let status = try await pool.authenticated(presented) { caller, session in
             switch caller {
@@ -199,8 +201,14 @@ struct ApplicantController {
                 throw Problem.forbidden("operator keys cannot read applicants")
             }
         }
-        return JSONBody.response(
-            ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+        return await response(status, language)
+    }
+
+    /// The status body, with the applicant's standing.
+    private func response(_ status: ApplicantStatus, _ language: Language) async -> Response {
+        var body = ApplicantStatusBody(status, language: language)
+        body.standing = await StandingBody.load(for: status, language: language, cache: standings, pool: pool)
+        return JSONBody.response(body, headers: [.contentLanguage: language.rawValue])
     }
 
     /// `POST /v1/offers/{id}/accept`.

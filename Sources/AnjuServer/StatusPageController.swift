@@ -8,6 +8,7 @@ import Store
 struct StatusPageController {
     let pool: ConnectionPool<DatabaseSession>
     let logger: Logger
+    let standings: StandingCache
 
     func addRoutes(to router: Router<AnjuRequestContext>) {
         router.get("/", use: signIn)
@@ -87,8 +88,10 @@ struct StatusPageController {
                 return StatusPage.Outcome(status: try session.reader.applicantStatus(id), notice: notice, httpStatus: httpStatus)
             }
             let credentials = StatusPageHTML.Credentials(applicantID: id, token: token)
+            var body = ApplicantStatusBody(outcome.status, language: language)
+            body.standing = await StandingBody.load(for: outcome.status, language: language, cache: standings, pool: pool)
             let html = StatusPageHTML.status(
-                ApplicantStatusBody(outcome.status, language: language), text, credentials: credentials, notice: outcome.notice,
+                body, text, credentials: credentials, notice: outcome.notice,
                 application: ApplicationPageHTML.statusSection(
                     outcome.status, ApplicationPageText(language: language), credentials: credentials))
             return StatusPage.page(html, status: outcome.httpStatus, language: language)

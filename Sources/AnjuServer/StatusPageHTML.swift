@@ -72,6 +72,7 @@ enum StatusPageHTML {
             body += "<section>\n<h3>\(escape(status.reasonLabel ?? ""))</h3>\n"
             body += reasonHTML(reason, in: status.reasonLanguage, text, element: "blockquote") + "\n</section>\n"
         }
+        body += standingSection(status.standing, StandingText(language: text.language))
         if status.refusals > 0 { body += "<p>\(escape(text.refusalsLabel)): \(status.refusals)</p>\n" }
         body += history(status, text)
         return document(text, body: body)

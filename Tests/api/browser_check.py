@@ -4,7 +4,7 @@ Debian's chromium and chromium-driver; nothing is downloaded).
 What a person on a phone does: open /, sign in with a wrong token (refused), sign in with
 the right one (the offer is shown, the token never reaches the address bar), accept; a
 second applicant opens "Decline…", types a reason and declines; a third reads the page in
-zh-CN: the engine's reason in Chinese (no English sentence), the offer deadline in the
+zh-CN: the engine's reason and where they stand in Chinese (no English sentence), the offer deadline in the
 city's zone (Beijing time by default), places by project name; a fourth person applies
 through /apply in zh-CN, is refused once (a wrong phone number, shown at its field) and then
 sees the token page and their pending status. The page runs no script of its own: every step
@@ -190,6 +190,13 @@ def main():
             body = driver.find_element(By.TAG_NAME, "main").text
             check(not english_runs(body), f"{applicant}: no English sentence in the zh-CN page: {english_runs(body)}")
             kinds.add("unmatched" if "上一轮未能匹配到房源" in body else "ineligible")
+            # Where they stand, in Chinese, on a phone-wide page with no sideways scrolling.
+            standing = driver.find_elements(By.CSS_SELECTOR, "section.standing")
+            check(len(standing) == 1, f"{applicant}: one standing section")
+            text = standing[0].text
+            check(text.startswith("您的排位") and "优先顺位" in text, f"{applicant}: the standing in zh-CN ({text[:80]})")
+            check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"),
+                  f"{applicant}: the standing fits the phone's width")
         shot(driver, "zh-CN-reason.png")
         check(kinds, f"reasons read in zh-CN for {sorted(kinds)}")
 
