@@ -67,6 +67,9 @@ struct ApplicantStatusBody: Codable, Equatable {
     /// for, and its note in its own words.
     var rejection: Rejection?
     var history: [Round]
+    /// Appeals and refusals (AppealStatus.swift), for an applicant who has refused an offer.
+    var appeals: [AppealView]?
+    var refusalHistory: [RefusalView]?
 
     struct Rejection: Codable, Equatable {
         var reason: String
@@ -180,18 +183,19 @@ struct ApplicantController {
         if case .applicant(let me, let token) = presented, me == id {
             // The common case, an applicant reading their own status: the token check
             // and the reads are one statement.
-            let status = try await pool.withConnection { session in
-                try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
+            let (status, record) = try await pool.withConnection { session in
+                let status = try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
+                return (status, try AppealRecord.read(for: status, in: session))
             }
-            return JSONBody.response(
-                ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+            var body = ApplicantStatusBody(status, language: language)
+            body.add(record, language: language)
+            return JSONBody.response(body, headers: [.contentLanguage: language.rawValue])
         }
-        let status = try await pool.authenticated(presented) { caller, session in
+        let (status, record) = try await pool.authenticated(presented) { caller, session in
             switch caller {
-            case .admin:
-                return try session.reader.applicantStatus(id)
-            case .applicant(let me) where me == id:
-                return try session.reader.applicantStatus(id)
+            case .admin, .applicant(id):
+                let status = try session.reader.applicantStatus(id)
+                return (status, try AppealRecord.read(for: status, in: session))
             case .applicant:
                 // Another applicant's id answers exactly like an unknown one.
                 throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(session.reader.city)")
@@ -199,8 +203,9 @@ struct ApplicantController {
                 throw Problem.forbidden("operator keys cannot read applicants")
             }
         }
-        return JSONBody.response(
-            ApplicantStatusBody(status, language: language), headers: [.contentLanguage: language.rawValue])
+        var body = ApplicantStatusBody(status, language: language)
+        body.add(record, language: language)
+        return JSONBody.response(body, headers: [.contentLanguage: language.rawValue])
     }
 
     /// `POST /v1/offers/{id}/accept`.
