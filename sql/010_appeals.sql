@@ -33,13 +33,13 @@ INSERT INTO refusals (city, offer_id, applicant_id, round_id, kind, refused_at)
 SELECT city, offer_id, applicant_id, round_id, status, answered_at FROM offers WHERE status IN ('declined', 'expired');
 
 -- A suspended applicant's appeal and the bureau's answer. Reasons are the applicant's own
--- words: bounded, and without control characters (line breaks aside).
+-- words: bounded, and without control characters (tabs and line breaks aside, as a note's).
 CREATE TABLE appeals (
     appeal_id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     city               text NOT NULL REFERENCES cities (city),
     applicant_id       text NOT NULL,
     status             text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'reinstated', 'upheld')),
-    reason             text NOT NULL CHECK (char_length(reason) BETWEEN 1 AND 2000 AND reason !~ '[\x01-\x09\x0b-\x1f\x7f]'),
+    reason             text NOT NULL CHECK (char_length(reason) BETWEEN 1 AND 2000 AND reason !~ '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]'),
     refusals_at_filing integer NOT NULL CHECK (refusals_at_filing >= 0),
     filed_at           timestamptz NOT NULL DEFAULT now(),
     answered_at        timestamptz,

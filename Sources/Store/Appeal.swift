@@ -70,20 +70,22 @@ extension Store {
     /// Longest note of the bureau's answer, or reason of an excuse (characters).
     public static let maxNoteLength = 500
 
-    /// Text an applicant or the bureau wrote: CRLF made LF, trimmed, at most `limit` Unicode
-    /// scalars (as JSON Schema counts them), no control character but the line break (so no
+    /// Text an applicant or the bureau wrote: at most `limit` Unicode scalars as sent (as JSON
+    /// Schema counts them), CRLF made LF, trimmed, no control character but tab and line breaks (so no
     /// NUL ever reaches PostgreSQL); nil or empty is nil, or refused when `required`.
     static func checkedText(_ text: String?, field: String, limit: Int, required: Bool) throws -> String? {
         let normalized = (text ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [StoreProblem] = []
         if normalized.isEmpty {
             if required { problems.append(StoreProblem("is required: say why, in your own words", at: .field(field))) }
-        } else if normalized.unicodeScalars.count > limit {
-            problems.append(StoreProblem("\(normalized.unicodeScalars.count) characters; at most \(limit) are kept", at: .field(field)))
         }
-        if let bad = normalized.unicodeScalars.first(where: { $0 != "\n" && ($0.value < 0x20 || $0.value == 0x7F) }) {
+        // Counted as sent, as JSON Schema's maxLength counts, so the API document holds.
+        if let text, text.unicodeScalars.count > limit {
+            problems.append(StoreProblem("\(text.unicodeScalars.count) characters; at most \(limit) are kept", at: .field(field)))
+        }
+        if let bad = normalized.unicodeScalars.first(where: { !"\t\n\r".unicodeScalars.contains($0) && ($0.value < 0x20 || $0.value == 0x7F) }) {
             problems.append(StoreProblem(
-                "holds the control character U+\(String(format: "%04X", bad.value)); only text and line breaks are kept", at: .field(field)))
+                "holds the control character U+\(String(format: "%04X", bad.value)); only text, tabs and line breaks are kept", at: .field(field)))
         }
         guard problems.isEmpty else { throw StoreError(.invalidAppeal, problems: problems) }
         return normalized.isEmpty ? nil : normalized

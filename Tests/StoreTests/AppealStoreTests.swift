@@ -66,7 +66,7 @@ struct AppealStoreTests {
 
     @Test("appeal text: required, at most 2000 characters, no control characters (no NUL reaches PostgreSQL)", arguments: [
         ("", "is required"), ("   \n ", "is required"), (String(repeating: "长", count: 2001), "2001 characters"),
-        ("bad\u{0}byte", "U+0000"), ("tab\there", "U+0009"), ("bell\u{7}", "U+0007"), ("del\u{7F}", "U+007F"),
+        ("bad\u{0}byte", "U+0000"), ("escape\u{1B}[31m", "U+001B"), ("bell\u{7}", "U+0007"), ("del\u{7F}", "U+007F"),
     ])
     func appealText(reason: String, message: String) throws {
         let db = try StoreFixtures.migrated("appealtext")
