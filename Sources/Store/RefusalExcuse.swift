@@ -73,11 +73,13 @@ extension Store {
             if standing == .suspended, after < (try suspendingPolicy(offer.applicantID)).maxRefusals {
                 standing = .waiting
                 _ = try reinstateApplicant(offer.applicantID, keeping: after, forgivenBy: nil)
+                // No note: the applicant reads why in their own language, from the excused
+                // refusal in their status; the audit rows name the offer.
                 if let open = try connection.query(
                     """
-                    UPDATE appeals SET status = 'reinstated', answered_at = now(), answered_by = $3, answer_note = $4, refusals_after = $5
+                    UPDATE appeals SET status = 'reinstated', answered_at = now(), answered_by = $3, refusals_after = $4
                     WHERE city = $1 AND applicant_id = $2 AND status = 'open' RETURNING appeal_id
-                    """, [city, offer.applicantID, actor, "refusal of offer \(id) excused", String(after)]
+                    """, [city, offer.applicantID, actor, String(after)]
                 ).first?[0].flatMap({ Int64($0) }) {
                     answeredAppeal = open
                     try appealAnswered(try appeal(open))

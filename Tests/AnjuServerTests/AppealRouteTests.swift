@@ -177,8 +177,23 @@ struct AppealRouteTests {
                 #expect(r.text.contains(#"action="/status/appeal""#), "upheld: a new appeal may be filed")
             }
             try await client.execute(uri: "/status", method: .post, headers: formHeaders(language: "zh-CN"), body: form(credentials)) { r in
+                #expect(r.text.contains("申诉未获支持：维持暂停资格"))
                 #expect(r.text.contains("您的理由可能成立，但缺少相应证明材料。"))
                 // The bureau's note is its own words; everything else is Chinese.
+                let sentences = ourSentences(r.text).filter { !$0.contains("hospital") }
+                #expect(sentences.isEmpty, "\(sentences)")
+            }
+        }
+        // The bureau excuses the expiry: under the limit, so reinstated; the page says so in Chinese.
+        let expired = try #require(try f.connection.query("SELECT offer_id FROM offers WHERE applicant_id = $1 AND status = 'expired'", [a]).first?[0])
+        let excuse = try f.store(actor: "cli:bureau").excuse(offer: Int64(expired)!, reason: "住院证明已核实")
+        #expect(excuse.reinstated)
+        try await f.test { client in
+            try await client.execute(uri: "/status", method: .post, headers: formHeaders(language: "zh-CN"), body: form(credentials)) { r in
+                #expect(r.text.contains("经住房保障部门认定为合理拒绝，不计入"))
+                #expect(r.text.contains("住院证明已核实"))
+                #expect(r.text.contains("当前计入的拒绝次数: 1"))
+                #expect(!r.text.contains(#"action="/status/appeal""#), "waiting again: nothing to appeal")
                 let sentences = ourSentences(r.text).filter { !$0.contains("hospital") }
                 #expect(sentences.isEmpty, "\(sentences)")
             }

@@ -159,6 +159,7 @@ struct AppealStoreTests {
         #expect(try db.applicantState("A1") == ("waiting", 1))
         let appeal = try store.appeal(filed.id)
         #expect(appeal.status == .reinstated && appeal.refusalsAfter == 1)
+        #expect(appeal.note == nil)  // the excused refusal says why, in the applicant's language
         #expect(try store.refusalRecords("A1").map(\.standing) == [.excused, .counts])
         #expect(try db.auditCount(action: "offer.excuse", entityID: String(offers[1])) == 1)
         #expect(try db.auditCount(action: "applicant.reinstate", entityID: "A1") == 1)
