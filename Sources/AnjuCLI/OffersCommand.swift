@@ -14,7 +14,7 @@ public struct OffersCommand: ParsableCommand {
             the applicant is suspended, below it they wait again with their priority. \
             Exit status: 0 done (also when already done); 65 unknown offer or refused; 69 database.
             """,
-        subcommands: [Accept.self, Decline.self, Expire.self, List.self]
+        subcommands: [Accept.self, Decline.self, Expire.self, List.self, Excuse.self]
     )
 
     /// Argument parser needs an empty initialiser.

@@ -69,6 +69,9 @@ struct ApplicantStatusBody: Codable, Equatable {
     var history: [Round]
     /// Where a waiting, unmatched or ineligible applicant stood in their latest round.
     var standing: StandingBody?
+    /// Appeals and refusals (AppealStatus.swift), for an applicant who has refused an offer.
+    var appeals: [AppealView]?
+    var refusalHistory: [RefusalView]?
 
     struct Rejection: Codable, Equatable {
         var reason: String
@@ -183,17 +186,17 @@ struct ApplicantController {
         if case .applicant(let me, let token) = presented, me == id {
             // The common case, an applicant reading their own status: the token check
             // and the reads are one statement.
-            let status = try await pool.withConnection { session in
-                try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
+            let (status, record) = try await pool.withConnection { session in
+                let status = try PresentedCredentials.verifiedStatus(of: me, token: token, in: session)
+                return (status, try AppealRecord.read(for: status, in: session))
             }
-            return await response(status, language)
+            return await response(status, record, language)
         }
-        let status = try await pool.authenticated(presented) { caller, session in
+        let (status, record) = try await pool.authenticated(presented) { caller, session in
             switch caller {
-            case .admin:
-                return try session.reader.applicantStatus(id)
-            case .applicant(let me) where me == id:
-                return try session.reader.applicantStatus(id)
+            case .admin, .applicant(id):
+                let status = try session.reader.applicantStatus(id)
+                return (status, try AppealRecord.read(for: status, in: session))
             case .applicant:
                 // Another applicant's id answers exactly like an unknown one.
                 throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(session.reader.city)")
@@ -201,12 +204,13 @@ struct ApplicantController {
                 throw Problem.forbidden("operator keys cannot read applicants")
             }
         }
-        return await response(status, language)
+        return await response(status, record, language)
     }
 
-    /// The status body, with the applicant's standing.
-    private func response(_ status: ApplicantStatus, _ language: Language) async -> Response {
+    /// The status body, with the applicant's appeals and refusals and their standing.
+    private func response(_ status: ApplicantStatus, _ record: AppealRecord?, _ language: Language) async -> Response {
         var body = ApplicantStatusBody(status, language: language)
+        body.add(record, language: language)
         body.standing = await StandingBody.load(for: status, language: language, cache: standings, pool: pool)
         return JSONBody.response(body, headers: [.contentLanguage: language.rawValue])
     }

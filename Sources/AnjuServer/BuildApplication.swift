@@ -48,10 +48,12 @@ func buildRouter(
     BureauController(pool: pool).addRoutes(to: router)
     ApplicationController(pool: pool, identityKey: identityKey).addRoutes(to: router)
     ReviewController(pool: pool).addRoutes(to: router)
+    AppealController(pool: pool).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     let statusPage = StatusPageController(pool: pool, logger: logger, standings: standings)
     statusPage.addRoutes(to: router)
     ApplicationPageController(pool: pool, identityKey: identityKey, statusPage: statusPage).addRoutes(to: router)
+    AppealPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
     router.answerOtherMethodsWith405()
     return router
 }

@@ -76,24 +76,29 @@ struct StatusPageController {
         let offerID = form.value("offer_id")
         let reason = form.text("reason")
         do {
-            let outcome = try await pool.withConnection { session in
-                guard let answer else {
+            let (outcome, record) = try await pool.withConnection { session in
+                let outcome: StatusPage.Outcome
+                if let answer {
+                    let caller = try PresentedCredentials.applicant(id: id, token: token).verify(in: session)
+                    let (notice, httpStatus) = try Self.perform(answer, offer: offerID, reason: reason, by: caller, in: session)
+                    outcome = StatusPage.Outcome(status: try session.reader.applicantStatus(id), notice: notice, httpStatus: httpStatus)
+                } else {
                     // Only reading: the token check and the reads are one statement.
-                    return StatusPage.Outcome(
+                    outcome = StatusPage.Outcome(
                         status: try PresentedCredentials.verifiedStatus(of: id, token: token, in: session), notice: nil,
                         httpStatus: .ok)
                 }
-                let caller = try PresentedCredentials.applicant(id: id, token: token).verify(in: session)
-                let (notice, httpStatus) = try Self.perform(answer, offer: offerID, reason: reason, by: caller, in: session)
-                return StatusPage.Outcome(status: try session.reader.applicantStatus(id), notice: notice, httpStatus: httpStatus)
+                return (outcome, try AppealRecord.read(for: outcome.status, in: session))
             }
             let credentials = StatusPageHTML.Credentials(applicantID: id, token: token)
             var body = ApplicantStatusBody(outcome.status, language: language)
+            body.add(record, language: language)
             body.standing = await StandingBody.load(for: outcome.status, language: language, cache: standings, pool: pool)
             let html = StatusPageHTML.status(
                 body, text, credentials: credentials, notice: outcome.notice,
                 application: ApplicationPageHTML.statusSection(
-                    outcome.status, ApplicationPageText(language: language), credentials: credentials))
+                    outcome.status, ApplicationPageText(language: language), credentials: credentials)
+                    + AppealPageHTML.section(body, AppealText(language), credentials: credentials))
             return StatusPage.page(html, status: outcome.httpStatus, language: language)
         } catch {
             if Problem.from(error).status == .unauthorized || Self.isNotFound(error) {

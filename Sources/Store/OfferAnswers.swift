@@ -141,12 +141,14 @@ extension Store {
         // The slot is offered by this offer (one live offer per slot); anything else was
         // changed by hand outside these rules and is left as it is.
         let version = slot.status == "offered" ? try bumpSlot(offer.slotID, to: "available") : slot.version
-        let refusals = applicant.refusals + 1
+        // Counted from the dated rows: excused, forgiven and lapsed refusals do not count.
+        try recordRefusal(offer, as: outcome, policy: policy)
+        let refusals = try recountRefusals(offer.applicantID)
         var standing = applicant.standing
         if standing == .offered { standing = refusals >= policy.maxRefusals ? .suspended : .waiting }
         try connection.query(
-            "UPDATE applicants SET refusals = $3, status = $4, updated_at = now() WHERE city = $1 AND applicant_id = $2",
-            [city, offer.applicantID, String(refusals), standing.rawValue])
+            "UPDATE applicants SET status = $3, updated_at = now() WHERE city = $1 AND applicant_id = $2",
+            [city, offer.applicantID, standing.rawValue])
         let roundClosed = try closeRoundIfSettled(offer.roundID)
         var details = Self.offerDetails(offer, reason: reason)
         details["refusals"] = .int(refusals)

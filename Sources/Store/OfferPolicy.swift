@@ -3,7 +3,7 @@ import Postgres
 
 /// How a round's offers are answered, from the optional `offers` object of its policy.json:
 ///
-///     "offers": { "response_days": 7, "max_refusals": 2 }
+///     "offers": { "response_days": 7, "max_refusals": 2, "refusals_lapse_days": 365, "reinstated_refusals": 0 }
 ///
 /// An applicant has `responseDays` days to answer an offer. Each decline, and each offer
 /// left unanswered past its deadline, counts one refusal; an applicant whose refusals reach
@@ -26,20 +26,27 @@ extension Store {
             let row = try connection.query(
                 """
                 SELECT COALESCE(policy -> 'offers' -> 'response_days', '7'::jsonb)::text AS response_days,
-                       COALESCE(policy -> 'offers' -> 'max_refusals', '2'::jsonb)::text AS max_refusals
+                       COALESCE(policy -> 'offers' -> 'max_refusals', '2'::jsonb)::text AS max_refusals,
+                       (policy -> 'offers' -> 'refusals_lapse_days')::text AS refusals_lapse_days,
+                       COALESCE(policy -> 'offers' -> 'reinstated_refusals', '0'::jsonb)::text AS reinstated_refusals
                 FROM rounds WHERE city = $1 AND round_id = $2
                 """,
                 [city, roundID]
             ).first
         else { throw StoreError(.roundNotFound, subject: .round(roundID), "no round \(roundID) in city \(city)") }
         var problems: [StoreProblem] = []
-        func wholeNumber(_ column: String) throws -> Int {
+        func wholeNumber(_ column: String, atLeast minimum: Int = 1, below limit: Int = Int.max) throws -> Int {
             let text = try row.decode(String.self, column)
-            if let value = Int(text), value >= 1 { return value }
-            problems.append(StoreProblem("round \(roundID): policy offers.\(column) is \(text); expected a whole number of at least 1"))
+            if let value = Int(text), value >= minimum, value < limit { return value }
+            let range = limit == Int.max ? "of at least \(minimum)" : "from \(minimum) to \(limit - 1)"
+            problems.append(StoreProblem("round \(roundID): policy offers.\(column) is \(text); expected a whole number \(range)"))
             return 0
         }
-        let policy = OfferPolicy(responseDays: try wholeNumber("response_days"), maxRefusals: try wholeNumber("max_refusals"))
+        var policy = OfferPolicy(responseDays: try wholeNumber("response_days"), maxRefusals: try wholeNumber("max_refusals"))
+        if try row.decode(String?.self, "refusals_lapse_days") != nil {
+            policy.refusalsLapseDays = try wholeNumber("refusals_lapse_days", below: 3651)
+        }
+        policy.reinstatedRefusals = try wholeNumber("reinstated_refusals", atLeast: 0, below: max(policy.maxRefusals, 1))
         guard problems.isEmpty else { throw StoreError(.invalidPolicy, subject: .round(roundID), problems: problems) }
         return policy
     }

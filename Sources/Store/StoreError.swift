@@ -44,6 +44,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case project(String)
         case projects([String])
         case duplicateSet(Int64)
+        case appeal(Int64)
         case apiKey(Int64)
         /// An input file, by the bare name its diagnostics use.
         case file(String)

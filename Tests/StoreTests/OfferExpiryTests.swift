@@ -13,6 +13,7 @@ struct OfferExpiryTests {
             try db.applicant("A\(k)")
         }
         try db.connection.query("UPDATE applicants SET refusals = 1 WHERE applicant_id = 'A2'")
+        try db.pastRefusals("A2", count: 1)
         let late1 = try db.offer(round: "R1", slot: "S1", applicant: "A1", deadlineIn: "-1 second")
         let late2 = try db.offer(round: "R1", slot: "S2", applicant: "A2", deadlineIn: "-3 days")
         let onTime = try db.offer(round: "R1", slot: "S3", applicant: "A3", deadlineIn: "1 hour")

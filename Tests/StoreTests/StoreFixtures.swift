@@ -94,6 +94,31 @@ struct StoreFixtures {
             VALUES ($1, $2, $3, 1, 'female', '1996-05-01', 8000, 31.2304, 121.4737, 'Huangpu', $4, $5)
             """,
             [city, id, category, status, String(refusals)])
+        if refusals > 0 { try pastRefusals(id, count: refusals) }
+    }
+
+    /// `count` declined offers of applicant `id` in a closed round `R-past`, each with its
+    /// refusal row (refused `ago` before now), so that refusals are counted from rows as
+    /// the store counts them. Returns the offer ids, oldest first.
+    @discardableResult
+    func pastRefusals(_ id: String, count: Int, ago: String = "1 day", round: String = "R-past") throws -> [Int64] {
+        if try int("SELECT count(*) FROM rounds WHERE city = $1 AND round_id = $2", [city, round]) == 0 {
+            try self.round(round, status: "closed")
+        }
+        var offers: [Int64] = []
+        for k in 1...count {
+            let slotID = "S-past-\(id)-\(round)-\(k)"
+            try slot(slotID)
+            let offerID = try offer(round: round, slot: slotID, applicant: id, deadlineIn: "-1 day", status: "declined")
+            try connection.query(
+                """
+                INSERT INTO refusals (city, offer_id, applicant_id, round_id, kind, refused_at)
+                VALUES ($1, $2, $3, $4, 'declined', now() - $5::interval - make_interval(secs => $6::int))
+                """,
+                [city, String(offerID), id, round, ago, String(count - k)])
+            offers.append(offerID)
+        }
+        return offers
     }
 
     /// A round in `status` (default `run`) with `policy` as its policy.json (jsonb text).

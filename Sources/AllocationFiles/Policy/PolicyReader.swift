@@ -83,6 +83,22 @@ struct PolicyReader {
         if let r = byKey["max_refusals"], let refusals = integer(r, "offers.max_refusals", atLeast: 1) {
             settings.maxRefusals = refusals
         }
+        if let l = byKey["refusals_lapse_days"], let days = integer(l, "offers.refusals_lapse_days", atLeast: 1) {
+            if days <= 3650 {
+                settings.refusalsLapseDays = days
+            } else {
+                report(l, "offers.refusals_lapse_days", "\(days) is out of range; expected 1 to 3650 days")
+            }
+        }
+        if let k = byKey["reinstated_refusals"], let kept = integer(k, "offers.reinstated_refusals", atLeast: 0) {
+            if kept < settings.maxRefusals {
+                settings.reinstatedRefusals = kept
+            } else {
+                report(
+                    k, "offers.reinstated_refusals",
+                    "\(kept) would leave a reinstated applicant suspended; expected 0 to \(settings.maxRefusals - 1) (below max_refusals)")
+            }
+        }
         return settings
     }
 
