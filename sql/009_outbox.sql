@@ -38,8 +38,11 @@ CREATE TABLE outbox (
     -- Exactly once per event and channel, whoever writes it (a reminder job run twice).
     UNIQUE (city, channel, idempotency_key)
 );
--- What a sender claims: due pending messages, oldest first.
-CREATE INDEX outbox_pending ON outbox (city, next_attempt_at) WHERE status = 'pending';
+-- What a sender claims: pending messages, oldest first, walked in this index's order until
+-- a batch of due ones is found. (Ordered by next_attempt_at instead, every claim sorted all
+-- pending rows after checking each one's order: with a round's 39,000 pending, one claim
+-- of 50 cost ~0.2 s of CPU.)
+CREATE INDEX outbox_pending ON outbox (city, message_id) WHERE status = 'pending';
 -- Per-applicant order: a message is claimable only when no older one of the same applicant
 -- and channel is still pending; this index answers that check.
 CREATE INDEX outbox_pending_by_applicant ON outbox (city, applicant_id, channel, message_id) WHERE status = 'pending';

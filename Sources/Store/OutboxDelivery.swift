@@ -35,7 +35,7 @@ public struct OutboxMessage: Sendable, Equatable {
 }
 
 extension Store {
-    /// Claims up to `limit` due messages on `channels` for `sender`, leased for
+    /// Claims up to `limit` due messages on `channels` for `sender`, oldest first, leased for
     /// `leaseSeconds`: pending, due, not leased by a live sender, and the oldest pending
     /// message of its applicant on its channel (so message n+1 never goes before n).
     /// `FOR UPDATE SKIP LOCKED` lets several senders claim at once without ever taking the
@@ -51,7 +51,7 @@ extension Store {
                       SELECT 1 FROM outbox e
                       WHERE e.city = o.city AND e.applicant_id = o.applicant_id AND e.channel = o.channel
                         AND e.status = 'pending' AND e.message_id < o.message_id)
-                ORDER BY o.next_attempt_at, o.message_id
+                ORDER BY o.message_id
                 LIMIT $3
                 FOR UPDATE OF o SKIP LOCKED
             )
