@@ -130,6 +130,8 @@ public struct BenchCommand: ParsableCommand {
 
         @OptionGroup var city: CityOptions
         @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+        @Option(help: "In how many repetitions the outbox is also drained (default: all).")
+        var drains: Int?
 
         func run() throws {
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -137,7 +139,7 @@ public struct BenchCommand: ParsableCommand {
             try privateCluster.start()
             let bench = NotifyBenchmark(
                 applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, anju: exe, workDirectory: city.work,
-                seed: city.seed, cluster: privateCluster)
+                seed: city.seed, cluster: privateCluster, drains: drains ?? city.repetitions)
             let result = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(NotifyBenchmark.markdown(result, applicants: city.applicants, slots: city.slots), terminator: "")
         }
