@@ -50,10 +50,13 @@ let package = Package(
         // `anju bench`: end-to-end timing and peak RSS against peer tools.
         .target(
             name: "AnjuBenchmarks",
-            dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Harness", "Postgres", "Store"]
+            dependencies: ["Allocation", "AllocationFiles", "CityGenerator", "Harness", "Postgres", "Store", "Notifications"]
         ),
         // libpq, as SwiftPM sees it (Debian: apt install libpq-dev pkg-config).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libcurl, as SwiftPM sees it (Debian: apt install libcurl4-openssl-dev): the notification
+        // sender's SMTP and HTTPS client. A C library, so it adds nothing to Swift build time.
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // A small blocking Swift layer over libpq, the private test/dev cluster and migrations.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         // A city's data in PostgreSQL: import, rounds, offers, inventory, audit.
@@ -62,6 +65,9 @@ let package = Package(
             name: "Store",
             dependencies: ["Postgres", "Allocation", "AllocationFiles", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Delivering the outbox: message texts in zh-CN and en, SMTP and webhook over libcurl,
+        // the sender loop with leases, backoff and per-applicant order.
+        .target(name: "Notifications", dependencies: ["Store", "Postgres", "CLibCurl"]),
         // The self-contained HTML report of a round (inline SVG, no scripts).
         .target(name: "RoundReport", dependencies: ["Allocation"]),
         // What tests share that needs no database: seeded random numbers, a locked box, a thread
@@ -75,7 +81,7 @@ let package = Package(
         .target(
             name: "AnjuServer",
             dependencies: [
-                "Store", "Postgres", "Allocation", "AllocationFiles", "RoundReport",
+                "Store", "Postgres", "Allocation", "AllocationFiles", "RoundReport", "Notifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -100,7 +106,7 @@ let package = Package(
             name: "AnjuCLI",
             dependencies: [
                 "Allocation", "AllocationFiles", "CityGenerator", "AnjuBenchmarks", "Postgres", "Store", "RoundReport",
-                "AnjuServer",
+                "AnjuServer", "Notifications",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -124,6 +130,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: ["Notifications", "Store", "Postgres", "PostgresTestSupport", "Harness", "TestSupport"]
         ),
         .testTarget(name: "RoundReportTests", dependencies: ["RoundReport", "Allocation", "TestSupport"]),
         .testTarget(

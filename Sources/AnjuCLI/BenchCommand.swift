@@ -10,7 +10,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks behind BENCHMARKS.md: solve vs OR-Tools, import vs psql \\copy, round run vs solve, the API, applications.",
-        subcommands: [Solve.self, Import.self, Round.self, Api.self, Apply.self]
+        subcommands: [Solve.self, Import.self, Round.self, Api.self, Apply.self, Notify.self]
     )
     public init() {}
 
@@ -119,6 +119,29 @@ public struct BenchCommand: ParsableCommand {
                 anju: exe, workDirectory: city.work, seed: city.seed, cluster: privateCluster)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(RoundBenchmark.markdown(rows, applicants: city.applicants, slots: city.slots, mechanism: mechanism), terminator: "")
+        }
+    }
+
+    /// `anju bench notify`: what the outbox adds to `round run` and how fast it drains.
+    struct Notify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time round run with and without outbox rows, and draining them to a local aiosmtpd.",
+            discussion: "Uses the private cluster and /usr/bin/python3 -m aiosmtpd (python3-aiosmtpd).")
+
+        @OptionGroup var city: CityOptions
+        @OptionGroup var cluster: DatabaseCommand.ClusterOptions
+        @Option(help: "In how many repetitions the outbox is also drained (default: all).")
+        var drains: Int?
+
+        func run() throws {
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let privateCluster = cluster.cluster
+            try privateCluster.start()
+            let bench = NotifyBenchmark(
+                applicants: city.applicants, slots: city.slots, repetitions: city.repetitions, anju: exe, workDirectory: city.work,
+                seed: city.seed, cluster: privateCluster, drains: drains ?? city.repetitions)
+            let result = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(NotifyBenchmark.markdown(result, applicants: city.applicants, slots: city.slots), terminator: "")
         }
     }
 

@@ -96,14 +96,14 @@ public struct ServeCommand: AsyncParsableCommand {
             return logger
         }()
         let database = StoreDatabase.choose(cluster: PrivateCluster())
-        let configuration = ServerConfiguration(
+        let configuration = try notificationSettings(ServerConfiguration(
             databaseURL: try databaseURL(database),
             city: city ?? environment["ANJU_CITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
             host: host ?? environment["ANJU_HOST"] ?? "127.0.0.1",
             port: port ?? environment["ANJU_PORT"].flatMap { Int($0) } ?? 8080,
             poolSize: poolSize ?? environment["ANJU_POOL_SIZE"].flatMap { Int($0) } ?? ServerConfiguration.defaultPoolSize,
             identityKey: try CommandFailure.reporting { try database.identityKey(environment: environment) },
-            rateLimit: try rateLimitSettings(environment: environment))
+            rateLimit: try rateLimitSettings(environment: environment)), environment: environment)
         if configuration.identityKey == nil {
             logger.warning("no identity key (set ANJU_IDENTITY_KEY_FILE): applications are refused with 503 applications_closed")
         }
@@ -120,6 +120,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 metadata: [
                     "address": "\(configuration.host):\(configuration.port)", "pool_size": "\(configuration.poolSize)",
                     "rate_limit": "\(configuration.rateLimit.isOn ? "\(configuration.rateLimit.perMinute)/min, burst \(configuration.rateLimit.burst)" : "off")",
+                    "notify": "\(configuration.notifier.map { $0.channels.isEmpty ? "off" : $0.description } ?? "off")",
                 ])
         }
         do {

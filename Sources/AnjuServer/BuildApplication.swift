@@ -1,5 +1,7 @@
 import Hummingbird
 import Logging
+import Notifications
+import ServiceLifecycle
 import Store
 
 /// The API as `anju serve` runs it and as the tests call it (`app.test(.router)`): the
@@ -22,10 +24,39 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anju"),
-        services: [pool],
+        services: [pool] + backgroundJobs(configuration, logger: logger),
         logger: logger)
     app.beforeServerStarts { try await beforeServing(pool) }
     return app
+}
+
+/// The jobs that run beside the server: the notification sender (when a channel is
+/// configured) and the offer expiry (when an interval is), each with its own connection.
+func backgroundJobs(_ configuration: ServerConfiguration, logger: Logger) -> [any Service] {
+    var jobs: [any Service] = []
+    if let notifier = configuration.notifier, !notifier.channels.isEmpty {
+        let sender = NotificationSender(configuration: notifier)
+        jobs.append(
+            BackgroundJobService(
+                name: "notify", interval: configuration.notifyInterval, databaseURL: configuration.databaseURL,
+                city: configuration.city, actor: "system:notify", logger: logger
+            ) { store in
+                let report = try sender.sendDue(store)
+                guard report.claimed > 0 else { return nil }
+                return "\(report.sent) sent, \(report.retrying) to retry, \(report.refused) refused"
+            })
+    }
+    if let interval = configuration.expiryInterval {
+        jobs.append(
+            BackgroundJobService(
+                name: "offer-expiry", interval: interval, databaseURL: configuration.databaseURL, city: configuration.city,
+                actor: "system:expiry", logger: logger
+            ) { store in
+                let expired = try store.expireDue()
+                return expired == 0 ? nil : "\(expired) offer(s) expired"
+            })
+    }
+    return jobs
 }
 
 /// Every route, grouped by audience, behind the problem/metrics/log middleware and the rate
@@ -49,6 +80,7 @@ func buildRouter(
     ApplicationController(pool: pool, identityKey: identityKey).addRoutes(to: router)
     ReviewController(pool: pool).addRoutes(to: router)
     AppealController(pool: pool).addRoutes(to: router)
+    NotificationController(pool: pool).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     let statusPage = StatusPageController(pool: pool, logger: logger, standings: standings)
     statusPage.addRoutes(to: router)

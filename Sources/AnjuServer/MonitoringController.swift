@@ -31,8 +31,10 @@ struct MonitoringController {
     /// `GET /metrics`: the Prometheus text format; the rounds by status only when the
     /// database answered (`anju_database_up` says which).
     @Sendable func exposition(_ request: Request, context: AnjuRequestContext) async throws -> Response {
-        let rounds = await pool.withConnectionOrNil { session in try session.reader.roundCountsByStatus() }
-        let text = metrics.render(pool: pool.statistics, roundsByStatus: rounds)
+        let counts = await pool.withConnectionOrNil { session in
+            (try session.reader.roundCountsByStatus(), try session.reader.messageCounts())
+        }
+        let text = metrics.render(pool: pool.statistics, roundsByStatus: counts?.0, messagesByStatus: counts?.1)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Store
 
 /// How `anju serve` is set up.
@@ -21,6 +22,13 @@ public struct ServerConfiguration: Sendable {
     public var identityKey: IdentityKey?
     /// Submissions per client address (`RateLimit.off` for none).
     public var rateLimit: RateLimit
+    /// Where the notification service delivers the outbox; nil (or no channel): no sender
+    /// runs in this server (a timer may run `anju notify send --once` instead).
+    public var notifier: NotifierConfiguration? = nil
+    /// How often the notification service and the offer-expiry service run a pass; nil
+    /// turns the expiry service off (tests, or a server beside a timer that runs it).
+    public var notifyInterval: Duration = .seconds(5)
+    public var expiryInterval: Duration? = nil
 
     /// Twice the processor count (at least 2): enough connections to keep the database busy
     /// while others wait on the network, few enough that threads do not crowd the cores —

@@ -41,6 +41,7 @@ public final class ServerMetrics: Sendable {
             latency: "Time to answer a request, by route pattern.",
             "anju_database_up": "Whether the last scrape reached the database.",
             "anju_rounds": "The city's allocation rounds, by status.",
+            "anju_notifications": "Messages to applicants in the outbox, by status (pending, sent, failed).",
             rateLimited: "Requests refused with 429 rate_limited, by route pattern.",
         ]
         for (name, text, _) in poolGauges + poolCounters { help[name] = text }
@@ -110,7 +111,7 @@ public final class ServerMetrics: Sendable {
 
     /// The exposition text: requests, latency, pool and (when the database answered) rounds
     /// by status.
-    public func render(pool: PoolStatistics, roundsByStatus: [String: Int]?) -> String {
+    public func render(pool: PoolStatistics, roundsByStatus: [String: Int]?, messagesByStatus: [String: Int]? = nil) -> String {
         reported.withLock { reported in
             for (name, _, reading) in Self.poolGauges {
                 CoreMetrics.Gauge(label: name, factory: factory).record(reading(pool))
@@ -132,6 +133,10 @@ public final class ServerMetrics: Sendable {
                     // Unknown while the database is down: left out rather than shown stale.
                     gauge.destroy()
                 }
+            }
+            for status in ["pending", "sent", "failed"] {
+                let gauge = CoreMetrics.Gauge(label: "anju_notifications", dimensions: [("status", status)], factory: factory)
+                if let messagesByStatus { gauge.record(messagesByStatus[status] ?? 0) } else { gauge.destroy() }
             }
             return registry.emitToString()
         }

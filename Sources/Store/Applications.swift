@@ -106,6 +106,7 @@ extension Store {
                     a.employerID, checked.site,
                 ])
             if let contact = checked.contact { try storeContact(id, contact) }
+            try enqueueNotification(.applicationReceived, applicant: id, entity: id)
             try storeMatchKeys(id, keys)
             try db.query(
                 "INSERT INTO applicant_tokens (city, applicant_id, token_hash, issued_by) VALUES ($1, $2, $3, $4)",
@@ -397,6 +398,12 @@ extension Store {
                 var details: [String: AuditValue] = ["from": "pending_review", "to": .string(approve ? "waiting" : "rejected")]
                 if let reason = d.reason, !approve { details["reason"] = .string(reason) }
                 try audit(approve ? "application.approve" : "application.reject", entity: "applicant", id: d.applicantID, details: details)
+                var message: [String: AuditValue] = [:]
+                if !approve { message["reason"] = .string(d.reason ?? "other") }
+                if let note = d.note, !note.isEmpty { message["note"] = .string(note) }
+                try enqueueNotification(
+                    approve ? .applicationApproved : .applicationRejected, applicant: d.applicantID, entity: d.applicantID,
+                    payload: message)
             }
             return try ids.map { try application($0) }
         }
@@ -495,6 +502,9 @@ extension Store {
                     WHERE city = $1 AND applicant_id = $2
                     """, [city, id, (note ?? "").isEmpty ? nil : note, actor])
                 try audit("application.reject", entity: "applicant", id: id, details: ["reason": "duplicate", "duplicate_set": .int(Int(setID))])
+                var message: [String: AuditValue] = ["reason": "duplicate"]
+                if let note, !note.isEmpty { message["note"] = .string(note) }
+                try enqueueNotification(.applicationRejected, applicant: id, entity: id, payload: message)
             }
             try db.query("UPDATE duplicate_members SET open = false WHERE city = $1 AND set_id = $2", [city, String(setID)])
             try db.query(

@@ -149,6 +149,12 @@ extension Store {
         try connection.query(
             "UPDATE applicants SET status = $3, updated_at = now() WHERE city = $1 AND applicant_id = $2",
             [city, offer.applicantID, standing.rawValue])
+        if outcome == .expired { try enqueueOfferNotification(.offerExpired, offer: offer.id) }
+        if standing == .suspended && applicant.standing == .offered {
+            try enqueueNotification(
+                .suspended, applicant: offer.applicantID, entity: String(offer.id),
+                payload: ["offer_id": .int(Int(offer.id)), "refusals": .int(refusals), "max_refusals": .int(policy.maxRefusals)])
+        }
         let roundClosed = try closeRoundIfSettled(offer.roundID)
         var details = Self.offerDetails(offer, reason: reason)
         details["refusals"] = .int(refusals)

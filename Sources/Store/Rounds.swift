@@ -305,6 +305,8 @@ extension Store {
                 ORDER BY o.n
                 """,
                 [city, roundID, slotIDs, applicantIDs, String(info.responseDays)])
+            // Every offer's message, in this transaction and in one statement (sql/009).
+            try enqueueRoundOffers(roundID)
             let summary = String(decoding: SummaryJSON.render(result: result, digests: digests), as: UTF8.self)
             try db.query(
                 """

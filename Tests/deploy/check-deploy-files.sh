@@ -101,7 +101,7 @@ else:
         if needle not in build_runs:
             problems.append(f"the build stage does not run anything with {needle!r}")
     final_runs = " ".join(l for l in final if l.upper().startswith("RUN "))
-    for package in ("libpq5", "ca-certificates", "tzdata"):
+    for package in ("libpq5", "libcurl4", "ca-certificates", "tzdata"):
         if package not in final_runs:
             problems.append(f"the runtime stage does not install {package}")
     for heavy in ("curl", "wget", "libpq-dev"):
