@@ -28,6 +28,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.common.exceptions import WebDriverException
 
 CHECKS = []
 
@@ -58,7 +59,18 @@ def submit(driver, button):
     """Clicks a form's button and waits until the browser shows the page the POST answered."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+    def replaced(_):
+        # chromedriver sometimes reports the old page's node as "not in the document" with a
+        # plain WebDriverException instead of StaleElementReferenceException: the same fact.
+        try:
+            return expected_conditions.staleness_of(page)(driver)
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    WebDriverWait(driver, 15).until(replaced)
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
