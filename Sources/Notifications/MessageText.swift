@@ -69,8 +69,24 @@ public struct MessageText: Sendable {
             let count = payload["refusals"] as? Int ?? 0
             subject = pick("You are suspended from allocation rounds", "您已被暂停参加配租")
             text = pick(
-                "You have refused \(count) offers, so you take no part in rounds until the bureau reinstates you.",
-                "您已放弃 \(count) 次房源，在住房保障部门恢复您的资格之前，您将不参加配租。")
+                "You have refused \(count) offers, so you take no part in rounds until the bureau reinstates you. You may appeal on your status page.",
+                "您已放弃 \(count) 次房源，在住房保障部门恢复您的资格之前，您将不参加配租。您可以在申请状态页面提出申诉。")
+        case "appeal_answered" where payload["status"] as? String == "upheld":
+            subject = pick("Your appeal was not granted", "您的申诉未获支持")
+            var t = pick(
+                "The bureau upheld your suspension: \(upholdText(payload["reason"] as? String ?? "other")).",
+                "住房保障部门维持了暂停决定：\(upholdText(payload["reason"] as? String ?? "other"))。")
+            if let note = payload["note"] as? String { t += "\n" + pick("The bureau's note: ", "处理意见：") + note }
+            text = t
+        case "appeal_answered":
+            subject = pick("Your appeal was granted", "您的申诉已获支持")
+            text = pick("The bureau granted your appeal.", "住房保障部门支持了您的申诉。")
+        case "reinstated":
+            let count = payload["refusals"] as? Int ?? 0
+            subject = pick("You are back in the allocation rounds", "您已恢复参加配租的资格")
+            text = pick(
+                "You take part in allocation rounds again; \(count) refusal(s) still count.",
+                "您已恢复参加配租的资格，目前仍计 \(count) 次放弃。")
         default:
             subject = pick("A message about your application", "关于您的申请的通知")
             text = pick("Please look at your status page.", "请查看您的申请状态页面。")
@@ -86,6 +102,16 @@ public struct MessageText: Sendable {
         case "incomplete": pick("the application is incomplete", "申请材料不完整")
         case "duplicate": pick("you have applied more than once", "重复申请")
         default: pick("see the bureau's note", "详见审核意见")
+        }
+    }
+
+    /// Why an appeal was not granted, in the applicant's words.
+    func upholdText(_ reason: String) -> String {
+        switch reason {
+        case "refusals_stand": pick("the refusals stand", "放弃记录成立")
+        case "no_good_cause": pick("the reason given does not justify the refusals", "所述理由不足以说明放弃的正当性")
+        case "missing_evidence": pick("the evidence for the reason is missing", "缺少相关证明材料")
+        default: pick("see the bureau's note", "详见处理意见")
         }
     }
 

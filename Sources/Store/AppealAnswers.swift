@@ -57,8 +57,9 @@ extension Store {
                 UPDATE appeals SET status = 'reinstated', answered_at = now(), answered_by = $3, answer_note = $4, refusals_after = $5
                 WHERE city = $1 AND appeal_id = $2
                 """, [city, String(id), actor, note, String(refusals)])
-            try applicantReinstated(appeal.applicantID, refusals: refusals, via: .appeal(id))
+            // Told in this order: the appeal's answer, then what it means.
             try appealAnswered(try self.appeal(id))
+            try applicantReinstated(appeal.applicantID, refusals: refusals, via: .appeal(id))
         }
     }
 

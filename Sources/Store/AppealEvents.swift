@@ -1,7 +1,6 @@
 /// The two things an applicant is told about their appeal, each written in exactly one
-/// place, inside the transaction of the change: today the audit row; a message to the
-/// applicant (the outbox) belongs here too, so that it is sent exactly when the change
-/// commits.
+/// place, inside the transaction of the change: the audit row and the message to the
+/// applicant (the outbox), so that it is sent exactly when the change commits.
 extension Store {
     /// How an applicant came to be reinstated.
     enum Reinstatement {
@@ -21,6 +20,10 @@ extension Store {
                 "note": appeal.note.map(AuditValue.string) ?? .null,
                 "refusals_after": appeal.refusalsAfter.map(AuditValue.int) ?? .null,
             ])
+        var payload: [String: AuditValue] = ["appeal_id": .int(Int(appeal.id)), "status": .string(appeal.status.rawValue)]
+        if let reason = appeal.upholdReason { payload["reason"] = .string(reason.rawValue) }
+        if let note = appeal.note { payload["note"] = .string(note) }
+        try enqueueNotification(.appealAnswered, applicant: appeal.applicantID, entity: String(appeal.id), payload: payload)
     }
 
     /// Event "reinstated": applicant `id` is back in the pool (`waiting`) with `refusals`
@@ -32,5 +35,11 @@ extension Store {
         case .excuse(let offerID): details["excused_offer_id"] = .int(Int(offerID))
         }
         try audit("applicant.reinstate", entity: "applicant", id: id, details: details)
+        let entity: String
+        switch via {
+        case .appeal(let appealID): entity = "appeal-\(appealID)"
+        case .excuse(let offerID): entity = "excuse-\(offerID)"
+        }
+        try enqueueNotification(.reinstated, applicant: id, entity: entity, payload: ["refusals": .int(refusals)])
     }
 }

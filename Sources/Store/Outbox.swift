@@ -12,6 +12,10 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     case offerReminder = "offer_reminder"
     case offerExpired = "offer_expired"
     case suspended
+    /// An appeal against suspension answered: upheld (with its reason) or reinstated.
+    case appealAnswered = "appeal_answered"
+    /// Back in the pool, by an appeal or because an excused refusal brought them under the limit.
+    case reinstated
 
     /// The short word in the idempotency key: `anju-<city>-<word>-<entity id>`.
     var keyWord: String {
@@ -23,6 +27,8 @@ public enum NotificationKind: String, Sendable, CaseIterable {
         case .offerReminder: "reminder"
         case .offerExpired: "expired"
         case .suspended: "suspended"
+        case .appealAnswered: "appeal"
+        case .reinstated: "reinstated"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Postgres
 import PostgresTestSupport
 import Store
@@ -85,5 +86,36 @@ struct OutboxWriteTests {
         #expect(throws: (any Error).self) { try store.runRound("R1") }
         #expect(try town.int("SELECT count(*) FROM offers") == 0)
         #expect(try town.int("SELECT count(*) FROM outbox WHERE kind = 'offer_made'") == 0)
+    }
+}
+
+@Suite("Message texts")
+struct MessageTextTests {
+    @Test("every kind reads in zh-CN and en, with no English sentence in Chinese and no Chinese in English")
+    func everyKindInBothLanguages() {
+        let payloads: [(String, [String: Any])] = [
+            ("application_received", [:]), ("application_approved", [:]),
+            ("application_rejected", ["reason": "incomplete", "note": "请补充收入证明"]),
+            ("offer_made", ["round_id": "R1", "project": "人民广场公寓", "district": "黄浦", "deadline": "2026-12-08T10:00:00Z"]),
+            ("offer_reminder", ["project": "人民广场公寓", "district": "黄浦", "deadline": "2026-12-08T10:00:00Z"]),
+            ("offer_expired", ["project": "人民广场公寓", "district": "黄浦", "deadline": "2026-12-08T10:00:00Z"]),
+            ("suspended", ["refusals": 2]),
+            ("appeal_answered", ["status": "upheld", "reason": "missing_evidence"]),
+            ("appeal_answered", ["status": "reinstated"]),
+            ("reinstated", ["refusals": 1]),
+        ]
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        var subjects: Set<String> = []
+        for (kind, payload) in payloads {
+            let zh = MessageText(language: "zh-CN", timeZone: zone).render(kind: kind, payload: payload, name: "王芳", applicantID: "ap-1")
+            let en = MessageText(language: "en", timeZone: zone).render(kind: kind, payload: payload, name: "Wang Fang", applicantID: "ap-1")
+            #expect(zh.subject.range(of: #"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}"#, options: .regularExpression) == nil, "\(kind)")
+            #expect(zh.body.range(of: #"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}"#, options: .regularExpression) == nil, "\(kind): \(zh.body)")
+            #expect(en.subject.range(of: #"\p{Han}"#, options: .regularExpression) == nil, "\(kind)")
+            // The default text ("a message about your application") is for unknown kinds only.
+            #expect(en.subject != "A message about your application", "\(kind)")
+            subjects.insert(en.subject)
+        }
+        #expect(subjects.count == payloads.count)
     }
 }

@@ -169,6 +169,42 @@ struct AppealStoreTests {
         #expect(try store.excuse(offer: offers[0], reason: "the flat was unsafe").refusals == 0)
     }
 
+    @Test("the applicant is told: the suspension, the appeal answered, the reinstatement — each once, by key, in the change's transaction")
+    func appealMessages() throws {
+        let db = try StoreFixtures.migrated("appealmessages")
+        try db.round("R1", policy: #"{"round_date": "2026-12-01", "seed": "t", "offers": {"max_refusals": 2}}"#)
+        try db.slot("S1")
+        try db.slot("S2")
+        try db.applicant("A1")
+        try db.connection.query(
+            "INSERT INTO applicant_contacts (city, applicant_id, name, phone, language) VALUES ($1, 'A1', '王芳', '13800000001', 'zh-CN')",
+            [db.city])
+        _ = try db.store(actor: "applicant:A1").decline(offer: try db.offer(round: "R1", slot: "S1", applicant: "A1"))
+        _ = try db.offer(round: "R1", slot: "S2", applicant: "A1", deadlineIn: "-1 minute")
+        #expect(try db.store(actor: "system:expiry").expireDue() == 1)
+        #expect(try db.applicantState("A1") == ("suspended", 2))
+        func kinds() throws -> [String] {
+            try db.connection.query("SELECT kind FROM outbox WHERE applicant_id = 'A1' ORDER BY message_id").map { $0[0] ?? "" }
+        }
+        #expect(try kinds() == ["offer_expired", "suspended"])
+        let filed = try db.store(actor: "applicant:A1").fileAppeal(applicant: "A1", reason: "I was ill")
+        let upheld = try db.store(actor: "cli:bureau").uphold(appeal: filed.id, reason: "missing_evidence", note: "请提供病历")
+        #expect(upheld.status == .upheld)
+        #expect(try kinds() == ["offer_expired", "suspended", "appeal_answered"])
+        #expect(try db.value("SELECT payload->>'reason' FROM outbox WHERE kind = 'appeal_answered'") == "missing_evidence")
+        // A second appeal, reinstated: answered and reinstated, each under its own key.
+        let again = try db.store(actor: "applicant:A1").fileAppeal(applicant: "A1", reason: "here is the record")
+        _ = try db.store(actor: "cli:bureau").reinstate(appeal: again.id)
+        let afterReinstate = try kinds()
+        #expect(afterReinstate == ["offer_expired", "suspended", "appeal_answered", "appeal_answered", "reinstated"])
+        let keys = try db.connection.query("SELECT idempotency_key FROM outbox WHERE applicant_id = 'A1'").map { $0[0] ?? "" }
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.contains("anju-\(db.city)-reinstated-appeal-\(again.id)"))
+        // A change that fails leaves no message: answering the answered appeal again.
+        #expect(code { _ = try db.store(actor: "cli:bureau").reinstate(appeal: again.id) } == "appeal_answered")
+        #expect(try kinds().count == 5)
+    }
+
     @Test("excusing a refusal that no longer counts (forgiven) leaves the count at zero, not below")
     func excuseNotBelowZero() throws {
         let db = try StoreFixtures.migrated("appealexcusezero")
