@@ -1,3 +1,5 @@
+import Allocation
+import AllocationFiles
 import CityGenerator
 import Foundation
 import Harness
@@ -127,8 +129,7 @@ public struct ApplyBenchmark {
         FileManager.default.createFile(
             atPath: keyFile, contents: Data((String(repeating: "5a", count: 32) + "\n").utf8), attributes: [.posixPermissions: 0o600])
         let env = ["DATABASE_URL": url, "LOG_LEVEL": "warning", "ANJU_IDENTITY_KEY_FILE": keyFile]
-        let sites = try PostgresConnection(url).query("SELECT site_id FROM workplace_sites WHERE city = $1 ORDER BY site_id", [Self.city])
-            .compactMap { $0[0] }
+        let sites = try Store(connection: PostgresConnection(url), city: Self.city, actor: "bench").workplaceSites().map(\.id).sorted()
 
         let serverLog = "\(workDirectory)/apply-serve.log"
         log("starting anju serve on 127.0.0.1:\(port), --pool-size \(poolSize), rate limit far above the load (log: \(serverLog))")
@@ -200,20 +201,26 @@ public struct ApplyBenchmark {
             let r = try ChildProcess.run([anju, "import", kind, "\(dir)/\(kind).csv"], environment: env)
             guard r.status == 0 else { throw BenchmarkError("anju import \(kind) exited \(r.status): \(r.stdout.suffix(500))") }
         }
-        let db = try PostgresConnection(url)
         // The registered workplaces applicants choose from: an employment centre per
-        // district, at its first project (there is no import for sites yet). Ids are
-        // contract identifiers (`WS-001`): a district's name can hold an apostrophe
+        // district, at its first project, imported as a bureau does (`anju import sites`).
+        // Ids are contract identifiers (`WS-001`): a district's name can hold an apostrophe
         // (Jing'an), which the form's site lookup refuses as an id.
-        try db.query(
-            """
-            INSERT INTO workplace_sites (city, site_id, kind, name, lat, lon, district)
-            SELECT city, 'WS-' || lpad((row_number() OVER (ORDER BY district))::text, 3, '0'), 'employment_centre',
-                district || ' employment centre', lat::numeric, lon::numeric, district
-            FROM (SELECT DISTINCT ON (district) city, district, lat, lon FROM projects WHERE city = $1
-                  ORDER BY district, project_id) AS first_projects
-            """, [Self.city])
-        result.sites = Int(try db.query("SELECT count(*) FROM workplace_sites WHERE city = $1", [Self.city]).first?[0] ?? "") ?? 0
+        let projects = ProjectsFile.parse(Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/projects.csv"))))
+        var firstProject: [String: Project] = [:]
+        for p in projects.rows.sorted(by: { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }) where firstProject[p.district] == nil {
+            firstProject[p.district] = p
+        }
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var sitesCSV = "site_id,kind,name,employer_id,lat,lon,district\n"
+        for (n, district) in firstProject.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            let p = firstProject[district]!
+            sitesCSV += "WS-\(String(format: "%03d", n + 1)),employment_centre,\(quoted(district + " employment centre")),,\(p.lat),\(p.lon),\(quoted(district))\n"
+        }
+        try sitesCSV.write(toFile: "\(dir)/workplace_sites.csv", atomically: true, encoding: .utf8)
+        let imported = try ChildProcess.run([anju, "import", "sites", "\(dir)/workplace_sites.csv"], environment: env)
+        guard imported.status == 0 else { throw BenchmarkError("anju import sites exited \(imported.status): \(imported.stdout.suffix(500))") }
+        result.sites = firstProject.count
+        let db = try PostgresConnection(url)
         try db.query("VACUUM (ANALYZE)")
         try db.query("CHECKPOINT")
         log("  \(applicants) applicants imported, \(result.sites) workplace sites")

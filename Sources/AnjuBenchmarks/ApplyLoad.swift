@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Postgres
+import Store
 import Synchronization
 
 // MARK: The load
@@ -40,8 +41,8 @@ extension ApplyBenchmark {
     /// `connections` clients for `seconds`; then the database is checked against what they
     /// were answered.
     func load(seconds: Int, url: String, sites: [String], tag: String) throws -> Run {
-        let db = try PostgresConnection(url)
-        let before = try countApplications(db)
+        let db = try Store(connection: PostgresConnection(url), city: Self.city, actor: "bench")
+        let before = try db.applicationCount()
         let setsBefore = try openMembers(db)
         let outcomes = Mutex<[ClientOutcome]>([])
         let group = DispatchGroup()
@@ -75,7 +76,7 @@ extension ApplyBenchmark {
             run.failures += o.failures
             run.concurrentPairs += o.pairs
         }
-        run.storedMinusCreated = try countApplications(db) - before - run.created
+        run.storedMinusCreated = try db.applicationCount() - before - run.created
 
         // Every planted person's accepted applicants are exactly one open set; nobody else is
         // in a set this run opened.
@@ -99,15 +100,11 @@ extension ApplyBenchmark {
         return run
     }
 
-    func countApplications(_ db: PostgresConnection) throws -> Int {
-        Int(try db.query("SELECT count(*) FROM applicants WHERE city = $1 AND source = 'application'", [Self.city]).first?[0] ?? "") ?? 0
-    }
-
     /// Applicant → set id of every open duplicate-set membership.
-    func openMembers(_ db: PostgresConnection) throws -> [String: String] {
+    func openMembers(_ store: Store) throws -> [String: String] {
         var members: [String: String] = [:]
-        for row in try db.query("SELECT applicant_id, set_id::text FROM duplicate_members WHERE city = $1 AND open", [Self.city]) {
-            if let applicant = row[0], let set = row[1] { members[applicant] = set }
+        for set in try store.duplicateSets() {
+            for member in set.members { members[member.applicantID] = String(set.id) }
         }
         return members
     }
@@ -209,8 +206,8 @@ extension ApplyBenchmark {
     /// The limiter at work: `floodRequests` applications from one address (the peer itself,
     /// no `X-Real-IP`) over 8 connections, then one from another address.
     func flood(url: String, port: Int) throws -> Flood {
-        let db = try PostgresConnection(url)
-        let before = try countApplications(db)
+        let db = try Store(connection: PostgresConnection(url), city: Self.city, actor: "bench")
+        let before = try db.applicationCount()
         let results = Mutex<[LoopbackHTTP.Response?]>([])
         let group = DispatchGroup()
         let perConnection = max(1, floodRequests / 8)
@@ -246,7 +243,7 @@ extension ApplyBenchmark {
                 method: "POST", path: "/v1/applications", headers: ["Content-Type": "application/json", "X-Real-IP": "192.0.2.44"],
                 body: Self.body(identity: "FLOODOTHER", variant: 0, site: nil, category: 0)))
         flood.otherAddressCreated = other.status == 201
-        flood.storedMinusCreated = try countApplications(db) - before - flood.created - (flood.otherAddressCreated ? 1 : 0)
+        flood.storedMinusCreated = try db.applicationCount() - before - flood.created - (flood.otherAddressCreated ? 1 : 0)
         return flood
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Harness
 import Postgres
+import Store
 
 /// The comparison point of `anju bench apply`: pgbench writing, per transaction, the rows a
 /// new person's application writes, with the statements `Store.submitApplication` sends for
@@ -60,8 +61,8 @@ extension ApplyBenchmark {
         let bin = (try? PrivateCluster.binFolder().appendingPathComponent("pgbench").path).flatMap {
             FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
         } ?? "pgbench"
-        let db = try PostgresConnection(url)
-        let before = try countApplications(db)
+        let db = try Store(connection: PostgresConnection(url), city: Self.city, actor: "bench")
+        let before = try db.applicationCount()
         let r = try BackgroundProcess.run([
             bin, "-n", "-M", mode, "-c", String(connections), "-j", "2", "-T", String(seconds), "-D", "city=\(Self.city)",
             "-f", script, "--log", "--log-prefix=\(logs)/tx",
@@ -87,7 +88,7 @@ extension ApplyBenchmark {
             p99Milliseconds: Double(APIBenchmark.percentile(latencies, 99)) / 1000)
         run.created = processed
         run.failures = failed
-        run.storedMinusCreated = try countApplications(db) - before - processed
+        run.storedMinusCreated = try db.applicationCount() - before - processed
         return run
     }
 }

@@ -287,6 +287,12 @@ extension Store {
         return rows.map(Self.summary)
     }
 
+    /// How many applicants of the city came in through an application (any status).
+    public func applicationCount() throws -> Int {
+        Int(try connection.query(
+            "SELECT count(*) FROM applicants WHERE city = $1 AND source = 'application'", [city]).first?[0] ?? "") ?? 0
+    }
+
     /// One applicant as the bureau reviews them.
     public func application(_ id: String) throws -> ApplicationSummary {
         let rows = try connection.query(Self.summarySelect + " WHERE a.city = $1 AND a.applicant_id = $2", [city, id])
