@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Allocation
 
@@ -190,33 +191,8 @@ import Testing
         }
     }
 
-    /// Runs of three or more ASCII words (letters, apostrophes) in `text`, after removing
-    /// `names`: what an English sentence left in a Chinese text looks like.
+    /// Runs of three or more ASCII words in `text`, `names` removed (TestSupport's one check).
     static func englishRuns(in text: String, ignoring names: [String]) -> [String] {
-        var text = text
-        for name in names where !name.isEmpty { text = text.replacingOccurrences(of: name, with: "·") }
-        var runs: [String] = []
-        var words: [String] = []
-        var word = ""
-        func endWord() {
-            if !word.isEmpty { words.append(word) }
-            word = ""
-        }
-        func endRun() {
-            endWord()
-            if words.count >= 3 { runs.append(words.joined(separator: " ")) }
-            words = []
-        }
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII && (scalar.properties.isAlphabetic || scalar == "'") {
-                word.unicodeScalars.append(scalar)
-            } else if scalar == " " || scalar == "," || scalar == "-" {
-                endWord()
-            } else {
-                endRun()
-            }
-        }
-        endRun()
-        return runs
+        TestSupport.englishRuns(in: text, ignoring: names)
     }
 }

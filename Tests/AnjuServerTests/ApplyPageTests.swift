@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Store
 import Testing
+import TestSupport
 
 @Suite("Status page: applying through the form")
 struct ApplyPageTests {
@@ -284,10 +285,6 @@ extension TestClientProtocol {
 }
 
 /// Runs of three or more English words in the page's text (tags removed): on a zh-CN page
-/// there must be none. Ids, numbers, codes and single names are not runs of words.
-func englishSentences(_ html: String) -> [String] {
-    let text = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
-        .replacingOccurrences(of: "&[a-z#0-9]+;", with: " ", options: .regularExpression)
-    let regex = try! NSRegularExpression(pattern: #"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b"#)
-    return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) }
-}
+/// there must be none. Ids, numbers, codes and single names are not runs of words, nor is
+/// `YYYY-MM-DD`, the date format the contract spells.
+func englishSentences(_ html: String) -> [String] { englishRuns(inPage: html, ignoring: ["YYYY-MM-DD"]) }

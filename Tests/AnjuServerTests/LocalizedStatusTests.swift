@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Store
 import Testing
+import TestSupport
 
 /// Reasons in the applicant's language and times in the city's zone, end to end: a real
 /// round run in PostgreSQL (the fixture's), read back through the JSON API and the status
@@ -182,32 +183,6 @@ struct LocalizedStatusTests {
     /// Runs of three or more ASCII words in the page's text (tags, attribute values and
     /// `data` removed): what an English sentence left in a Chinese page looks like.
     static func englishRuns(inPage html: String, data: [String]) -> [String] {
-        var text = html.replacingOccurrences(of: "<[^>]*>", with: "\n", options: .regularExpression)
-        for word in data.sorted(by: { $0.count > $1.count }) where !word.isEmpty {
-            text = text.replacingOccurrences(of: StatusPageHTMLEscape.escape(word), with: "·")
-        }
-        var runs: [String] = []
-        var words: [String] = []
-        var word = ""
-        func endWord() {
-            if !word.isEmpty { words.append(word) }
-            word = ""
-        }
-        func endRun() {
-            endWord()
-            if words.count >= 3 { runs.append(words.joined(separator: " ")) }
-            words = []
-        }
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII && (scalar.properties.isAlphabetic || scalar == "'") {
-                word.unicodeScalars.append(scalar)
-            } else if scalar == " " || scalar == "," || scalar == "-" {
-                endWord()
-            } else {
-                endRun()
-            }
-        }
-        endRun()
-        return runs
+        TestSupport.englishRuns(inPage: html, ignoring: data)
     }
 }

@@ -4,6 +4,7 @@ import Postgres
 import PostgresTestSupport
 import Store
 import Testing
+import TestSupport
 
 @Suite("Outbox: messages written with their change")
 struct OutboxWriteTests {
@@ -109,8 +110,8 @@ struct MessageTextTests {
         for (kind, payload) in payloads {
             let zh = MessageText(language: "zh-CN", timeZone: zone).render(kind: kind, payload: payload, name: "王芳", applicantID: "ap-1")
             let en = MessageText(language: "en", timeZone: zone).render(kind: kind, payload: payload, name: "Wang Fang", applicantID: "ap-1")
-            #expect(zh.subject.range(of: #"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}"#, options: .regularExpression) == nil, "\(kind)")
-            #expect(zh.body.range(of: #"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}"#, options: .regularExpression) == nil, "\(kind): \(zh.body)")
+            #expect(englishRuns(in: zh.subject).isEmpty, "\(kind)")
+            #expect(englishRuns(in: zh.body).isEmpty, "\(kind): \(zh.body)")
             #expect(en.subject.range(of: #"\p{Han}"#, options: .regularExpression) == nil, "\(kind)")
             // The default text ("a message about your application") is for unknown kinds only.
             #expect(en.subject != "A message about your application", "\(kind)")
