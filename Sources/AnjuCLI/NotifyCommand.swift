@@ -47,7 +47,7 @@ public struct NotifyCommand: ParsableCommand {
                     let report = try sender.sendDue(store)
                     if report.claimed > 0 || once {
                         FileHandle.standardError.write(Data(
-                            "notify: \(report.sent) sent, \(report.retrying) to retry, \(report.refused) refused, \(report.lostClaims) sent after their claim ran out\n".utf8))
+                            "notify: \(report.sent) sent, \(report.retrying) to retry, \(report.refused) refused, \(report.cancelled) cancelled, \(report.lostClaims) sent after their claim ran out\n".utf8))
                     }
                     if !once { usleep(UInt32(max(0.05, interval) * 1_000_000)) }
                 } while !once
@@ -60,7 +60,7 @@ public struct NotifyCommand: ParsableCommand {
         public static let configuration = CommandConfiguration(abstract: "List messages (newest first, ids and states only).")
         @Option(name: .long, help: ArgumentHelp("Only this applicant's messages.", valueName: "id")) var applicant: String?
         @Option(name: .long, help: ArgumentHelp("Only this round's offer messages.", valueName: "round-id")) var round: String?
-        @Option(name: .long, help: ArgumentHelp("Only messages in this status (pending, sent, failed).", valueName: "status"))
+        @Option(name: .long, help: ArgumentHelp("Only messages in this status (pending, sent, failed, cancelled).", valueName: "status"))
         var status: String?
         @Option(name: .long, help: ArgumentHelp("At most this many (default 1000).", valueName: "n")) var limit = 1000
         @OptionGroup var store: StoreOptions
@@ -68,8 +68,8 @@ public struct NotifyCommand: ParsableCommand {
         public init() {}
 
         public func validate() throws {
-            if let status, !["pending", "sent", "failed"].contains(status) {
-                throw ValidationError("--status \(status): expected one of pending, sent, failed")
+            if let status, !Store.messageStatuses.contains(status) {
+                throw ValidationError("--status \(status): expected one of \(Store.messageStatuses.joined(separator: ", "))")
             }
         }
 

@@ -110,7 +110,7 @@ struct AppealController {
             throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "limit: a whole number from 1 to 10000")
         }
         let status = Appeal.Status(rawValue: statusText)
-        let rows = try await asAdmin(request) { store in try store.appeals(status: status, limit: limit) }
+        let rows = try await pool.asAdminStore(request) { store in try store.appeals(status: status, limit: limit) }
         return JSONBody.response(AppealListBody(appeals: rows.map(AppealBody.init)))
     }
 
@@ -119,7 +119,7 @@ struct AppealController {
         let id = try Self.appealID(context)
         var request = request
         let body = try await JSONBody.decode(AppealRequest.self, from: &request, allowedKeys: ["note"])
-        let appeal = try await asAdmin(request) { store in try store.reinstate(appeal: id, note: body.note) }
+        let appeal = try await pool.asAdminStore(request) { store in try store.reinstate(appeal: id, note: body.note) }
         return JSONBody.response(AppealBody(appeal))
     }
 
@@ -128,7 +128,7 @@ struct AppealController {
         let id = try Self.appealID(context)
         var request = request
         let body = try await JSONBody.decode(AppealRequest.self, from: &request, allowedKeys: ["reason", "note"])
-        let appeal = try await asAdmin(request) { store in try store.uphold(appeal: id, reason: body.reason, note: body.note) }
+        let appeal = try await pool.asAdminStore(request) { store in try store.uphold(appeal: id, reason: body.reason, note: body.note) }
         return JSONBody.response(AppealBody(appeal))
     }
 
@@ -137,7 +137,7 @@ struct AppealController {
         let id = try ApplicantController.offerID(context)
         var request = request
         let body = try await JSONBody.decode(AppealRequest.self, from: &request, allowedKeys: ["reason"])
-        let excuse = try await asAdmin(request) { store in try store.excuse(offer: id, reason: body.reason) }
+        let excuse = try await pool.asAdminStore(request) { store in try store.excuse(offer: id, reason: body.reason) }
         return JSONBody.response(RefusalExcuseBody(excuse))
     }
 
@@ -149,11 +149,4 @@ struct AppealController {
         return id
     }
 
-    /// Runs `body` with a store acting for the admin key; other callers get 403.
-    private func asAdmin<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
-        try await pool.authenticated(request) { caller, session in
-            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
-            return try body(try session.store(actor: caller.actor))
-        }
-    }
 }

@@ -99,6 +99,22 @@ extension ConnectionPool where Resource == DatabaseSession {
         try await authenticated(try PresentedCredentials(from: request), body)
     }
 
+    /// Runs `body` with a session for an admin (bureau) key; any other caller gets 403.
+    func asAdmin<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (DatabaseSession) throws -> T) async throws -> T {
+        try await authenticated(request) { caller, session in
+            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
+            return try body(session)
+        }
+    }
+
+    /// `asAdmin(_:_:)` with a store that audits as the admin key.
+    func asAdminStore<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        try await authenticated(request) { caller, session in
+            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
+            return try body(try session.store(actor: caller.actor))
+        }
+    }
+
     /// `authenticated(_:_:)` for credentials already read from the request.
     func authenticated<T: Sendable>(
         _ presented: PresentedCredentials, _ body: @escaping @Sendable (Caller, DatabaseSession) throws -> T

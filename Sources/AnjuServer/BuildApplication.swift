@@ -43,7 +43,7 @@ func backgroundJobs(_ configuration: ServerConfiguration, logger: Logger) -> [an
             ) { store in
                 let report = try sender.sendDue(store)
                 guard report.claimed > 0 else { return nil }
-                return "\(report.sent) sent, \(report.retrying) to retry, \(report.refused) refused"
+                return "\(report.sent) sent, \(report.retrying) to retry, \(report.refused) refused, \(report.cancelled) cancelled"
             })
     }
     if let interval = configuration.expiryInterval {

@@ -52,14 +52,14 @@ struct BureauController {
 
     /// `GET /v1/rounds`: the city's rounds.
     @Sendable func rounds(_ request: Request, context: AnjuRequestContext) async throws -> Response {
-        let rounds = try await asAdmin(request) { session in try session.reader.rounds() }
+        let rounds = try await pool.asAdmin(request) { session in try session.reader.rounds() }
         return JSONBody.response(RoundListBody(rounds: rounds.map(RoundBody.init)))
     }
 
     /// `GET /v1/rounds/{id}`: the round, its stored summary.json and its offers by status.
     @Sendable func round(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let body = try await asAdmin(request) { session in
+        let body = try await pool.asAdmin(request) { session in
             let info = try session.reader.round(id)
             let offers = try session.reader.offerCounts(id)
             return RoundSummaryBody(
@@ -79,7 +79,7 @@ struct BureauController {
     /// `GET /v1/rounds/{id}/results.csv`: the round's results as CSV, for download.
     @Sendable func results(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let bytes = try await asAdmin(request) { session in ResultsCSV.render(try session.reader.results(id).rows) }
+        let bytes = try await pool.asAdmin(request) { session in ResultsCSV.render(try session.reader.results(id).rows) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"results.csv\""],
@@ -89,19 +89,12 @@ struct BureauController {
     /// `GET /v1/rounds/{id}/report.html`: the round's self-contained HTML report.
     @Sendable func report(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let html = try await asAdmin(request) { session in try StoredRoundReport.html(store: session.reader, round: id) }
+        let html = try await pool.asAdmin(request) { session in try StoredRoundReport.html(store: session.reader, round: id) }
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Runs `body` for an admin key; other callers get 403.
-    private func asAdmin<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (DatabaseSession) throws -> T) async throws -> T {
-        try await pool.authenticated(request) { caller, session in
-            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
-            return try body(session)
-        }
-    }
 }
 
 /// `RoundSummaryBody` with explicit snake_case keys (the summary passes through as stored).

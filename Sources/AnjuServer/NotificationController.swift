@@ -51,15 +51,16 @@ struct NotificationController {
         let applicant = query["applicant"].map(String.init)
         let round = query["round"].map(String.init)
         let status = query["status"].map(String.init)
-        if let status, !["pending", "sent", "failed"].contains(status) {
-            throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "status: pending, sent or failed")
+        if let status, !Store.messageStatuses.contains(status) {
+            throw Problem(
+                .unprocessableContent, code: "invalid_argument", title: "Invalid request",
+                detail: "status: one of \(Store.messageStatuses.joined(separator: ", "))")
         }
         let limitText = query["limit"].map(String.init) ?? "1000"
         guard let limit = Int(limitText), (1...10_000).contains(limit) else {
             throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "limit: a whole number from 1 to 10000")
         }
-        let body = try await pool.authenticated(request) { caller, session in
-            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
+        let body = try await pool.asAdmin(request) { session in
             let messages = try session.reader.messages(applicant: applicant, round: round, status: status, limit: limit)
             return NotificationListBody(notifications: messages.map(NotificationBody.init), counts: try session.reader.messageCounts())
         }

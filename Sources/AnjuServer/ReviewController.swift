@@ -115,14 +115,14 @@ struct ReviewController {
             throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "limit: a whole number from 1 to 10000")
         }
         let status: String? = statusParameter == "all" ? nil : statusParameter
-        let rows = try await asAdmin(request) { store in try store.applications(status: status, limit: limit) }
+        let rows = try await pool.asAdminStore(request) { store in try store.applications(status: status, limit: limit) }
         return JSONBody.response(ApplicationListBody(applications: rows.map(ApplicationSummaryBody.init)))
     }
 
     /// `GET /v1/applications/{id}`.
     @Sendable func one(_ request: Request, context: AnjuRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let row = try await asAdmin(request) { store in try store.application(id) }
+        let row = try await pool.asAdminStore(request) { store in try store.application(id) }
         return JSONBody.response(ApplicationSummaryBody(row))
     }
 
@@ -131,7 +131,7 @@ struct ReviewController {
         let id = context.parameters.get("id") ?? ""
         var request = request
         let body = try await JSONBody.decode(DecisionRequest.self, from: &request, allowedKeys: ["note"])
-        let rows = try await asAdmin(request) { store in
+        let rows = try await pool.asAdminStore(request) { store in
             try store.review([ReviewDecision(applicantID: id, decision: .approve, note: body.note)])
         }
         return JSONBody.response(ApplicationSummaryBody(rows[0]))
@@ -142,7 +142,7 @@ struct ReviewController {
         let id = context.parameters.get("id") ?? ""
         var request = request
         let body = try await JSONBody.decode(DecisionRequest.self, from: &request, allowedKeys: ["reason", "note"])
-        let rows = try await asAdmin(request) { store in
+        let rows = try await pool.asAdminStore(request) { store in
             try store.review([ReviewDecision(applicantID: id, decision: .reject, reason: body.reason, note: body.note)])
         }
         return JSONBody.response(ApplicationSummaryBody(rows[0]))
@@ -163,7 +163,7 @@ struct ReviewController {
         }
         if !problems.isEmpty { throw Problem(StoreError(.invalidArgument, problems: problems)) }
         let all = decisions
-        let rows = try await asAdmin(request) { store in try store.review(all) }
+        let rows = try await pool.asAdminStore(request) { store in try store.review(all) }
         return JSONBody.response(ApplicationListBody(applications: rows.map(ApplicationSummaryBody.init)))
     }
 
@@ -173,7 +173,7 @@ struct ReviewController {
         guard status == "open" || status == "all" else {
             throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "status: open or all")
         }
-        let sets = try await asAdmin(request) { store in try store.duplicateSets(openOnly: status == "open") }
+        let sets = try await pool.asAdminStore(request) { store in try store.duplicateSets(openOnly: status == "open") }
         return JSONBody.response(DuplicateSetListBody(duplicateSets: sets.map(DuplicateSetBody.init)))
     }
 
@@ -184,15 +184,8 @@ struct ReviewController {
         }
         var request = request
         let body = try await JSONBody.decode(ResolveRequest.self, from: &request, allowedKeys: ["keep", "note"])
-        let set = try await asAdmin(request) { store in try store.resolveDuplicateSet(id, keep: body.keep, note: body.note) }
+        let set = try await pool.asAdminStore(request) { store in try store.resolveDuplicateSet(id, keep: body.keep, note: body.note) }
         return JSONBody.response(DuplicateSetBody(set))
     }
 
-    /// Runs `body` with a store acting for the admin key; other callers get 403.
-    private func asAdmin<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
-        try await pool.authenticated(request) { caller, session in
-            guard case .admin = caller else { throw Problem.forbidden("these routes need an admin (bureau) key") }
-            return try body(try session.store(actor: caller.actor))
-        }
-    }
 }

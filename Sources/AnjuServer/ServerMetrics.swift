@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import Store
 import Synchronization
 
 /// Request counters and latency histograms by route pattern, the pool's figures and the
@@ -134,7 +135,7 @@ public final class ServerMetrics: Sendable {
                     gauge.destroy()
                 }
             }
-            for status in ["pending", "sent", "failed"] {
+            for status in Store.messageStatuses {
                 let gauge = CoreMetrics.Gauge(label: "anju_notifications", dimensions: [("status", status)], factory: factory)
                 if let messagesByStatus { gauge.record(messagesByStatus[status] ?? 0) } else { gauge.destroy() }
             }

@@ -7,6 +7,9 @@ public struct SendReport: Sendable, Equatable {
     public var sent = 0
     public var retrying = 0
     public var refused = 0
+    /// Reminders not sent because their offer was answered (or had passed its deadline)
+    /// before they went out.
+    public var cancelled = 0
     /// Delivered, but the claim had passed to another sender before it was recorded: that
     /// sender sends it again, under the same key.
     public var lostClaims = 0
@@ -19,6 +22,7 @@ public struct SendReport: Sendable, Equatable {
         r.sent += b.sent
         r.retrying += b.retrying
         r.refused += b.refused
+        r.cancelled += b.cancelled
         r.lostClaims += b.lostClaims
         return r
     }
@@ -66,6 +70,11 @@ public struct NotificationSender: Sendable {
             sender: senderID, channels: channels, limit: configuration.batchSize, leaseSeconds: configuration.leaseSeconds)
         report.claimed = claimed.count
         for message in claimed {
+            if message.moot {
+                let reason = "not sent: the offer was answered or past its deadline before the reminder went out"
+                if try store.markCancelled(message.id, sender: senderID, reason: reason) { report.cancelled += 1 }
+                continue
+            }
             switch deliver(message, zone: zone) {
             case .delivered:
                 if try store.markSent(message.id, sender: senderID) { report.sent += 1 } else { report.lostClaims += 1 }

@@ -16,6 +16,9 @@ public struct ClaimedMessage: Sendable, Equatable {
     public var email: String?
     public var phone: String?
     public var language: String
+    /// A reminder whose offer is no longer waiting for an answer (accepted, declined,
+    /// withdrawn or past its deadline): the sender cancels it instead of sending it.
+    public var moot: Bool = false
 }
 
 /// A message as the bureau lists it (no contact details: ids and states only).
@@ -35,6 +38,10 @@ public struct OutboxMessage: Sendable, Equatable {
 }
 
 extension Store {
+    /// A message's states: waiting to go out, delivered, given up on, or cancelled because
+    /// it had nothing left to say (a reminder of an offer answered before it went out).
+    public static let messageStatuses = ["pending", "sent", "failed", "cancelled"]
+
     /// Claims up to `limit` due messages on `channels` for `sender`, oldest first, leased for
     /// `leaseSeconds`: pending, due, not leased by a live sender, and the oldest pending
     /// message of its applicant on its channel (so message n+1 never goes before n).
@@ -60,13 +67,17 @@ extension Store {
             FROM due, applicant_contacts c
             WHERE o.message_id = due.message_id AND c.city = o.city AND c.applicant_id = o.applicant_id
             RETURNING o.message_id, o.applicant_id, o.channel, o.kind, o.idempotency_key, o.payload::text, o.attempts,
-                      c.name, c.email, c.phone, c.language
+                      c.name, c.email, c.phone, c.language,
+                      o.kind = 'offer_reminder' AND NOT EXISTS (
+                          SELECT 1 FROM offers f
+                          WHERE f.city = o.city AND f.offer_id = (o.payload ->> 'offer_id')::bigint
+                            AND f.status = 'offered' AND f.deadline > now())
             """, [city, Self.textArray(channels), String(max(1, limit)), sender, String(max(1, leaseSeconds))])
         return rows.map { r in
             ClaimedMessage(
                 id: Int64(r[0] ?? "") ?? 0, applicantID: r[1] ?? "", channel: r[2] ?? "", kind: r[3] ?? "",
                 idempotencyKey: r[4] ?? "", payload: r[5] ?? "{}", attempts: Int(r[6] ?? "") ?? 0, name: r[7] ?? "",
-                email: r[8], phone: r[9], language: r[10] ?? "zh-CN")
+                email: r[8], phone: r[9], language: r[10] ?? "zh-CN", moot: r[11] == "t")
         }.sorted { $0.id < $1.id }
     }
 
@@ -79,6 +90,18 @@ extension Store {
             UPDATE outbox SET status = 'sent', sent_at = now(), claimed_by = NULL, claimed_until = NULL, last_error = NULL
             WHERE message_id = $1 AND city = $2 AND claimed_by = $3 AND status = 'pending'
             """, [String(id), city, sender]
+        ).affectedRows == 1
+    }
+
+    /// Records that `id` was not sent because it no longer applies (`reason` says why, for
+    /// the bureau's list). False when `sender` no longer held it.
+    @discardableResult
+    public func markCancelled(_ id: Int64, sender: String, reason: String) throws -> Bool {
+        try connection.query(
+            """
+            UPDATE outbox SET status = 'cancelled', claimed_by = NULL, claimed_until = NULL, last_error = left($4, 500)
+            WHERE message_id = $1 AND city = $2 AND claimed_by = $3 AND status = 'pending'
+            """, [String(id), city, sender, reason]
         ).affectedRows == 1
     }
 
@@ -99,8 +122,9 @@ extension Store {
     public func messages(applicant: String? = nil, round: String? = nil, status: String? = nil, limit: Int = 1000) throws
         -> [OutboxMessage]
     {
-        if let status, !["pending", "sent", "failed"].contains(status) {
-            throw StoreError.invalidField("status", "\"\(status.prefix(32))\" is not a message status: pending, sent or failed")
+        if let status, !Self.messageStatuses.contains(status) {
+            throw StoreError.invalidField(
+                "status", "\"\(status.prefix(32))\" is not a message status: \(Self.messageStatuses.joined(separator: ", "))")
         }
         let rows = try connection.query(
             """
@@ -119,9 +143,9 @@ extension Store {
         }
     }
 
-    /// Messages by status (pending, sent, failed), for `/metrics` and the bureau.
+    /// Messages by status (every one of `messageStatuses`), for `/metrics` and the bureau.
     public func messageCounts() throws -> [String: Int] {
-        var counts = ["pending": 0, "sent": 0, "failed": 0]
+        var counts = Dictionary(uniqueKeysWithValues: Self.messageStatuses.map { ($0, 0) })
         for r in try connection.query("SELECT status, count(*) FROM outbox WHERE city = $1 GROUP BY status", [city]) {
             counts[r[0] ?? ""] = Int(r[1] ?? "") ?? 0
         }

@@ -25,10 +25,13 @@ struct DeliveryTests {
         return town
     }
 
-    /// The outbox's keys per applicant and channel, in message order.
+    /// The outbox's keys per applicant and channel, in message order (cancelled ones, which
+    /// are never sent, left out).
     static func outboxOrder(_ town: Town) throws -> [String: [String]] {
         var order: [String: [String]] = [:]
-        for r in try town.connection.query("SELECT applicant_id, channel, idempotency_key FROM outbox ORDER BY message_id") {
+        for r in try town.connection.query(
+            "SELECT applicant_id, channel, idempotency_key FROM outbox WHERE status <> 'cancelled' ORDER BY message_id")
+        {
             order["\(r[0] ?? "")/\(r[1] ?? "")", default: []].append(r[2] ?? "")
         }
         return order
@@ -83,6 +86,42 @@ struct DeliveryTests {
         #expect(try town.int("SELECT count(*) FROM outbox WHERE status = 'sent'") == 4)
     }
 
+    @Test("a reminder whose offer was answered or ran out before it went out is cancelled, not sent")
+    func answeredReminderCancelled() throws {
+        let smtp = try Receiver(.smtp), hook = try Receiver(.webhook)
+        try smtp.start()
+        try hook.start()
+        let town = try Self.town("deliveryanswered", applicants: 4)
+        try town.runRound("R1")
+        let store = try town.store()
+        let sender = NotificationSender(configuration: Self.settings(smtp, hook))
+        #expect(try sender.sendDue(store).sent == 4 * 2)  // the offers, before anything else
+        try town.connection.query("UPDATE offers SET deadline = now() + interval '30 minutes'")
+        #expect(try store.queueReminders(within: 3600) == 4 * 2)
+        func offer(_ applicant: String) throws -> Int64 {
+            Int64(try town.int("SELECT offer_id FROM offers WHERE applicant_id = $1", [applicant]))
+        }
+        // Queued while live; then A1 accepts, A2 declines, A3's deadline passes unexpired.
+        _ = try store.accept(offer: try offer("A1"))
+        _ = try store.decline(offer: try offer("A2"))
+        try town.connection.query("UPDATE offers SET deadline = now() - interval '1 minute' WHERE applicant_id = 'A3'")
+        let report = try sender.sendDue(store)
+        #expect(report.cancelled == 3 * 2)
+        let reminderKeys = Set(
+            try town.connection.query("SELECT idempotency_key FROM outbox WHERE kind = 'offer_reminder'").map { $0[0] ?? "" })
+        #expect(reminderKeys.count == 4)
+        let arrived = (smtp.received() + hook.received()).map { $0["key"] ?? "" }.filter(reminderKeys.contains)
+        #expect(arrived.count == 2)
+        #expect(try town.int(
+            "SELECT count(*) FROM outbox WHERE kind = 'offer_reminder' AND status = 'sent' AND applicant_id = 'A4'") == 2)
+        #expect(try town.int(
+            "SELECT count(*) FROM outbox WHERE kind = 'offer_reminder' AND status = 'cancelled' AND last_error LIKE 'not sent:%'") == 6)
+        // Cancelled is final: a second pass sends nothing, and the counts name the state.
+        #expect(try sender.sendDue(store).claimed == 0)
+        #expect(try store.messageCounts()["cancelled"] == 6)
+        #expect(try store.messages(status: "cancelled").count == 6)
+    }
+
     @Test("both receivers down for a while: nothing lost, no event twice after deduplication, order kept")
     func receiversDown() async throws {
         let smtp = try Receiver(.smtp), hook = try Receiver(.webhook)
@@ -112,14 +151,21 @@ struct DeliveryTests {
         try smtp.start()
         try hook.start()
         let deadline = ContinuousClock.now + .seconds(60)
-        while try town.int("SELECT count(*) FROM outbox WHERE status <> 'sent'") > 0, ContinuousClock.now < deadline {
+        while try town.int("SELECT count(*) FROM outbox WHERE status = 'pending'") > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         senderStop.withLock { $0 = true }
         try await loop.value
         let total = try town.int("SELECT count(*) FROM outbox")
         #expect(total > expected)  // reminders and expiries were queued
-        #expect(try town.int("SELECT count(*) FROM outbox WHERE status = 'sent'") == total)
+        // The four expired offers' reminders, still unsent when the offers expired, are
+        // cancelled (both channels); everything else is sent.
+        let states = try town.connection.query("SELECT applicant_id, kind, channel, status FROM outbox ORDER BY message_id")
+            .map { r in (0..<4).map { r[$0] ?? "" }.joined(separator: " ") }
+        #expect(try town.int(
+            "SELECT count(*) FROM outbox WHERE status = 'cancelled' AND kind = 'offer_reminder' AND applicant_id IN ('A1', 'A2', 'A3', 'A4')") == 8,
+            "\(states)")
+        #expect(try town.int("SELECT count(*) FROM outbox WHERE status = 'sent'") == total - 8)
         let (order, repeats) = try Self.arrivals(town, smtp: smtp, hook: hook)
         #expect(order == (try Self.outboxOrder(town)))
         #expect(repeats == 0)

@@ -23,11 +23,14 @@ final class Receiver: @unchecked Sendable {
 
     var url: String { kind == .smtp ? "smtp://127.0.0.1:\(port)" : "http://127.0.0.1:\(port)/sms" }
 
-    /// Starts it and waits until it listens.
-    func start() throws {
+    /// Starts it and waits until it listens. With `holding` > 0 the first `holding` messages
+    /// are recorded (accepted), then answered only 20 s later: the moment between a
+    /// receiver's acceptance and the sender learning of it, held open for a test to kill
+    /// the sender in. Each held message prints `held KEY`.
+    func start(holding: Int = 0) throws {
         let output = log + ".\(UInt32.random(in: 0...UInt32.max)).out"
         let p = try BackgroundProcess(
-            ["/usr/bin/python3", Receiver.script, kind.rawValue, String(port), log], output: output)
+            ["/usr/bin/python3", Receiver.script, kind.rawValue, String(port), log, String(holding)], output: output)
         process = p
         let deadline = ContinuousClock.now + .seconds(20)
         while !p.printed.contains("ready") {
@@ -37,6 +40,9 @@ final class Receiver: @unchecked Sendable {
             usleep(20_000)
         }
     }
+
+    /// What the receiver printed so far (`ready`, `held KEY` lines).
+    var printed: String { process?.printed ?? "" }
 
     /// Down at once, like a crashed server.
     func kill() { process?.stop(gracePeriod: .zero) }
@@ -78,12 +84,21 @@ final class Receiver: @unchecked Sendable {
     }()
 
     static let source = #"""
-        import json, sys, time
-        mode, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        import json, sys, threading, time
+        mode, port, log, holding = sys.argv[1], int(sys.argv[2]), sys.argv[3], [int(sys.argv[4])]
+        lock = threading.Lock()
         def record(entry):
             with open(log, 'a', encoding='utf-8') as f:
                 f.write(json.dumps(entry, ensure_ascii=False) + '\n')
+        def hold(key):
+            with lock:
+                if holding[0] <= 0:
+                    return False
+                holding[0] -= 1
+            print('held ' + key, flush=True)
+            return True
         if mode == 'smtp':
+            import asyncio
             from aiosmtpd.controller import Controller
             from email import message_from_bytes
             from email.header import decode_header, make_header
@@ -93,6 +108,8 @@ final class Receiver: @unchecked Sendable {
                     record({'key': m['Message-ID'].strip('<>').rsplit('@', 1)[0], 'to': envelope.rcpt_tos[0],
                             'language': m['Content-Language'], 'subject': str(make_header(decode_header(m['Subject']))),
                             'body': m.get_payload(decode=True).decode('utf-8'), 'header_key': m['Idempotency-Key']})
+                    if hold(m['Idempotency-Key']):
+                        await asyncio.sleep(20)
                     return '250 OK'
             controller = Controller(Handler(), hostname='127.0.0.1', port=port)
             controller.start()
@@ -111,6 +128,8 @@ final class Receiver: @unchecked Sendable {
                         return
                     record({'key': self.headers['Idempotency-Key'], 'to': body['to'], 'language': body['language'],
                             'subject': '', 'body': body['text'], 'header_key': body['idempotency_key']})
+                    if hold(self.headers['Idempotency-Key']):
+                        time.sleep(20)
                     self.send_response(200)
                     self.send_header('Content-Length', '0')
                     self.end_headers()

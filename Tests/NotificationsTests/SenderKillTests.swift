@@ -55,4 +55,61 @@ struct SenderKillTests {
         #expect(order == (try DeliveryTests.outboxOrder(town)))
         print("notify kill test: \(kills) SIGKILLs, \(total) messages, \(repeats) resent under their key (\(String(format: "%.2f", Double(repeats) / Double(max(1, kills)))) per kill)")
     }
+
+    /// The one window in which at-least-once delivery resends: the receiver has accepted a
+    /// message and the sender dies before recording it. The receivers hold their first
+    /// message open after accepting it, and the test kills the sender right then — once on
+    /// each channel — so the resend is certain, not left to a random kill's timing.
+    @Test("SIGKILL between the receiver's acceptance and the record: exactly that message again, under its key")
+    func killedAfterAcceptance() async throws {
+        let smtp = try Receiver(.smtp), hook = try Receiver(.webhook)
+        try smtp.start(holding: 1)
+        try hook.start(holding: 1)
+        let town = try DeliveryTests.town("senderheld", applicants: 6)
+        try town.runRound("R1")
+        let environment = [
+            "DATABASE_URL": town.url, "ANJU_CITY": town.city, "ANJU_SMTP_URL": smtp.url, "ANJU_WEBHOOK_URL": hook.url,
+            "ANJU_MAIL_FROM": "bureau@anju.test", "ANJU_NOTIFY_LEASE_SECONDS": "1", "ANJU_NOTIFY_BACKOFF_BASE": "0.1",
+            "ANJU_NOTIFY_BACKOFF_MAX": "0.5",
+        ]
+        let output = NSTemporaryDirectory() + "anju-notify-held-\(getpid()).out"
+        defer { unlink(output) }
+        /// `channel key` of each message a receiver holds (an event's email and webhook share its key).
+        func heldKeys() -> [String] {
+            [("email", smtp), ("webhook", hook)].flatMap { channel, receiver in
+                receiver.printed.split(separator: "\n").filter { $0.hasPrefix("held ") }.map { channel + " " + $0.dropFirst(5) }
+            }
+        }
+        // Each sender runs until a receiver holds a message it accepted, and is killed then.
+        for kill in 1...2 {
+            let sender = try BackgroundProcess(
+                [Self.executable, "notify", "send", "--interval", "0.05"], environment: environment, output: output)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while heldKeys().count < kill, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(heldKeys().count == kill, "receivers printed: \(smtp.printed) \(hook.printed)")
+            Foundation.kill(sender.pid, SIGKILL)
+            _ = sender.wait()
+            // Accepted but not recorded: still pending, claimed by the dead sender.
+            let held = heldKeys()[kill - 1].split(separator: " ").map(String.init)
+            #expect(try town.int(
+                "SELECT count(*) FROM outbox WHERE channel = $1 AND idempotency_key = $2 AND status = 'pending' AND claimed_by IS NOT NULL",
+                held) == 1)
+            try await Task.sleep(for: .milliseconds(1100))  // the dead sender's lease runs out
+        }
+        let last = try BackgroundProcess.run([Self.executable, "notify", "send", "--once"], environment: environment)
+        #expect(last.status == 0, "\(last.output)")
+        let total = try town.int("SELECT count(*) FROM outbox")
+        #expect(total == 6 * 2)
+        #expect(try town.int("SELECT count(*) FROM outbox WHERE status = 'sent'") == total)
+        let (order, repeats) = try DeliveryTests.arrivals(town, smtp: smtp, hook: hook)
+        #expect(order == (try DeliveryTests.outboxOrder(town)))
+        // Exactly the two held messages arrived twice, each time under its own key.
+        #expect(repeats == 2)
+        // An event's email and webhook share its key: count arrivals per channel.
+        let arrivals = smtp.received().map { "email " + ($0["key"] ?? "") } + hook.received().map { "webhook " + ($0["key"] ?? "") }
+        let twice = Set(arrivals.filter { key in arrivals.filter { $0 == key }.count == 2 })
+        #expect(twice == Set(heldKeys()))
+        #expect(arrivals.allSatisfy { key in arrivals.filter { $0 == key }.count <= 2 })
+        print("notify held-kill test: 2 SIGKILLs after acceptance, \(repeats) resent, each under its key")
+    }
 }
