@@ -18,13 +18,18 @@ public func buildApplication(
     beforeServing: @escaping @Sendable (ConnectionPool<DatabaseSession>) async throws -> Void = { _ in }
 ) -> Application<RouterResponder<AnjuRequestContext>> {
     let pool = ConnectionPool<DatabaseSession>.sessions(configuration)
+    let standings = StandingCache()
     let router = buildRouter(
         pool: pool, metrics: ServerMetrics(), logger: logger, identityKey: configuration.identityKey,
-        rateLimit: configuration.rateLimit)
+        rateLimit: configuration.rateLimit, standings: standings)
+    var warmer: [any Service] = []
+    if let interval = configuration.standingWarmInterval {
+        warmer.append(StandingWarmer(cache: standings, pool: pool, interval: interval, logger: logger))
+    }
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anju"),
-        services: [pool] + backgroundJobs(configuration, logger: logger),
+        services: [pool] + backgroundJobs(configuration, logger: logger) + warmer,
         logger: logger)
     app.beforeServerStarts { try await beforeServing(pool) }
     return app
@@ -65,7 +70,7 @@ func backgroundJobs(_ configuration: ServerConfiguration, logger: Logger) -> [an
 /// last, since it covers the routes added before it.
 func buildRouter(
     pool: ConnectionPool<DatabaseSession>, metrics: ServerMetrics, logger: Logger, identityKey: IdentityKey? = nil,
-    rateLimit: RateLimit = .off
+    rateLimit: RateLimit = .off, standings: StandingCache = StandingCache()
 ) -> Router<AnjuRequestContext> {
     let router = Router(context: AnjuRequestContext.self)
     router.add(middleware: RequestObserver(metrics: metrics, logger: logger))
@@ -73,7 +78,6 @@ func buildRouter(
         router.add(middleware: RateLimitMiddleware<AnjuRequestContext>(limiter: RateLimiter(rateLimit), metrics: metrics))
     }
     MonitoringController(pool: pool, metrics: metrics).addRoutes(to: router)
-    let standings = StandingCache()
     ApplicantController(pool: pool, standings: standings).addRoutes(to: router)
     OperatorController(pool: pool).addRoutes(to: router)
     BureauController(pool: pool).addRoutes(to: router)

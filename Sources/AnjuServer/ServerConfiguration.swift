@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     /// turns the expiry service off (tests, or a server beside a timer that runs it).
     public var notifyInterval: Duration = .seconds(5)
     public var expiryInterval: Duration? = nil
+    /// How often `anju serve` looks for a newly run round and builds its standing book
+    /// before anyone asks (nil: only on demand; `anju serve` looks every 30 s).
+    public var standingWarmInterval: Duration? = nil
 
     /// Twice the processor count (at least 2): enough connections to keep the database busy
     /// while others wait on the network, few enough that threads do not crowd the cores —

@@ -26,16 +26,42 @@ final class StandingCache: Sendable {
         return book.standing(of: applicantID)
     }
 
+    /// Builds round `roundID`'s book now unless it is kept (or being built), so that the
+    /// first applicant to ask after a round does not wait seconds for it. Returns once the
+    /// book is ready; true when this call built it.
+    @discardableResult
+    func warm(round roundID: String, pool: ConnectionPool<DatabaseSession>) async throws -> Bool {
+        let (task, built) = entry(round: roundID, pool: pool)
+        _ = try await value(of: task, round: roundID)
+        return built
+    }
+
+    /// Whether round `roundID`'s book is kept and built (for tests and the log).
+    func isReady(round roundID: String) async -> Bool {
+        guard let task = entries.withLock({ $0.first(where: { $0.key == roundID })?.book }) else { return false }
+        return (try? await task.value) != nil
+    }
+
     private func book(round roundID: String, pool: ConnectionPool<DatabaseSession>) async throws -> StandingBook {
+        try await value(of: entry(round: roundID, pool: pool).task, round: roundID)
+    }
+
+    /// The kept build of `roundID`, or a new one started (`built` true).
+    private func entry(
+        round roundID: String, pool: ConnectionPool<DatabaseSession>
+    ) -> (task: Task<StandingBook, any Error>, built: Bool) {
         let key = roundID
-        let task = entries.withLock { entries -> Task<StandingBook, any Error> in
-            if let kept = entries.first(where: { $0.key == key }) { return kept.book }
+        return entries.withLock { entries in
+            if let kept = entries.first(where: { $0.key == key }) { return (kept.book, false) }
             // One build per round, whoever asks meanwhile waits for it.
             let task = Task { try await pool.withConnection { try $0.reader.standingBook(roundID) } }
             entries.append(Entry(key: key, book: task))
             if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
-            return task
+            return (task, true)
         }
+    }
+
+    private func value(of task: Task<StandingBook, any Error>, round key: String) async throws -> StandingBook {
         do {
             return try await task.value
         } catch {
