@@ -21,7 +21,9 @@ extension ServeCommand {
         }
         func seconds(_ name: String, default value: Double) throws -> Double {
             guard let text = environment[name], !text.isEmpty else { return value }
-            guard let parsed = Double(text), parsed >= 0 else { throw ValidationError("\(name): \"\(text)\" is not a number of seconds") }
+            guard let parsed = Double(text), parsed >= 0, parsed <= 10_000_000 else {
+                throw ValidationError("\(name): \"\(text.prefix(40))\" is not a number of seconds from 0 to 10000000")
+            }
             return parsed
         }
         configuration.notifyInterval = .milliseconds(Int(max(0.05, try seconds("ANJU_NOTIFY_INTERVAL", default: 5)) * 1000))

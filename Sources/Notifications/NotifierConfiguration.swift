@@ -43,7 +43,8 @@ public struct NotifierConfiguration: Sendable, CustomStringConvertible {
     /// From `ANJU_SMTP_URL`, `ANJU_MAIL_FROM`, `ANJU_SMTP_USER`, `ANJU_SMTP_PASSWORD_FILE`
     /// (or `ANJU_SMTP_PASSWORD`), `ANJU_WEBHOOK_URL`, `ANJU_WEBHOOK_TOKEN_FILE` (or
     /// `ANJU_WEBHOOK_TOKEN`), `ANJU_REMINDER_HOURS` (default 24), `ANJU_NOTIFY_BACKOFF_BASE`
-    /// `ANJU_NOTIFY_BACKOFF_MAX` and `ANJU_NOTIFY_LEASE_SECONDS` (seconds).
+    /// `ANJU_NOTIFY_BACKOFF_MAX`, `ANJU_NOTIFY_LEASE_SECONDS` and `ANJU_NOTIFY_TIMEOUT_SECONDS`
+    /// (seconds).
     public static func fromEnvironment(_ given: [String: String]) throws -> NotifierConfiguration {
         let env = given.filter { !$0.value.isEmpty }
         func secret(_ name: String) throws -> String? {
@@ -59,8 +60,10 @@ public struct NotifierConfiguration: Sendable, CustomStringConvertible {
             webhookToken: try secret("ANJU_WEBHOOK_TOKEN"))
         func number(_ name: String) throws -> Double? {
             guard let text = env[name] else { return nil }
-            guard let value = Double(text), value > 0 else {
-                throw NotifierSettingError(setting: name, problem: "\"\(text)\" is not a positive number")
+            // At most 10,000,000 (115 days in seconds): any larger value, or infinity, would
+            // overflow the whole seconds it becomes.
+            guard let value = Double(text), value > 0, value <= 10_000_000 else {
+                throw NotifierSettingError(setting: name, problem: "\"\(text.prefix(40))\" is not a positive number up to 10000000")
             }
             return value
         }
@@ -68,6 +71,7 @@ public struct NotifierConfiguration: Sendable, CustomStringConvertible {
         if let base = try number("ANJU_NOTIFY_BACKOFF_BASE") { c.backoffBase = base }
         if let max = try number("ANJU_NOTIFY_BACKOFF_MAX") { c.backoffMax = max }
         if let lease = try number("ANJU_NOTIFY_LEASE_SECONDS") { c.leaseSeconds = max(1, Int(lease)) }
+        if let timeout = try number("ANJU_NOTIFY_TIMEOUT_SECONDS") { c.timeoutSeconds = max(1, Int(timeout)) }
         for (name, url) in [("ANJU_SMTP_URL", c.smtpURL), ("ANJU_WEBHOOK_URL", c.webhookURL)] {
             guard let url else { continue }
             guard let parsed = URLComponents(string: url), let scheme = parsed.scheme, parsed.host != nil,

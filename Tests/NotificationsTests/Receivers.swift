@@ -24,7 +24,7 @@ final class Receiver: @unchecked Sendable {
     var url: String { kind == .smtp ? "smtp://127.0.0.1:\(port)" : "http://127.0.0.1:\(port)/sms" }
 
     /// Starts it and waits until it listens. With `holding` > 0 the first `holding` messages
-    /// are recorded (accepted), then answered only 20 s later: the moment between a
+    /// are recorded (accepted), then answered only 300 s later: the moment between a
     /// receiver's acceptance and the sender learning of it, held open for a test to kill
     /// the sender in. Each held message prints `held KEY`.
     func start(holding: Int = 0) throws {
@@ -109,7 +109,7 @@ final class Receiver: @unchecked Sendable {
                             'language': m['Content-Language'], 'subject': str(make_header(decode_header(m['Subject']))),
                             'body': m.get_payload(decode=True).decode('utf-8'), 'header_key': m['Idempotency-Key']})
                     if hold(m['Idempotency-Key']):
-                        await asyncio.sleep(20)
+                        await asyncio.sleep(300)
                     return '250 OK'
             controller = Controller(Handler(), hostname='127.0.0.1', port=port)
             controller.start()
@@ -129,7 +129,7 @@ final class Receiver: @unchecked Sendable {
                     record({'key': self.headers['Idempotency-Key'], 'to': body['to'], 'language': body['language'],
                             'subject': '', 'body': body['text'], 'header_key': body['idempotency_key']})
                     if hold(self.headers['Idempotency-Key']):
-                        time.sleep(20)
+                        time.sleep(300)
                     self.send_response(200)
                     self.send_header('Content-Length', '0')
                     self.end_headers()

@@ -71,6 +71,9 @@ struct SenderKillTests {
             "DATABASE_URL": town.url, "ANJU_CITY": town.city, "ANJU_SMTP_URL": smtp.url, "ANJU_WEBHOOK_URL": hook.url,
             "ANJU_MAIL_FROM": "bureau@anju.test", "ANJU_NOTIFY_LEASE_SECONDS": "1", "ANJU_NOTIFY_BACKOFF_BASE": "0.1",
             "ANJU_NOTIFY_BACKOFF_MAX": "0.5",
+            // The sender waits on a held message until it is killed, however late the test
+            // gets to it on a loaded machine.
+            "ANJU_NOTIFY_TIMEOUT_SECONDS": "600",
         ]
         let output = NSTemporaryDirectory() + "anju-notify-held-\(getpid()).out"
         defer { unlink(output) }
