@@ -18,10 +18,12 @@ Usage: browser_check.py --base URL --tokens tokens.csv --waiting waiting.csv --s
 
 import argparse
 import csv
+import json
 import os
 import re
 import shutil
 import sys
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -124,6 +126,7 @@ def main():
     parser.add_argument("--tokens", required=True)
     parser.add_argument("--waiting", required=True)
     parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--admin-key", required=True)
     arguments = parser.parse_args()
     base = arguments.base.rstrip("/")
     with open(arguments.tokens, newline="") as f:
@@ -232,7 +235,92 @@ def main():
     finally:
         driver.quit()
 
+    # Where you stand, in English.
+    driver = browser("en-US,en")
+    try:
+        for applicant, token in waiting[:6]:
+            sign_in(driver, base, applicant, token)
+            standing = driver.find_elements(By.CSS_SELECTOR, "section.standing")
+            check(len(standing) == 1, f"{applicant}: one standing section in English")
+            text = standing[0].text
+            check(text.startswith("Where you stand"), f"{applicant}: the standing heading in English ({text[:60]})")
+            check("priority" in text.lower(), f"{applicant}: the priority position in English ({text[:160]})")
+        shot(driver, "en-standing.png")
+    finally:
+        driver.quit()
+
+    # Appeals: the two suspended applicants (offered[3], offered[4] declined their offers
+    # before the run) file through the page; the bureau answers over the admin API.
+    appeal_through_page(base, offered[3], "zh-CN", arguments.admin_key, "uphold", shot)
+    appeal_through_page(base, offered[4], "en-US,en", arguments.admin_key, "reinstate", shot)
+
     print(f"browser: {len(CHECKS)} checks passed in headless Chromium")
+
+
+def admin(base, key, method, path, body=None):
+    """The bureau's side, over the admin API."""
+    request = urllib.request.Request(
+        base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return json.loads(response.read())
+
+
+def appeal_through_page(base, credentials, language, admin_key, answer, shot):
+    """A suspended applicant appeals through the status page in `language`; the bureau
+    answers (`uphold` or `reinstate`); the page then shows the answer in that language."""
+    applicant, token = credentials
+    chinese = language == "zh-CN"
+    driver = browser(language)
+    try:
+        sign_in(driver, base, applicant, token)
+        page = driver.find_element(By.TAG_NAME, "main").text
+        suspended = "暂停" if chinese else "uspended"
+        check(suspended in page, f"{applicant}: the suspended state in {language}")
+        reason = "家中老人住院，需要陪护，无法按时入住。" if chinese else "My mother was in hospital and I could not move that month."
+        driver.find_element(By.ID, "appeal_reason").send_keys(reason)
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/status/appeal'] button"))
+        page = driver.find_element(By.TAG_NAME, "main").text
+        received = "申诉已收到" if chinese else "Appeal received"
+        check(received in page, f"{applicant}: the appeal is received, in {language}")
+        check(reason in page, f"{applicant}: the page shows what they wrote")
+        check(not driver.find_elements(By.ID, "appeal_reason"), f"{applicant}: no second appeal while one is open")
+        if chinese:
+            check(not english_runs(page), f"{applicant}: no English sentence on the zh-CN appeal page: {english_runs(page)}")
+        shot(driver, f"appeal-open-{language[:2]}.png")
+        expect_clean_console(driver, f"/status/appeal ({language})")
+
+        appeals = admin(base, admin_key, "GET", "/v1/appeals?status=open")["appeals"]
+        mine = [a for a in appeals if a["applicant_id"] == applicant]
+        check(len(mine) == 1, f"{applicant}: the bureau lists the open appeal")
+        appeal_id = mine[0]["appeal_id"]
+        if answer == "uphold":
+            admin(base, admin_key, "POST", f"/v1/appeals/{appeal_id}/uphold",
+                  {"reason": "missing_evidence", "note": "请补充住院证明。"})
+        else:
+            admin(base, admin_key, "POST", f"/v1/appeals/{appeal_id}/reinstate", {"note": "Hospital letter seen."})
+
+        sign_in(driver, base, applicant, token)
+        page = driver.find_element(By.TAG_NAME, "main").text
+        if answer == "uphold":
+            check("申诉未获支持" in page, f"{applicant}: the upheld appeal in zh-CN")
+            check("您的理由可能成立，但缺少相应证明材料。" in page, f"{applicant}: the bureau's reason in zh-CN")
+            check("请补充住院证明。" in page, f"{applicant}: the bureau's note")
+            check(driver.find_elements(By.ID, "appeal_reason"), f"{applicant}: still suspended, may appeal again")
+        else:
+            check("Appeal granted" in page, f"{applicant}: the granted appeal in English")
+            check("Hospital letter seen." in page, f"{applicant}: the bureau's note")
+            check(not driver.find_elements(By.ID, "appeal_reason"), f"{applicant}: reinstated, no appeal form")
+            # Project names are data (Chinese in this city): only the page's own words must be English.
+            words = driver.find_element(By.CSS_SELECTOR, "h4.appeal").text + dd_after(driver, "You wrote")
+            check(not re.search(r"[\u4e00-\u9fff]", words), f"{applicant}: the appeal in English ({words})")
+        if chinese:
+            check(not english_runs(page), f"{applicant}: no English sentence on the zh-CN answer: {english_runs(page)}")
+        check(driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"),
+              f"{applicant}: the appeal fits the phone's width")
+        shot(driver, f"appeal-{answer}-{language[:2]}.png")
+    finally:
+        driver.quit()
 
 
 def fill(driver, name, text):

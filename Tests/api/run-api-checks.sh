@@ -3,7 +3,9 @@
 #   1. a real headless Chromium (Selenium + Debian's chromium-driver) signs in on the status
 #      page, is refused with a wrong token, accepts one offer and declines another through
 #      the forms, reads a page in zh-CN, and applies through /apply in zh-CN (one refusal,
-#      then the token page) (Tests/api/browser_check.py);
+#      then the token page), reads where a waiting applicant stands in zh-CN and en, and
+#      two suspended applicants appeal through the page, one answered (upheld) in zh-CN and
+#      one (reinstated) in en (Tests/api/browser_check.py);
 #   2. openapi-spec-validator checks the served /openapi.yaml against the OpenAPI 3.1 schema;
 #   3. schemathesis runs every check against /openapi.yaml with an admin key, an operator
 #      key and an applicant token: no 5xx, no response outside the documented schema.
@@ -58,14 +60,20 @@ for kind in projects slots applicants; do "$anju" import "$kind" "$work/city/$ki
 # Two registered workplaces, for the application form's list.
 printf 'site_id,kind,name,employer_id,lat,lon,district\nSITE-1,employment_centre,黄浦区就业服务中心,,31.2304,121.4737,Huangpu\nSITE-2,employer_site,顺丰普陀站,SF,31.2494,121.3970,Putuo\n' > "$work/sites.csv"
 "$anju" import sites "$work/sites.csv" >/dev/null
+# One refusal suspends (the generated policy's default is two), so that two declines made
+# below leave two applicants suspended, for the browser's appeals.
+python3 -c 'import json, sys; p = json.load(open(sys.argv[1])); p["offers"] = {"max_refusals": 1}; json.dump(p, open(sys.argv[1], "w"), indent=2)' \
+    "$work/city/policy.json"
 "$anju" round create --policy "$work/city/policy.json" --id R1 >/dev/null
 "$anju" round run R1 --quiet
 
 # Three offered applicants, as lines "applicant_id offer_id": the browser accepts for the
 # first and declines for the second; the third is schemathesis'. Tokens for everyone else
 # too (waiting.csv: unmatched, ineligible), for the browser's zh-CN status page.
-offered=$("$anju" offers list --round R1 --status offered | awk 'NR > 1 { print $3, $1 }' | sort | sed -n 1,3p)
-[ "$(echo "$offered" | wc -l)" = 3 ] || { echo "api-checks: the round made fewer than 3 offers" >&2; exit 1; }
+# Two more decline here (one refusal: suspended), for the browser's appeals in zh-CN and en.
+offered=$("$anju" offers list --round R1 --status offered | awk 'NR > 1 { print $3, $1 }' | sort | sed -n 1,5p)
+[ "$(echo "$offered" | wc -l)" = 5 ] || { echo "api-checks: the round made fewer than 5 offers" >&2; exit 1; }
+for n in 4 5; do "$anju" offers decline "$(echo "$offered" | sed -n ${n}p | cut -d' ' -f2)" >/dev/null; done
 "$anju" tokens issue --all-waiting --out "$work/waiting.csv" >/dev/null
 "$anju" tokens issue --applicants "$(echo "$offered" | cut -d' ' -f1 | paste -sd,)" --out "$work/tokens.csv" >/dev/null
 admin_key=$("$anju" keys create --admin api-checks 2>/dev/null)
@@ -87,7 +95,7 @@ python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], time
 
 step "headless Chromium on the status page"
 python3 Tests/api/browser_check.py --base "$base" --tokens "$work/tokens.csv" --waiting "$work/waiting.csv" \
-    --screenshots "$work/screenshots"
+    --screenshots "$work/screenshots" --admin-key "$admin_key"
 
 step "openapi-spec-validator on $base/openapi.yaml (OpenAPI 3.1)"
 python3 -c "import urllib.request, sys; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=5).read())" \
