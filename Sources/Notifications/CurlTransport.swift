@@ -11,9 +11,36 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case refused(String)
 }
 
-/// SMTP and HTTPS by libcurl, one easy handle per attempt (an attempt is rare next to its
-/// network time). Errors name libcurl's code and the receiver's status, never the URL or
-/// its credentials, and no address or text of the message.
+/// The libcurl easy handles of one sender's batch, one per channel. A handle keeps its
+/// connection open after a transfer and the next transfer on it to the same server reuses
+/// it (libcurl checks it is still alive, and reconnects if not): a batch of emails is one
+/// SMTP session (MAIL, RCPT, DATA per message) instead of a connection and greeting each,
+/// and webhooks share one keep-alive connection. `curl_easy_reset` between transfers clears
+/// the options and keeps the connection. Used by one thread at a time; freed with the batch.
+final class CurlConnections {
+    private var handles: [String: UnsafeMutableRawPointer] = [:]
+
+    init() {}
+
+    /// The handle for `channel`, its options cleared; nil when libcurl cannot make one.
+    func handle(_ channel: String) -> UnsafeMutableRawPointer? {
+        if let kept = handles[channel] {
+            curl_easy_reset(kept)
+            return kept
+        }
+        guard CurlTransport.initialised, let curl = curl_easy_init() else { return nil }
+        handles[channel] = curl
+        return curl
+    }
+
+    deinit {
+        for curl in handles.values { curl_easy_cleanup(curl) }
+    }
+}
+
+/// SMTP and HTTPS by libcurl, on the batch's kept handles (`CurlConnections`). Errors name
+/// libcurl's code and the receiver's status, never the URL or its credentials, and no
+/// address or text of the message.
 enum CurlTransport {
     /// `curl_global_init` once per process, before any handle (it is not thread-safe).
     static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
@@ -21,10 +48,10 @@ enum CurlTransport {
     /// Sends `message` (a whole RFC 5322 message, CRLF lines) from `from` to `to` through
     /// the SMTP server at `url`.
     static func sendMail(
-        url: String, from: String, to: String, message: [UInt8], username: String?, password: String?, timeoutSeconds: Int
+        url: String, from: String, to: String, message: [UInt8], username: String?, password: String?, timeoutSeconds: Int,
+        connections: CurlConnections
     ) -> DeliveryOutcome {
-        guard initialised, let curl = curl_easy_init() else { return .retry("libcurl could not be initialised") }
-        defer { curl_easy_cleanup(curl) }
+        guard let curl = connections.handle("smtp") else { return .retry("libcurl could not be initialised") }
         var recipients: UnsafeMutablePointer<curl_slist>? = nil
         recipients = curl_slist_append(recipients, "<\(to)>")
         defer { curl_slist_free_all(recipients) }
@@ -50,9 +77,10 @@ enum CurlTransport {
     }
 
     /// POSTs `json` to `url` with `Idempotency-Key: key` (and a bearer token, if any).
-    static func postJSON(url: String, json: [UInt8], key: String, bearer: String?, timeoutSeconds: Int) -> DeliveryOutcome {
-        guard initialised, let curl = curl_easy_init() else { return .retry("libcurl could not be initialised") }
-        defer { curl_easy_cleanup(curl) }
+    static func postJSON(
+        url: String, json: [UInt8], key: String, bearer: String?, timeoutSeconds: Int, connections: CurlConnections
+    ) -> DeliveryOutcome {
+        guard let curl = connections.handle("webhook") else { return .retry("libcurl could not be initialised") }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         headers = curl_slist_append(headers, "Content-Type: application/json")
         headers = curl_slist_append(headers, "Idempotency-Key: \(key)")

@@ -69,13 +69,14 @@ public struct NotificationSender: Sendable {
         let claimed = try store.claimMessages(
             sender: senderID, channels: channels, limit: configuration.batchSize, leaseSeconds: configuration.leaseSeconds)
         report.claimed = claimed.count
+        let connections = CurlConnections()
         for message in claimed {
             if message.moot {
                 let reason = "not sent: the offer was answered or past its deadline before the reminder went out"
                 if try store.markCancelled(message.id, sender: senderID, reason: reason) { report.cancelled += 1 }
                 continue
             }
-            switch deliver(message, zone: zone) {
+            switch deliver(message, zone: zone, connections: connections) {
             case .delivered:
                 if try store.markSent(message.id, sender: senderID) { report.sent += 1 } else { report.lostClaims += 1 }
             case .retry(let error):
@@ -96,8 +97,12 @@ public struct NotificationSender: Sendable {
         return plain * Double.random(in: 0.8...1.2)
     }
 
-    /// One attempt at `message` on its channel.
+    /// One attempt at `message` on its channel (on `connections`' kept handles, when given).
     public func deliver(_ message: ClaimedMessage, zone: TimeZone) -> DeliveryOutcome {
+        deliver(message, zone: zone, connections: CurlConnections())
+    }
+
+    func deliver(_ message: ClaimedMessage, zone: TimeZone, connections: CurlConnections) -> DeliveryOutcome {
         let payload =
             (try? JSONSerialization.jsonObject(with: Data(message.payload.utf8))) as? [String: Any] ?? [:]
         let text = MessageText(language: message.language, timeZone: zone).render(
@@ -109,7 +114,7 @@ public struct NotificationSender: Sendable {
                 from: configuration.mailFrom, to: to, key: message.idempotencyKey, language: message.language, text: text)
             return CurlTransport.sendMail(
                 url: url, from: configuration.mailFrom, to: to, message: mail, username: configuration.smtpUser,
-                password: configuration.smtpPassword, timeoutSeconds: configuration.timeoutSeconds)
+                password: configuration.smtpPassword, timeoutSeconds: configuration.timeoutSeconds, connections: connections)
         case "webhook":
             guard let url = configuration.webhookURL, let phone = message.phone else { return .refused("no phone number") }
             let body: [String: Any] = [
@@ -119,7 +124,7 @@ public struct NotificationSender: Sendable {
             let json = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
             return CurlTransport.postJSON(
                 url: url, json: Array(json), key: message.idempotencyKey, bearer: configuration.webhookToken,
-                timeoutSeconds: configuration.timeoutSeconds)
+                timeoutSeconds: configuration.timeoutSeconds, connections: connections)
         default:
             return .refused("unknown channel \(message.channel)")
         }

@@ -86,6 +86,25 @@ struct DeliveryTests {
         #expect(try town.int("SELECT count(*) FROM outbox WHERE status = 'sent'") == 4)
     }
 
+    @Test("a batch goes over one kept connection per channel, not a connection per message")
+    func connectionsKept() throws {
+        let smtp = try Receiver(.smtp), hook = try Receiver(.webhook)
+        try smtp.start()
+        try hook.start()
+        let town = try Self.town("deliverykept", applicants: 20)
+        try town.runRound("R1")
+        var settings = Self.settings(smtp, hook)
+        settings.batchSize = 50
+        let report = try NotificationSender(configuration: settings).sendDue(try town.store())
+        #expect(report.sent == 40)
+        for receiver in [smtp, hook] {
+            let messages = receiver.received()
+            #expect(messages.count == 20)
+            // The client's port names its connection: one for the whole batch.
+            #expect(Set(messages.map { $0["peer"] ?? "" }).count == 1, "\(receiver.kind): \(messages.map { $0["peer"] ?? "" })")
+        }
+    }
+
     @Test("a reminder whose offer was answered or ran out before it went out is cancelled, not sent")
     func answeredReminderCancelled() throws {
         let smtp = try Receiver(.smtp), hook = try Receiver(.webhook)

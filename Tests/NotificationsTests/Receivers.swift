@@ -107,7 +107,8 @@ final class Receiver: @unchecked Sendable {
                     m = message_from_bytes(envelope.content)
                     record({'key': m['Message-ID'].strip('<>').rsplit('@', 1)[0], 'to': envelope.rcpt_tos[0],
                             'language': m['Content-Language'], 'subject': str(make_header(decode_header(m['Subject']))),
-                            'body': m.get_payload(decode=True).decode('utf-8'), 'header_key': m['Idempotency-Key']})
+                            'body': m.get_payload(decode=True).decode('utf-8'), 'header_key': m['Idempotency-Key'],
+                            'peer': str(session.peer[1])})
                     if hold(m['Idempotency-Key']):
                         await asyncio.sleep(300)
                     return '250 OK'
@@ -119,6 +120,7 @@ final class Receiver: @unchecked Sendable {
         else:
             from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
             class Handler(BaseHTTPRequestHandler):
+                protocol_version = 'HTTP/1.1'  # keep-alive, as a real gateway
                 def do_POST(self):
                     body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
                     if self.path == '/reject':
@@ -127,7 +129,8 @@ final class Receiver: @unchecked Sendable {
                         self.end_headers()
                         return
                     record({'key': self.headers['Idempotency-Key'], 'to': body['to'], 'language': body['language'],
-                            'subject': '', 'body': body['text'], 'header_key': body['idempotency_key']})
+                            'subject': '', 'body': body['text'], 'header_key': body['idempotency_key'],
+                            'peer': str(self.client_address[1])})
                     if hold(self.headers['Idempotency-Key']):
                         time.sleep(300)
                     self.send_response(200)
