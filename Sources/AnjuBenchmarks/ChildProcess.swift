@@ -17,12 +17,15 @@ public struct ChildProcess {
     }
 
     /// `arguments[0]` is the program path. Standard output is captured through a file,
-    /// standard error is inherited so progress and errors stay visible.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// standard error is inherited so progress and errors stay visible — or captured with it
+    /// when `capturingStandardError` (for tools that report timings there).
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], capturingStandardError: Bool = false
+    ) throws -> Outcome {
         let outPath = NSTemporaryDirectory() + "anju-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
         defer { unlink(outPath) }
         let start = DispatchTime.now()
-        let pid = try Spawn.start(arguments, environment: environment, stdout: outPath, mergingStandardError: false)
+        let pid = try Spawn.start(arguments, environment: environment, stdout: outPath, mergingStandardError: capturingStandardError)
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}

@@ -1,3 +1,4 @@
+import Allocation
 import AnjuBenchmarks
 import AnjuServer
 import ArgumentParser
@@ -18,8 +19,11 @@ public struct BenchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time `anju solve` per mechanism (fresh process each run) and the OR-Tools peer on the same files.")
 
-        @Option(help: "Comma-separated APPLICANTSxSLOTS sizes.")
-        var sizes = "10000x50000,50000x50000,200000x50000"
+        @Option(help: "Comma-separated APPLICANTSxSLOTS sizes (the last is a glut city: far more places than applicants).")
+        var sizes = "10000x50000,25000x50000,50000x50000,100000x50000,200000x50000,10000x100000"
+
+        @Option(help: "Comma-separated mechanisms to time.")
+        var mechanisms = "serial,deferred_acceptance,optimal"
 
         @Option(help: "Runs per configuration; medians are reported.")
         var repetitions = 3
@@ -44,7 +48,13 @@ public struct BenchCommand: ParsableCommand {
             }
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let bench = SolveBenchmark(
-                sizes: parsed.map { (applicants: $0.0, slots: $0.1) }, repetitions: repetitions, anju: exe,
+                sizes: parsed.map { (applicants: $0.0, slots: $0.1) },
+                mechanisms: try mechanisms.split(separator: ",").map { name in
+                    guard Mechanism(rawValue: String(name)) != nil else {
+                        throw ValidationError("unknown mechanism \(name); expected serial, deferred_acceptance or optimal")
+                    }
+                    return String(name)
+                }, repetitions: repetitions, anju: exe,
                 peerScript: peer.isEmpty ? nil : try RepositoryFiles.locate(peer, option: "--peer"), python: python, workDirectory: work, seed: seed)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(SolveBenchmark.markdown(rows), terminator: "")
