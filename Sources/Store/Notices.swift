@@ -283,3 +283,28 @@ extension Store {
         return rows.map { NoticeFile(name: $0[0] ?? "", bytes: Array(($0[1] ?? "").utf8)) }
     }
 }
+
+extension Store {
+    /// Rounds of the city with at least one published notice, newest notice first.
+    public func roundsWithNotices() throws -> [(roundID: String, lastPublished: String)] {
+        try connection.query(
+            """
+            SELECT round_id, to_char(max(published_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM notices WHERE city = $1 GROUP BY round_id ORDER BY max(notice_id) DESC
+            """,
+            [city]
+        ).map { ($0[0] ?? "", $0[1] ?? "") }
+    }
+
+    /// One file of a notice of this city's round, byte for byte as published; nil when the
+    /// round, the notice or the file is not there.
+    public func noticeFile(round roundID: String, notice noticeID: Int64, name: String) throws -> [UInt8]? {
+        try connection.query(
+            """
+            SELECT f.content FROM notice_files f JOIN notices n USING (notice_id)
+            WHERE n.city = $1 AND n.round_id = $2 AND n.notice_id = $3 AND f.name = $4
+            """,
+            [city, roundID, String(noticeID), name]
+        ).first.map { Array(($0[0] ?? "").utf8) }
+    }
+}

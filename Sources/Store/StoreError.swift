@@ -209,7 +209,7 @@ extension StoreError.Code {
     /// `round draw` on a round never frozen.
     public static let roundNotFrozen = Self("round_not_frozen", .conflict)
     /// The draw comes before the public value's date, or a freeze names a date not after today.
-    public static let publicDateNotReached = Self("public_date", .conflict)
+    public static let publicDateNotReached = Self("public_date_not_reached", .conflict)
     /// The live pool no longer holds the frozen one (an applicant or a place changed): re-freeze.
     public static let poolChanged = Self("pool_changed", .conflict)
     public static let noticeNotFound = Self("notice_not_found", .notFound)

@@ -22,6 +22,15 @@ struct NoticeCommandTests {
 
     @Test func freezeDrawExportVerify() async throws {
         let city = try await RoundCommandTests.ImportedCity(label: "noticecli", applicants: 500, slots: 200)
+        // An applicant id that looks like a mobile number is imported, with a warning at its line.
+        let lines = String(decoding: try Data(contentsOf: URL(fileURLWithPath: city.scratch.path("in/applicants.csv"))), as: UTF8.self)
+            .split(separator: "\n")
+        let extra = city.scratch.path("extra.csv")
+        let row = "A-13800138000" + String(lines[1].drop { $0 != "," })
+        try Data((String(lines[0]) + "\n" + row + "\n").utf8).write(to: URL(fileURLWithPath: extra))
+        let imported = try await city.anju(["import", "applicants", extra])
+        #expect(imported.status == 0 && imported.stderr.contains("extra.csv:2: applicant_id: warning: A-13800138000 looks like a mobile phone number"), "\(imported)")
+
         let create = try await city.anju(["round", "create", "--policy", city.scratch.path("in/policy.json"), "--id", "R1"])
         try #require(create.status == 0, "\(create)")
         let commitment = SeedCeremony.commitment("bureau secret")

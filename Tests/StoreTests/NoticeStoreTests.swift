@@ -379,3 +379,26 @@ struct NoticeVerifierTests {
         }
     }
 }
+
+@Suite("Applicant ids that look personal")
+struct PublicReferenceImportTests {
+    @Test("import warns, at the line, of applicant ids that look like identity or mobile numbers, and imports them")
+    func importWarns() throws {
+        let db = try StoreFixtures.migrated("idwarn")
+        let file = """
+            applicant_id,category,household_size,gender,birth_date,monthly_income,work_lat,work_lon,work_district,max_commute_min,max_rent,needs_accessible,priority_points,employer_id
+            ap-k3x9q2m7w4z8,general,1,female,1990-01-01,5000,31.2,121.4,Putuo,,,false,0,
+            11010519491231002X,general,1,male,1949-12-31,5000,31.2,121.4,Putuo,,,false,0,
+            A-13800138000,general,1,male,1990-01-01,5000,31.2,121.4,Putuo,,,false,0,
+            110105194912310021,general,1,male,1990-01-01,5000,31.2,121.4,Putuo,,,false,0,
+
+            """
+        let report = try db.store().importFile(.applicants, bytes: Array(file.utf8))
+        #expect(report.inserted == 4)
+        #expect(report.warnings.map(\.id) == ["11010519491231002X", "A-13800138000"])
+        #expect(report.warnings.map(\.line) == [3, 4])
+        #expect(report.warnings[0].reason.contains("identity number") && report.warnings[1].reason.contains("mobile"))
+        let audit = try db.connection.query("SELECT details->>'ids_like_personal_numbers' FROM audit_log WHERE action = 'import'")
+        #expect(audit.first?[0] == #"["11010519491231002X", "A-13800138000"]"#)
+    }
+}

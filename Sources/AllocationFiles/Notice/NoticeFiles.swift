@@ -432,3 +432,13 @@ final class NoticeJSON {
     func optionalString(_ value: String?) { text += value.map(SummaryJSON.jsonString) ?? "null" }
     func int(_ value: Int) { text += String(value) }
 }
+
+/// A notice table's rows, for readers such as the public pages.
+public enum NoticeTable {
+    /// The header and rows of a notice CSV file; nil when it is not one.
+    public static func read(_ bytes: [UInt8]) -> (header: [String], rows: [[String]])? {
+        let parsed = NoticeCSV.parse(bytes)
+        guard parsed.error == nil, let first = parsed.records.first else { return nil }
+        return (first.fields, parsed.records.dropFirst().map(\.fields))
+    }
+}
