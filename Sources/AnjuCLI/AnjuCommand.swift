@@ -9,7 +9,7 @@ public struct AnjuCommand: AsyncParsableCommand {
         subcommands: [SolveCommand.self, GenerateCommand.self, DemoCommand.self, BenchCommand.self, DatabaseCommand.self, MigrateCommand.self,
             ImportCommand.self, RoundCommand.self, OffersCommand.self, SlotsCommand.self, ServeCommand.self, TokensCommand.self, KeysCommand.self,
             ApplicationsCommand.self, DuplicatesCommand.self, AppealsCommand.self,
-            CityCommand.self, NotifyCommand.self,
+            CityCommand.self, NotifyCommand.self, NoticeCommand.self,
         ]
     )
     public init() {}

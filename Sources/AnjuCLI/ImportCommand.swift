@@ -84,6 +84,11 @@ public struct ImportCommand: ParsableCommand {
         }
         progress.finish()
         for skip in report.skipped { Diagnostics.print(skip.description) }
+        for w in report.warnings {
+            Diagnostics.print(
+                "\(w.file):\(w.line): \(w.column): warning: \(w.id) \(w.reason); public notices print the applicant id, "
+                    + "so give applicants references that identify no one")
+        }
         print(report.summary(seconds: Date().timeIntervalSince(started)))
         if !report.skipped.isEmpty {
             let one = report.skipped.count == 1

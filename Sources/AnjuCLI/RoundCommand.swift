@@ -15,7 +15,7 @@ public struct RoundCommand: ParsableCommand {
             and writes the offers with a response deadline. verify re-solves the stored snapshot; \
             export writes results.csv (and the snapshot's four files); report writes an HTML report.
             """,
-        subcommands: [Create.self, Run.self, List.self, Show.self, Verify.self, Export.self, Report.self]
+        subcommands: [Create.self, Run.self, Freeze.self, Draw.self, List.self, Show.self, Verify.self, Export.self, Report.self]
     )
     /// Argument parser needs an empty initialiser.
     public init() {}

@@ -86,6 +86,7 @@ func buildRouter(
     AppealController(pool: pool).addRoutes(to: router)
     NotificationController(pool: pool).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
+    NoticePageController(pool: pool).addRoutes(to: router)
     let statusPage = StatusPageController(pool: pool, logger: logger, standings: standings)
     statusPage.addRoutes(to: router)
     ApplicationPageController(pool: pool, identityKey: identityKey, statusPage: statusPage).addRoutes(to: router)

@@ -78,6 +78,12 @@ extension Store {
         var outcome = ImportOutcome(rows: parsed.rows.count, skipped: stage.skipped)
         outcome.employersCreated = try ImportTable.createEmployers(connection, city: city, ids: employers)
         (outcome.inserted, outcome.updated) = try stage.merge()
+        // Notices publish the applicant id: say so when one looks like a personal number.
+        outcome.warnings = parsed.rows.compactMap { a in
+            PublicReference.personalLook(a.id).map {
+                ImportSkip(file: fileName, line: lines[a.id] ?? 0, column: "applicant_id", id: a.id, reason: $0)
+            }
+        }.sorted { $0.line < $1.line }
         return outcome
     }
 }

@@ -41,7 +41,8 @@ extension Store {
                 kind: kind, fileName: name, sha256: digest, dryRun: dryRun, rows: outcome.rows,
                 inserted: outcome.inserted, updated: outcome.updated,
                 unchanged: outcome.rows - outcome.inserted - outcome.updated - outcome.skipped.count,
-                skipped: outcome.skipped, employersCreated: outcome.employersCreated, roomsWritten: outcome.roomsWritten)
+                skipped: outcome.skipped, employersCreated: outcome.employersCreated, roomsWritten: outcome.roomsWritten,
+                warnings: outcome.warnings)
             try audit("import", entity: kind.rawValue, id: digest, details: report.auditDetails)
             return report
         }
@@ -72,6 +73,8 @@ struct ImportOutcome {
     var skipped: [ImportSkip] = []
     var employersCreated = 0
     var roomsWritten = 0
+    /// Rows imported with a note for the clerk (an applicant id that looks like a personal number).
+    var warnings: [ImportSkip] = []
 }
 
 /// One file's staged rows inside the import transaction: COPY into the staging table,

@@ -64,12 +64,16 @@ public struct ImportReport: Sendable, Equatable {
     public var employersCreated: Int
     /// Dorm rooms created or given a new gender (slots only).
     public var roomsWritten: Int
+    /// Rows imported with a warning, e.g. an applicant id that looks like a resident
+    /// identity or mobile number (notices publish the id): `reason` says what it looks like.
+    public var warnings: [ImportSkip]
 
     /// Builds a report; the CLI and tests read the fields.
     public init(
         kind: ImportKind, fileName: String, sha256: String, dryRun: Bool, rows: Int, inserted: Int, updated: Int,
-        unchanged: Int, skipped: [ImportSkip], employersCreated: Int = 0, roomsWritten: Int = 0
+        unchanged: Int, skipped: [ImportSkip], employersCreated: Int = 0, roomsWritten: Int = 0, warnings: [ImportSkip] = []
     ) {
+        self.warnings = warnings
         self.kind = kind
         self.fileName = fileName
         self.sha256 = sha256
@@ -104,6 +108,7 @@ public struct ImportReport: Sendable, Equatable {
             "employers_created": .int(employersCreated),
         ]
         if kind == .slots { details["rooms_written"] = .int(roomsWritten) }
+        if !warnings.isEmpty { details["ids_like_personal_numbers"] = .array(warnings.map { .string($0.id) }) }
         return details
     }
 }

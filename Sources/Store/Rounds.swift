@@ -193,11 +193,21 @@ extension Store {
         _ roundID: String, attempts maxAttempts: Int = 3,
         phase: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (Double) -> Void)? = nil
     ) throws -> RoundRunReport {
+        try runRound(roundID, reveal: nil, attempts: maxAttempts, phase: phase, progress: progress)
+    }
+
+    /// `runRound`, or with `reveal` the draw of a frozen round (`drawRound`): the same code
+    /// writes both, on the frozen snapshot with the seed the revealed parts form.
+    func runRound(
+        _ roundID: String, reveal: SeedReveal?, attempts maxAttempts: Int,
+        phase: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (Double) -> Void)? = nil
+    ) throws -> RoundRunReport {
         var attempt = 1
         while true {
             do {
                 return try runRoundOnce(
-                    roundID, lockInventory: attempt == maxAttempts, attempt: attempt, phase: phase, progress: progress)
+                    roundID, reveal: reveal, lockInventory: attempt == maxAttempts, attempt: attempt, phase: phase,
+                    progress: progress)
             } catch let changed as InventoryChanged where attempt < maxAttempts {
                 phase?("the inventory changed during the run (\(changed.what)); running again")
                 attempt += 1
@@ -210,7 +220,7 @@ extension Store {
     private struct InventoryChanged: Error { var what: String }
 
     private func runRoundOnce(
-        _ roundID: String, lockInventory: Bool, attempt: Int,
+        _ roundID: String, reveal: SeedReveal?, lockInventory: Bool, attempt: Int,
         phase: (@Sendable (String) -> Void)?, progress: (@Sendable (Double) -> Void)?
     ) throws -> RoundRunReport {
         try connection.transaction { db in
@@ -222,6 +232,20 @@ extension Store {
             guard let status = rows.first?[0] else { throw StoreError(.roundNotFound, subject: .round(roundID), "round \(roundID) in city \(city)") }
             guard status == "draft" else {
                 throw StoreError(.roundAlreadyRun, subject: .round(roundID), "round \(roundID) is \(status), not draft: a round runs once")
+            }
+            let freeze = try latestFreeze(roundID)
+            if reveal == nil, freeze != nil {
+                throw StoreError(
+                    .roundFrozen, subject: .round(roundID),
+                    "round \(roundID) is frozen and its pre-draw notice published: draw it with anju round draw and the revealed seed parts")
+            }
+            if reveal != nil, freeze == nil {
+                throw StoreError(.roundNotFrozen, subject: .round(roundID), "round \(roundID) is not frozen: anju round freeze first")
+            }
+            var drawSeed: String?
+            if let reveal, let freeze {
+                phase?("checking the revealed seed parts")
+                drawSeed = try prepareDraw(roundID, freeze, reveal)
             }
             let info = try round(roundID)
             if lockInventory {
@@ -237,8 +261,14 @@ extension Store {
             let policyText = try db.query(
                 "SELECT policy_text FROM rounds WHERE city = $1 AND round_id = $2", [city, roundID]
             ).first?[0] ?? ""
-            let snapshot = try readSnapshot(policy: Array(policyText.utf8))
-            let input = try snapshot.parse()
+            var snapshot = try readSnapshot(policy: Array(policyText.utf8))
+            var input = try snapshot.parse()
+            if let freeze {
+                // The draw solves the frozen pool, which must still be the live one.
+                let frozen = try freeze.snapshot.parse()
+                try checkPoolUnchanged(roundID, frozen: frozen, live: input)
+                (snapshot, input) = (freeze.snapshot, frozen)
+            }
             let digests = snapshot.digests
             let combined = RoundSnapshot.combinedDigest(digests)
 
@@ -324,6 +354,10 @@ extension Store {
                     "attempt": .int(attempt), "held_as_duplicates": .int(held.duplicates),
                     "pending_review": .int(held.pendingReview),
                 ])
+            if let reveal, let freeze, let drawSeed {
+                phase?("publishing the result notice")
+                try recordDraw(roundID, freeze, reveal, seed: drawSeed, input: input, result: result)
+            }
             var report = RoundRunReport(
                 round: try round(roundID), input: input, result: result, digests: digests, attempts: attempt)
             (report.heldAsDuplicates, report.pendingReview) = held

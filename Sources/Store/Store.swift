@@ -13,6 +13,9 @@ public struct Store: Sendable {
     public let city: String
     /// Who is acting: `cli:alice`, `operator:acme`, `applicant:A-1`, `system:expiry`.
     public let actor: String
+    /// The city's day (YYYY-MM-DD) the seed ceremony's date checks use instead of
+    /// PostgreSQL's clock: tests only.
+    var cityDateOverride: String? = nil
 
     /// Opens the store for `city`, creating the city's row on first use.
     public init(connection: PostgresConnection, city: String, actor: String) throws {

@@ -197,3 +197,20 @@ extension StoreProblem {
         self.init(diagnostic.message, at: .file(diagnostic.file, line: diagnostic.line, column: diagnostic.column))
     }
 }
+
+extension StoreError.Code {
+    // MARK: Public notice and the seed ceremony (sql/012)
+
+    /// A revealed seed part does not match its published commitment, or a recipe is
+    /// malformed (each problem at its field); nothing was drawn.
+    public static let seedPartMismatch = Self("seed_part_mismatch", .invalid)
+    /// `round run` on a frozen round: its seed comes from the published recipe (`round draw`).
+    public static let roundFrozen = Self("round_frozen", .conflict)
+    /// `round draw` on a round never frozen.
+    public static let roundNotFrozen = Self("round_not_frozen", .conflict)
+    /// The draw comes before the public value's date, or a freeze names a date not after today.
+    public static let publicDateNotReached = Self("public_date_not_reached", .conflict)
+    /// The live pool no longer holds the frozen one (an applicant or a place changed): re-freeze.
+    public static let poolChanged = Self("pool_changed", .conflict)
+    public static let noticeNotFound = Self("notice_not_found", .notFound)
+}

@@ -66,6 +66,10 @@ python3 -c 'import json, sys; p = json.load(open(sys.argv[1])); p["offers"] = {"
     "$work/city/policy.json"
 "$anju" round create --policy "$work/city/policy.json" --id R1 >/dev/null
 "$anju" round run R1 --quiet
+# A second round frozen for public notice (its pre-draw notice lists who is left waiting).
+"$anju" round create --policy "$work/city/policy.json" --id R2 >/dev/null
+"$anju" round freeze R2 --bureau-commitment "$(printf %s api-checks | sha256sum | cut -c1-64)" \
+    --public-source "SSE Composite close" --public-date "$(date -u -d '+3 days' +%F)" >/dev/null
 
 # Three offered applicants, as lines "applicant_id offer_id": the browser accepts for the
 # first and declines for the second; the third is schemathesis'. Tokens for everyone else
@@ -96,6 +100,11 @@ python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], time
 step "headless Chromium on the status page"
 python3 Tests/api/browser_check.py --base "$base" --tokens "$work/tokens.csv" --waiting "$work/waiting.csv" \
     --screenshots "$work/screenshots" --admin-key "$admin_key"
+
+step "headless Chromium on the public notice pages"
+notice_ref=$("$anju" notice export R2 --out "$work/notices" >/dev/null && awk -F, 'NR == 150 { print $1 }' "$work/notices/pre-draw/pool.csv")
+python3 Tests/api/notice_browser_check.py --base "$base" --round R2 --reference "$notice_ref" --screenshots "$work/screenshots"
+python3 deploy/verify-notice.py "$work/notices" >/dev/null
 
 step "openapi-spec-validator on $base/openapi.yaml (OpenAPI 3.1)"
 python3 -c "import urllib.request, sys; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=5).read())" \
