@@ -199,7 +199,7 @@ extension StoreProblem {
 }
 
 extension StoreError.Code {
-    // MARK: Public notice and the seed ceremony (sql/012)
+    // MARK: Public notice and the seed ceremony (sql/013)
 
     /// A revealed seed part does not match its published commitment, or a recipe is
     /// malformed (each problem at its field); nothing was drawn.

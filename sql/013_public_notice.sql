@@ -1,4 +1,4 @@
--- 012_public_notice: freeze a round's pool before the draw, publish it, and draw with a
+-- 013_public_notice: freeze a round's pool before the draw, publish it, and draw with a
 -- seed nobody could know at the freeze (README: "Public notice and the seed ceremony").
 
 -- Each freeze of a round: the pool as the contract's files (what the draw will solve) and
