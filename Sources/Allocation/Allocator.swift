@@ -51,17 +51,25 @@ public enum Allocator {
         phaseEnded?("lottery, priorities, groups")
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
-        let lists = ProjectLists(market, progress: counter)
-        phaseEnded?("eligibility and preferences")
+        // Serial and deferred acceptance read preferences lazily, nearest first, as far as
+        // they need them; optimal needs every open project of everyone up front.
+        let nearest = NearestLists(market)
         let slotPositionOf: [Int32]
         switch mechanism {
-        case .serial: slotPositionOf = SerialMechanism.run(market, lists, progress: counter)
-        case .deferredAcceptance: slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-        case .optimal: slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+        case .serial:
+            phaseEnded?("eligibility and preferences")
+            slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
+        case .deferredAcceptance:
+            phaseEnded?("eligibility and preferences")
+            slotPositionOf = DeferredAcceptanceMechanism.run(market, nearest, progress: counter)
+        case .optimal:
+            let lists = ProjectLists(market, progress: counter)
+            phaseEnded?("eligibility and preferences")
+            slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }
         phaseEnded?("mechanism (\(mechanism.rawValue))")
         counter.set(n)
-        let explain = Explanations(market, lists, mechanism: mechanism, slotPositionOf: slotPositionOf)
+        let explain = Explanations(market, nearest, mechanism: mechanism, slotPositionOf: slotPositionOf)
         let chunks = max(1, min(64, n / 256))
         let parts = Parallel.map(chunks: chunks) { chunk -> [ApplicantResult] in
             var rows: [ApplicantResult] = []

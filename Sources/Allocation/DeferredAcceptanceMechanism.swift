@@ -16,9 +16,13 @@
 /// same as proposing and being refused, because a group's holders only get better, so a
 /// refusal is permanent. A project whose every class is full of holders ranked above the
 /// applicant is skipped whole, without computing its commute.
+///
+/// Preferences come nearest first, a band at a time (`NearestLists`): everyone's first band
+/// is built up front in parallel; an applicant who runs out of groups there that would
+/// admit them reads their next band, and keeps only their current band.
 enum DeferredAcceptanceMechanism {
     /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
-    static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
+    static func run(_ m: Market, _ lists: NearestLists, progress: ProgressCounter?) -> [Int32] {
         let n = m.input.applicants.count
         var state = GroupStates(m, lists)
         var last = [UInt64?](repeating: nil, count: n)  // key of the last group proposed to
@@ -47,7 +51,13 @@ enum DeferredAcceptanceMechanism {
 /// The tentative state of every group during deferred acceptance.
 struct GroupStates {
     let m: Market
-    let lists: ProjectLists
+    let lists: NearestLists
+    /// Everyone's first band: applicant `a`'s is `firstEntries[firstStart[a]..<firstStart[a + 1]]`.
+    let firstStart: [Int]
+    let firstEntries: [UInt64]
+    /// Per applicant: the band they are reading, and its entries when it is not the first.
+    var bandOf: [UInt8]
+    var laterBand: [[UInt64]]
     /// Holders (applicant indices) of each group, sorted by their rank at the group's
     /// project (best first).
     var holders: [[Int32]]
@@ -61,9 +71,13 @@ struct GroupStates {
     /// projects of more than 64 classes, which are never skipped).
     var openClasses: [UInt64]
 
-    init(_ m: Market, _ lists: ProjectLists) {
+    init(_ m: Market, _ lists: NearestLists) {
         self.m = m
         self.lists = lists
+        let everyone = (0..<m.input.applicants.count).map { Int32($0) }
+        (firstStart, firstEntries) = lists.firstBands(of: everyone[...])
+        bandOf = [UInt8](repeating: 0, count: everyone.count)
+        laterBand = [[UInt64]](repeating: [], count: everyone.count)
         holders = Array(repeating: [], count: m.groups.count)
         holderRank = Array(repeating: [], count: m.groups.count)
         free = (0..<m.classes.count).map { m.size(ofClass: $0) }
@@ -73,12 +87,39 @@ struct GroupStates {
     }
 
     /// The best group, after key `after`, that would admit `a` now, or nil when none will.
-    func nextGroup(for a: Int, after: UInt64?) -> (UInt64, Int)? {
+    /// Reads `a`'s bands onward from the one holding `after` (the first when nil): a
+    /// later band's tiers all exceed an earlier one's, so the first band with such a group
+    /// holds the best.
+    mutating func nextGroup(for a: Int, after: UInt64?) -> (UInt64, Int)? {
+        while true {
+            let found =
+                bandOf[a] == 0
+                ? best(for: a, after: after, in: firstEntries, firstStart[a]..<firstStart[a + 1])
+                : best(for: a, after: after, in: laterBand[a], laterBand[a].indices)
+            if found != nil { return found }
+            var next = laterBand[a]
+            laterBand[a] = []
+            guard bandOf[a] < UInt8.max, lists.band(Int(bandOf[a]) + 1, of: a, into: &next) else { return nil }
+            bandOf[a] += 1
+            laterBand[a] = next
+        }
+    }
+
+    /// The best group in `entries[range]` (ascending), after key `after`, that would admit `a` now.
+    private func best(for a: Int, after: UInt64?, in entries: [UInt64], _ range: Range<Int>) -> (UInt64, Int)? {
         var bestKey = UInt64.max
         var bestGroup = -1
-        let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
-        for e in from..<lists.start[a + 1] {
-            let entry = lists.entries[e]
+        var from = range.lowerBound
+        if let after {  // from the first entry of `after`'s tier
+            let key = UInt64(after >> 32) << 32
+            var hi = range.upperBound
+            while from < hi {
+                let mid = (from + hi) / 2
+                if entries[mid] < key { from = mid + 1 } else { hi = mid }
+            }
+        }
+        for e in from..<range.upperBound {
+            let entry = entries[e]
             let tier = ProjectLists.tier(entry)
             if tier > Int(bestKey >> 32) { break }
             let p = ProjectLists.project(entry)
