@@ -41,8 +41,9 @@ struct NearestLists: Sendable {
     }
 
     /// Replaces `out` with band `k` of applicant `a`, sorted; false (and `out` empty) when
-    /// `a` has no band `k`.
-    func band(_ k: Int, of a: Int, into out: inout [UInt64]) -> Bool {
+    /// `a` has no band `k`. With `among`, a geometry over some of the projects, the band
+    /// holds only those (a mechanism passes the projects that may still take anyone).
+    func band(_ k: Int, of a: Int, into out: inout [UInt64], among: ProjectGeometry? = nil) -> Bool {
         out.removeAll(keepingCapacity: true)
         if let eager {
             guard k == 0 else { return false }
@@ -56,7 +57,7 @@ struct NearestLists: Sendable {
         let lat = m.workLat[a], lon = m.workLon[a]
         let slack = ProjectGeometry.edgeSlack(model)
         let inner = lower == Int.min ? -1 : ProjectGeometry.sureChord2(withinMinutes: lower, model: model)
-        m.geometry.forEachProjectChord(
+        (among ?? m.geometry).forEachProjectChord(
             near: lat, lon, withinMinutes: upper, model: model,
             skip: { p in
                 m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p)
@@ -142,7 +143,7 @@ extension NearestLists {
     /// The first bands of `applicants`, computed in parallel (they depend on nothing a
     /// mechanism changes, so the result is the same however the threads run): applicant
     /// `applicants[i]`'s band 0 is `entries[start[i]..<start[i + 1]]`.
-    func firstBands(of applicants: ArraySlice<Int32>) -> (start: [Int], entries: [UInt64]) {
+    func firstBands(of applicants: ArraySlice<Int32>, among: ProjectGeometry? = nil) -> (start: [Int], entries: [UInt64]) {
         let count = applicants.count
         let chunks = max(1, min(8, count / 256))
         let parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64]) in
@@ -150,7 +151,7 @@ extension NearestLists {
             var entries: [UInt64] = []
             var band: [UInt64] = []
             for i in Parallel.range(chunk, of: chunks, count: count) {
-                _ = self.band(0, of: Int(applicants[applicants.startIndex + i]), into: &band)
+                _ = self.band(0, of: Int(applicants[applicants.startIndex + i]), into: &band, among: among)
                 counts.append(band.count)
                 entries.append(contentsOf: band)
             }

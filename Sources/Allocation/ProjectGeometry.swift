@@ -11,8 +11,12 @@ struct ProjectGeometry: Sendable {
     private let lon: [Double]
     private let original: [Project]
 
-    init(_ projects: [Project]) {
-        let order = projects.indices.sorted { projects[$0].lat < projects[$1].lat }
+    /// How many projects it holds.
+    var count: Int { index.count }
+
+    /// Over `only` of `projects` (indices into it; all when nil): queries report original indices.
+    init(_ projects: [Project], only: [Int]? = nil) {
+        let order = (only ?? Array(projects.indices)).sorted { projects[$0].lat < projects[$1].lat }
         index = order
         lat = order.map { projects[$0].lat }
         lon = order.map { projects[$0].lon }

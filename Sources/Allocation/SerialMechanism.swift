@@ -6,7 +6,9 @@
 ///
 /// Preferences come nearest first, a band at a time (`NearestLists`): the first bands of a
 /// batch of applicants are built in parallel ahead of the serial pass, and an applicant
-/// whose first band has no place left reads further bands as they need them.
+/// whose first band has no place left reads further bands as they need them. Bands are
+/// read over only the projects with a free slot (a geometry rebuilt as projects fill), so
+/// late in a round, when most projects are full, reading far costs little.
 enum SerialMechanism {
     /// Applicants whose first bands are built ahead at once.
     static let batch = 4096
@@ -19,10 +21,12 @@ enum SerialMechanism {
         var result = [Int32](repeating: -1, count: m.input.applicants.count)
         let order = m.priorityOrder
         var band: [UInt64] = []
+        var open = m.geometry
+        var openCount = projectFree.count { $0 > 0 }
         var from = 0
         while from < order.count && remaining > 0 {
             let to = min(order.count, from + batch)
-            let first = lists.firstBands(of: order[from..<to])
+            let first = lists.firstBands(of: order[from..<to], among: open)
             for i in from..<to {
                 if i & 4095 == 4095 { progress?.add(2048) }
                 guard remaining > 0 else { break }
@@ -34,7 +38,7 @@ enum SerialMechanism {
                 // first band with a place decides.
                 var k = 0
                 while bestClass < 0 {
-                    if k > 0 && !lists.band(k, of: a, into: &band) { break }
+                    if k > 0 && !lists.band(k, of: a, into: &band, among: open) { break }
                     let entries = k == 0 ? first.entries : band
                     let range = k == 0 ? first.start[i - from]..<first.start[i - from + 1] : band.indices
                     k += 1
@@ -64,9 +68,16 @@ enum SerialMechanism {
                 }
                 if bestClass >= 0 {
                     nextFree[bestClass] += 1
-                    projectFree[Int(m.groups[Int(m.classGroup[bestClass])].project)] -= 1
+                    let p = Int(m.groups[Int(m.classGroup[bestClass])].project)
+                    projectFree[p] -= 1
                     remaining -= 1
                     result[a] = bestPosition
+                    if projectFree[p] == 0 {
+                        openCount -= 1
+                        if openCount * 4 <= open.count * 3 {
+                            open = ProjectGeometry(m.input.projects, only: projectFree.indices.filter { projectFree[$0] > 0 })
+                        }
+                    }
                 }
             }
             from = to

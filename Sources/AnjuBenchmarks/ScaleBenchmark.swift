@@ -39,6 +39,20 @@ public struct ScaleBenchmark {
         public var medianPeakRSSMiB: Double
         /// Whether results.csv and summary.json equal the other build's (nil: no baseline).
         public var identical: Bool?
+
+        public init(
+            applicants: Int, slots: Int, mechanism: String, build: String, medianSeconds: Double, minSeconds: Double,
+            medianPeakRSSMiB: Double, identical: Bool?
+        ) {
+            self.applicants = applicants
+            self.slots = slots
+            self.mechanism = mechanism
+            self.build = build
+            self.medianSeconds = medianSeconds
+            self.minSeconds = minSeconds
+            self.medianPeakRSSMiB = medianPeakRSSMiB
+            self.identical = identical
+        }
     }
 
     public func run(log: (String) -> Void) throws -> [Row] {
