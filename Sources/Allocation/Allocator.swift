@@ -51,19 +51,25 @@ public enum Allocator {
         phaseEnded?("lottery, priorities, groups")
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
-        // Serial and deferred acceptance read preferences lazily, nearest first, as far as
-        // they need them; optimal needs every open project of everyone up front.
-        let nearest = NearestLists(market)
+        // Serial reads preferences lazily, nearest first, as far as it needs them (most
+        // applicants stop at their first band). Deferred acceptance and optimal take every
+        // open project of everyone up front: lazily, deferred acceptance's unmatched
+        // majority read every band, which measured slower (BENCHMARKS.md, "Scale").
+        let nearest: NearestLists
         let slotPositionOf: [Int32]
         switch mechanism {
         case .serial:
+            nearest = NearestLists(market)
             phaseEnded?("eligibility and preferences")
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
         case .deferredAcceptance:
+            let lists = ProjectLists(market, progress: counter)
+            nearest = NearestLists(market, eager: lists)
             phaseEnded?("eligibility and preferences")
-            slotPositionOf = DeferredAcceptanceMechanism.run(market, nearest, progress: counter)
+            slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
+            nearest = NearestLists(market, eager: lists)
             phaseEnded?("eligibility and preferences")
             slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }

@@ -16,40 +16,24 @@
 /// same as proposing and being refused, because a group's holders only get better, so a
 /// refusal is permanent. A project whose every class is full of holders ranked above the
 /// applicant is skipped whole, without computing its commute.
-///
-/// Preferences come nearest first, a band at a time (`NearestLists`): everyone's first band
-/// is built up front in parallel; an applicant who runs out of groups there that would
-/// admit them waits until no one else can propose, then everyone waiting reads their next
-/// band at once, in parallel, and proposes on. (The order proposals are processed in does
-/// not change the result, as above.) Each applicant keeps only their current band.
 enum DeferredAcceptanceMechanism {
     /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
-    static func run(_ m: Market, _ lists: NearestLists, progress: ProgressCounter?) -> [Int32] {
+    static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
         let n = m.input.applicants.count
         var state = GroupStates(m, lists)
         var last = [UInt64?](repeating: nil, count: n)  // key of the last group proposed to
         var stack = m.priorityOrder.reversed().map { $0 }
         var firstProposals = 0
-        var waiting: [Int32] = []  // out of groups in their current band, with a next band
-        while true {
-            while let a32 = stack.popLast() {
-                let a = Int(a32)
-                if last[a] == nil && state.bandOf[a] == 0 {
-                    firstProposals += 1
-                    if firstProposals & 4095 == 0 { progress?.add(2048) }
-                }
-                guard let (key, g) = state.nextGroup(for: a, after: last[a]) else {
-                    if lists.upper(Int(state.bandOf[a]) + 1, of: a) != nil { waiting.append(a32) }
-                    continue
-                }
-                last[a] = key
-                let displaced = state.admit(a, to: g)
-                if displaced >= 0 { stack.append(displaced) }
+        while let a32 = stack.popLast() {
+            let a = Int(a32)
+            if last[a] == nil {
+                firstProposals += 1
+                if firstProposals & 4095 == 0 { progress?.add(2048) }
             }
-            if waiting.isEmpty { break }
-            state.readNextBands(of: waiting)
-            stack = waiting.reversed()
-            waiting.removeAll()
+            guard let (key, g) = state.nextGroup(for: a, after: last[a]) else { continue }
+            last[a] = key
+            let displaced = state.admit(a, to: g)
+            if displaced >= 0 { stack.append(displaced) }
         }
         var result = [Int32](repeating: -1, count: n)
         for g in m.groups.indices {
@@ -63,13 +47,7 @@ enum DeferredAcceptanceMechanism {
 /// The tentative state of every group during deferred acceptance.
 struct GroupStates {
     let m: Market
-    let lists: NearestLists
-    /// Everyone's first band: applicant `a`'s is `firstEntries[firstStart[a]..<firstStart[a + 1]]`.
-    let firstStart: [Int]
-    let firstEntries: [UInt64]
-    /// Per applicant: the band they are reading, and its entries when it is not the first.
-    var bandOf: [UInt8]
-    var laterBand: [[UInt64]]
+    let lists: ProjectLists
     /// Holders (applicant indices) of each group, sorted by their rank at the group's
     /// project (best first).
     var holders: [[Int32]]
@@ -83,13 +61,9 @@ struct GroupStates {
     /// projects of more than 64 classes, which are never skipped).
     var openClasses: [UInt64]
 
-    init(_ m: Market, _ lists: NearestLists) {
+    init(_ m: Market, _ lists: ProjectLists) {
         self.m = m
         self.lists = lists
-        let everyone = (0..<m.input.applicants.count).map { Int32($0) }
-        (firstStart, firstEntries) = lists.firstBands(of: everyone[...])
-        bandOf = [UInt8](repeating: 0, count: everyone.count)
-        laterBand = [[UInt64]](repeating: [], count: everyone.count)
         holders = Array(repeating: [], count: m.groups.count)
         holderRank = Array(repeating: [], count: m.groups.count)
         free = (0..<m.classes.count).map { m.size(ofClass: $0) }
@@ -99,74 +73,12 @@ struct GroupStates {
     }
 
     /// The best group, after key `after`, that would admit `a` now, or nil when none will.
-    /// Reads `a`'s bands onward from the one holding `after` (the first when nil): a
-    /// later band's tiers all exceed an earlier one's, so the first band with such a group
-    /// holds the best.
     func nextGroup(for a: Int, after: UInt64?) -> (UInt64, Int)? {
-        bandOf[a] == 0
-            ? best(for: a, after: after, in: firstEntries, firstStart[a]..<firstStart[a + 1])
-            : best(for: a, after: after, in: laterBand[a], laterBand[a].indices)
-    }
-
-    /// Moves each of `applicants` (who all have one) to their next band, read in parallel.
-    ///
-    /// A band holds only projects that may still take the applicant: a project whose every
-    /// class is full, with a cutoff (`projectCutoff`) at or above global rank `t`, refuses
-    /// everyone of global rank `t` or worse (a project rank is never better than the global
-    /// rank), and a refusal is for good (see the type's comment). So for a few thresholds
-    /// `t` (rank quantiles of the applicants waiting) a geometry holds the projects not
-    /// closed at `t`, and each applicant reads over the one of the largest `t` not above
-    /// their own global rank.
-    mutating func readNextBands(of applicants: [Int32]) {
-        let count = applicants.count
-        let chunks = max(1, min(16, count / 64))
-        let lists = self.lists
-        let bandOf = self.bandOf
-        let ranks = applicants.map { Int(m.globalRank[Int($0)]) }.sorted()
-        let thresholds = Array(Set((0..<8).map { ranks[ranks.count * $0 / 8] })).sorted()
-        let geometries = thresholds.map { t in
-            ProjectGeometry(
-                m.input.projects, only: m.input.projects.indices.filter { openClasses[$0] != 0 || projectCutoff[$0] > t })
-        }
-        let globalRank = m.globalRank
-        let parts = Parallel.map(chunks: chunks) { chunk -> [[UInt64]] in
-            Parallel.range(chunk, of: chunks, count: count).map { i in
-                let a = Int(applicants[i])
-                var band: [UInt64] = []
-                let g = Int(globalRank[a])
-                var j = thresholds.count - 1
-                while thresholds[j] > g { j -= 1 }
-                let found = lists.band(Int(bandOf[a]) + 1, of: a, into: &band, among: geometries[j])
-                precondition(found, "only applicants with a next band wait for it")
-                return band
-            }
-        }
-        var i = 0
-        for part in parts {
-            for band in part {
-                let a = Int(applicants[i])
-                self.bandOf[a] += 1
-                laterBand[a] = band
-                i += 1
-            }
-        }
-    }
-
-    /// The best group in `entries[range]` (ascending), after key `after`, that would admit `a` now.
-    private func best(for a: Int, after: UInt64?, in entries: [UInt64], _ range: Range<Int>) -> (UInt64, Int)? {
         var bestKey = UInt64.max
         var bestGroup = -1
-        var from = range.lowerBound
-        if let after {  // from the first entry of `after`'s tier
-            let key = UInt64(after >> 32) << 32
-            var hi = range.upperBound
-            while from < hi {
-                let mid = (from + hi) / 2
-                if entries[mid] < key { from = mid + 1 } else { hi = mid }
-            }
-        }
-        for e in from..<range.upperBound {
-            let entry = entries[e]
+        let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
+        for e in from..<lists.start[a + 1] {
+            let entry = lists.entries[e]
             let tier = ProjectLists.tier(entry)
             if tier > Int(bestKey >> 32) { break }
             let p = ProjectLists.project(entry)

@@ -11,7 +11,8 @@
 /// work is split, never what a mechanism sees.
 ///
 /// When tiers must be ranks (`ProjectLists.needsRankedTiers`, commutes of 2^32 minutes or
-/// more) the whole list is built eagerly and served as a single band.
+/// more), or when a mechanism built every list anyway, the whole list is served as a
+/// single band.
 struct NearestLists: Sendable {
     let m: Market
     /// Built only when tiers are ranks.
@@ -23,6 +24,14 @@ struct NearestLists: Sendable {
         self.m = m
         self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
         self.firstRadiusKm = firstRadiusKm
+    }
+
+    /// Over lists already built in full (a mechanism that needed them all): one band each,
+    /// and `summary` reads them instead of scanning again.
+    init(_ m: Market, eager: ProjectLists) {
+        self.m = m
+        self.eager = eager
+        self.firstRadiusKm = 1.5
     }
 
     /// The commute in minutes of tier `t`.

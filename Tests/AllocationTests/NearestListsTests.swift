@@ -45,6 +45,8 @@ import Testing
                     return (m.key(group: Int(m.classGroup[c]), tier: ProjectLists.tier(e)), p)
                 }.sorted { $0.key < $1.key }
                 let summary = lazy.summary(of: a)
+                let overEager = NearestLists(m, eager: eager).summary(of: a)
+                #expect(overEager.count == summary.count && overEager.top.map(\.key) == summary.top.map(\.key), "instance \(instance): summary over the eager lists")
                 #expect(summary.count == expected.count, "instance \(instance): open project count")
                 #expect(
                     summary.top.map(\.key) == keys.prefix(2).map(\.key) && summary.top.map(\.project) == keys.prefix(2).map(\.project),
