@@ -51,8 +51,7 @@ public enum Allocator {
         phaseEnded?("lottery, priorities, groups")
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
-        // Serial reads preferences lazily, nearest first, as far as it needs them (most
-        // applicants stop at their first band). Deferred acceptance and optimal take every
+        // Serial reads preferences lazily, nearest first, as far as it needs them. Deferred acceptance and optimal take every
         // open project of everyone up front: lazily, deferred acceptance's unmatched
         // majority read every band, which measured slower (BENCHMARKS.md, "Scale").
         let nearest: NearestLists

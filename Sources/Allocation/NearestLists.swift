@@ -5,10 +5,10 @@
 /// `(upper(k − 1), upper(k)]` minutes, as `tier << 32 | project`, ascending — exactly the
 /// slice of `a`'s `ProjectLists` range with those tiers (tests check this on random rounds).
 /// The band edges are the commutes of distances `firstRadiusKm · 2^k`, capped at `a`'s limit,
-/// so the first band holds a handful of projects, a search that goes far costs at most
-/// about twice a single scan, and serial and deferred acceptance, which stop at the first
-/// tier with a place, mostly never look past the first band. Edges only decide how the
-/// work is split, never what a mechanism sees.
+/// so the first band holds a handful of projects and a search that goes far costs about
+/// 2.4 single scans at most; serial, which stops at the first tier with a place, reads
+/// further only while nearer projects are full (and then only over projects with a free
+/// slot). Edges only decide how the work is split, never what a mechanism sees.
 ///
 /// When tiers must be ranks (`ProjectLists.needsRankedTiers`, commutes of 2^32 minutes or
 /// more), or when a mechanism built every list anyway, the whole list is served as a
