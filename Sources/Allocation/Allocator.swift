@@ -51,17 +51,30 @@ public enum Allocator {
         phaseEnded?("lottery, priorities, groups")
         let n = input.applicants.count
         let counter = ProgressCounter(total: 2 * max(1, n), report: progress)
-        let lists = ProjectLists(market, progress: counter)
-        phaseEnded?("eligibility and preferences")
+        // Serial reads preferences lazily, nearest first, as far as it needs them. Deferred acceptance and optimal take every
+        // open project of everyone up front: lazily, deferred acceptance's unmatched
+        // majority read every band, which measured slower (BENCHMARKS.md, "Scale").
+        let nearest: NearestLists
         let slotPositionOf: [Int32]
         switch mechanism {
-        case .serial: slotPositionOf = SerialMechanism.run(market, lists, progress: counter)
-        case .deferredAcceptance: slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-        case .optimal: slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+        case .serial:
+            nearest = NearestLists(market)
+            phaseEnded?("eligibility and preferences")
+            slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
+        case .deferredAcceptance:
+            let lists = ProjectLists(market, progress: counter)
+            nearest = NearestLists(market, eager: lists)
+            phaseEnded?("eligibility and preferences")
+            slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
+        case .optimal:
+            let lists = ProjectLists(market, progress: counter)
+            nearest = NearestLists(market, eager: lists)
+            phaseEnded?("eligibility and preferences")
+            slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
         }
         phaseEnded?("mechanism (\(mechanism.rawValue))")
         counter.set(n)
-        let explain = Explanations(market, lists, mechanism: mechanism, slotPositionOf: slotPositionOf)
+        let explain = Explanations(market, nearest, mechanism: mechanism, slotPositionOf: slotPositionOf)
         let chunks = max(1, min(64, n / 256))
         let parts = Parallel.map(chunks: chunks) { chunk -> [ApplicantResult] in
             var rows: [ApplicantResult] = []

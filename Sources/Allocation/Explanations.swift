@@ -2,14 +2,14 @@
 /// the rule that kept them out, or the priority that beat them where they wanted to live.
 struct Explanations: Sendable {
     let m: Market
-    let lists: ProjectLists
+    let lists: NearestLists
     let mechanism: Mechanism
     /// Per class: the applicant index of the lowest-ranked holder under the mechanism's
     /// ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
 
-    init(_ m: Market, _ lists: ProjectLists, mechanism: Mechanism, slotPositionOf: [Int32]) {
+    init(_ m: Market, _ lists: NearestLists, mechanism: Mechanism, slotPositionOf: [Int32]) {
         self.m = m
         self.lists = lists
         self.mechanism = mechanism
@@ -30,28 +30,9 @@ struct Explanations: Sendable {
     /// The outcome and reason for an applicant who was offered nothing: unmatched when
     /// some slot was open to them, else ineligible.
     func reason(_ a: Int) -> (ApplicantResult.Outcome, OutcomeReason) {
-        let range = lists.range(of: a)
-        if range.isEmpty { return (.ineligible, ineligible(a)) }
-        // The two most preferred projects: ordered by (commute, rent, project id) of the
-        // first group that admits `a`, so only the first commute tiers need looking at.
-        var top: [(key: UInt64, project: Int)] = []
-        for e in range {
-            let entry = lists.entries[e]
-            let tier = ProjectLists.tier(entry)
-            if top.count == 2 && tier > Int(top[1].key >> 32) { break }
-            let p = ProjectLists.project(entry)
-            let mask = m.admission.mask(applicant: a, project: p)
-            guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
-                continue
-            }
-            let key = m.key(group: Int(m.classGroup[c]), tier: tier)
-            if top.count < 2 || key < top[1].key {
-                if top.count == 2 { top.removeLast() }
-                let at = top.firstIndex { $0.key > key } ?? top.count
-                top.insert((key, p), at: at)
-            }
-        }
-        return (.unmatched, unmatched(a, projects: range.count, top: top))
+        let (count, top) = lists.summary(of: a)
+        if count == 0 { return (.ineligible, ineligible(a)) }
+        return (.unmatched, unmatched(a, projects: count, top: top))
     }
 
     private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> OutcomeReason {

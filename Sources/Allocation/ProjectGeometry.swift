@@ -11,8 +11,12 @@ struct ProjectGeometry: Sendable {
     private let lon: [Double]
     private let original: [Project]
 
-    init(_ projects: [Project]) {
-        let order = projects.indices.sorted { projects[$0].lat < projects[$1].lat }
+    /// How many projects it holds.
+    var count: Int { index.count }
+
+    /// Over `only` of `projects` (indices into it; all when nil): queries report original indices.
+    init(_ projects: [Project], only: [Int]? = nil) {
+        let order = (only ?? Array(projects.indices)).sorted { projects[$0].lat < projects[$1].lat }
         index = order
         lat = order.map { projects[$0].lat }
         lon = order.map { projects[$0].lon }
@@ -48,12 +52,8 @@ struct ProjectGeometry: Sendable {
         guard reach >= 0 else { return }
         let r = CommuteModel.earthRadiusKm
         let dLat = min(180, reach / r * 180 / .pi * (1 + 1e-9) + 1e-9)
-        let maxChord = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
-        let maxChord2 = maxChord * maxChord * (1 + 1e-9)
-        // Surely within: inside the reach without its margin, by a relative 1e-6.
-        let bare = model.unmarginedReachKm(withinMinutes: limit)
-        let sureChord = bare <= 0 ? 0 : bare / r >= .pi ? 4.0 : 2 * sin(bare / (2 * r))
-        let sureChord2 = sureChord > 0 ? sureChord * sureChord * (1 - 1e-6) : -1
+        let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
+        let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
         let u = ProjectGeometry.unitVector(lat: lat0, lon: lon0)
         let dLon = ProjectGeometry.lonBound(lat0: lat0, dLat: dLat, reach: reach)
         var lo = 0, hi = lat.count
@@ -77,6 +77,25 @@ struct ProjectGeometry: Sendable {
             }
             body(index[k], c2)
         }
+    }
+
+    /// The squared chord beyond which a commute is surely more than `limit` minutes (-1
+    /// when every commute is).
+    static func maxChord2(withinMinutes limit: Int, model: CommuteModel) -> Double {
+        let reach = model.reachKm(withinMinutes: limit)
+        guard reach >= 0 else { return -1 }
+        let r = CommuteModel.earthRadiusKm
+        let maxChord = reach / r >= .pi ? 4.0 : 2 * sin(reach / (2 * r))
+        return maxChord * maxChord * (1 + 1e-9)
+    }
+
+    /// The squared chord at or below which a commute is surely `limit` minutes or less:
+    /// inside the reach without its margin, by a relative 1e-6 (-1 when nothing is sure).
+    static func sureChord2(withinMinutes limit: Int, model: CommuteModel) -> Double {
+        let r = CommuteModel.earthRadiusKm
+        let bare = model.unmarginedReachKm(withinMinutes: limit)
+        let sureChord = bare <= 0 ? 0 : bare / r >= .pi ? 4.0 : 2 * sin(bare / (2 * r))
+        return sureChord > 0 ? sureChord * sureChord * (1 - 1e-6) : -1
     }
 
     /// Commute minutes from a workplace to every project, by original index: the chord

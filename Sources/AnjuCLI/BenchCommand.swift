@@ -11,7 +11,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks behind BENCHMARKS.md: solve vs OR-Tools, import vs psql \\copy, round run vs solve, the API, applications.",
-        subcommands: [Solve.self, Import.self, Round.self, Api.self, Apply.self, Notify.self]
+        subcommands: [Solve.self, Scale.self, Import.self, Round.self, Api.self, Apply.self, Notify.self]
     )
     public init() {}
 
@@ -58,6 +58,60 @@ public struct BenchCommand: ParsableCommand {
                 peerScript: peer.isEmpty ? nil : try RepositoryFiles.locate(peer, option: "--peer"), python: python, workDirectory: work, seed: seed)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(SolveBenchmark.markdown(rows), terminator: "")
+        }
+    }
+
+    /// `anju bench scale`: how `anju solve` grows from 10,000 applicants to 1,000,000, and
+    /// (with `--baseline`) against another build in the same run.
+    struct Scale: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time `anju solve` and its peak memory on growing cities, with the fitted growth; optionally beside another build.",
+            discussion: """
+                Each run is a fresh process; medians over --repetitions. With --baseline PATH (another anju \
+                executable, e.g. a release build of main) both builds solve the same files, alternating, and \
+                their results.csv and summary.json are compared byte for byte. Cities are generated once \
+                into --work and reused.
+                """)
+
+        @Option(help: "Comma-separated APPLICANTSxSLOTS sizes.")
+        var sizes = "10000x2000,100000x20000,200000x50000,1000000x200000"
+
+        @Option(help: "Comma-separated mechanisms.")
+        var mechanisms = "serial,deferred_acceptance,optimal"
+
+        @Option(help: "Runs per configuration and build; medians are reported.")
+        var repetitions = 3
+
+        @Option(help: "Another anju executable to run side by side (empty: none).")
+        var baseline = ""
+
+        @Option(help: "Folder for generated cities and outputs.")
+        var work = ".anju/bench"
+
+        @Option(help: "Seed for the generated cities.")
+        var seed = "bench"
+
+        func run() throws {
+            let parsed = try sizes.split(separator: ",").map { part -> (Int, Int) in
+                let xs = part.split(separator: "x").compactMap { Int($0) }
+                guard xs.count == 2, xs[0] > 0, xs[1] >= 0 else { throw ValidationError("bad size \(part); expected APPLICANTSxSLOTS") }
+                return (xs[0], xs[1])
+            }
+            let chosen = mechanisms.split(separator: ",").map(String.init)
+            for m in chosen where !["serial", "deferred_acceptance", "optimal"].contains(m) {
+                throw ValidationError("unknown mechanism \(m); expected serial, deferred_acceptance or optimal")
+            }
+            guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+            if !baseline.isEmpty && !FileManager.default.isExecutableFile(atPath: baseline) {
+                throw ValidationError("--baseline \(baseline) is not an executable file")
+            }
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let bench = ScaleBenchmark(
+                sizes: parsed.map { (applicants: $0.0, slots: $0.1) }, mechanisms: chosen, repetitions: repetitions, anju: exe,
+                baseline: baseline.isEmpty ? nil : baseline, workDirectory: work, seed: seed)
+            let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(ScaleBenchmark.markdown(rows), terminator: "")
+            if rows.contains(where: { $0.identical == false }) { throw ExitCode(1) }
         }
     }
 

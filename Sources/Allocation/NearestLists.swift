@@ -1,0 +1,179 @@
+/// Every applicant's open projects (as `ProjectLists` defines them), built lazily, nearest
+/// first, one *band* of commute tiers at a time, only as far as a mechanism reads them.
+///
+/// Band `k` of applicant `a` holds the open projects whose commute lies in
+/// `(upper(k − 1), upper(k)]` minutes, as `tier << 32 | project`, ascending — exactly the
+/// slice of `a`'s `ProjectLists` range with those tiers (tests check this on random rounds).
+/// The band edges are the commutes of distances `firstRadiusKm · 2^k`, capped at `a`'s limit,
+/// so the first band holds a handful of projects and a search that goes far costs about
+/// 2.4 single scans at most; serial, which stops at the first tier with a place, reads
+/// further only while nearer projects are full (and then only over projects with a free
+/// slot). Edges only decide how the work is split, never what a mechanism sees.
+///
+/// When tiers must be ranks (`ProjectLists.needsRankedTiers`, commutes of 2^32 minutes or
+/// more), or when a mechanism built every list anyway, the whole list is served as a
+/// single band.
+struct NearestLists: Sendable {
+    let m: Market
+    /// Built only when tiers are ranks.
+    let eager: ProjectLists?
+    let firstRadiusKm: Double
+    private let halfCircumferenceKm = CommuteModel.earthRadiusKm * .pi * (1 + 1e-9)
+
+    init(_ m: Market, firstRadiusKm: Double = 1.5) {
+        self.m = m
+        self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
+        self.firstRadiusKm = firstRadiusKm
+    }
+
+    /// Over lists already built in full (a mechanism that needed them all): one band each,
+    /// and `summary` reads them instead of scanning again.
+    init(_ m: Market, eager: ProjectLists) {
+        self.m = m
+        self.eager = eager
+        self.firstRadiusKm = 1.5
+    }
+
+    /// The commute in minutes of tier `t`.
+    @inline(__always) func minutes(ofTier t: Int) -> Int { eager?.minutes(ofTier: t) ?? t }
+
+    /// The highest tier of band `k` of applicant `a`, or nil when there is no band `k`.
+    func upper(_ k: Int, of a: Int) -> Int? {
+        let limit = m.maxCommute[a]
+        if eager != nil { return k == 0 ? Int(UInt32.max) : nil }
+        let lower = k == 0 ? Int.min : upper(k - 1, of: a) ?? limit
+        guard lower < limit else { return nil }
+        let radius = firstRadiusKm * Double(1 << min(k, 60))
+        if radius >= halfCircumferenceKm { return limit }
+        let minutes = m.input.policy.commute.minutes(distanceKm: radius)
+        return min(limit, max(minutes, lower == Int.min ? minutes : lower + 1))
+    }
+
+    /// Replaces `out` with band `k` of applicant `a`, sorted; false (and `out` empty) when
+    /// `a` has no band `k`. With `among`, a geometry over some of the projects, the band
+    /// holds only those (a mechanism passes the projects that may still take anyone).
+    func band(_ k: Int, of a: Int, into out: inout [UInt64], among: ProjectGeometry? = nil) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        if let eager {
+            guard k == 0 else { return false }
+            out.append(contentsOf: eager.entries[eager.range(of: a)])
+            return true
+        }
+        guard let top = upper(k, of: a) else { return false }
+        let lower = k == 0 ? Int.min : upper(k - 1, of: a)!
+        let upper = top
+        let model = m.input.policy.commute
+        let lat = m.workLat[a], lon = m.workLon[a]
+        let slack = ProjectGeometry.edgeSlack(model)
+        let inner = lower == Int.min ? -1 : ProjectGeometry.sureChord2(withinMinutes: lower, model: model)
+        (among ?? m.geometry).forEachProjectChord(
+            near: lat, lon, withinMinutes: upper, model: model,
+            skip: { p in
+                m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p)
+                    || m.admission.mask(applicant: a, project: p) == 0
+            }
+        ) { p, chord2 in
+            if chord2 <= inner { return }  // surely within the earlier bands
+            let minutes = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
+            if minutes <= lower { return }
+            if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
+            out.append(UInt64(minutes) << 32 | UInt64(p))
+        }
+        out.withUnsafeMutableBufferPointer { ProjectLists.sortInPlace($0) }
+        return true
+    }
+
+    /// How many open projects applicant `a` has (the length of their whole list), and the
+    /// two most preferred of them — ordered by the key (commute, rent, project id) of the
+    /// first class of each that admits `a` — in one pass, without building the list:
+    /// nothing is sorted or stored, and a project's commute in minutes is computed only
+    /// while it might still be among the two.
+    func summary(of a: Int) -> (count: Int, top: [(key: UInt64, project: Int)]) {
+        var top: [(key: UInt64, project: Int)] = []
+        func consider(_ p: Int, tier: Int) {
+            let mask = m.admission.mask(applicant: a, project: p)
+            guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
+                return
+            }
+            let key = m.key(group: Int(m.classGroup[c]), tier: tier)
+            if top.count < 2 || key < top[1].key {
+                if top.count == 2 { top.removeLast() }
+                let at = top.firstIndex { $0.key > key } ?? top.count
+                top.insert((key, p), at: at)
+            }
+        }
+        if let eager {
+            for e in eager.range(of: a) {
+                let entry = eager.entries[e]
+                if top.count == 2 && ProjectLists.tier(entry) > Int(top[1].key >> 32) { break }
+                consider(ProjectLists.project(entry), tier: ProjectLists.tier(entry))
+            }
+            return (eager.range(of: a).count, top)
+        }
+        var count = 0
+        let model = m.input.policy.commute
+        let lat = m.workLat[a], lon = m.workLon[a]
+        let slack = ProjectGeometry.edgeSlack(model)
+        var cut = Double.infinity  // beyond this squared chord, surely farther than top[1]'s tier
+        m.geometry.forEachProjectChord(
+            near: lat, lon, withinMinutes: m.maxCommute[a], model: model,
+            skip: { p in
+                m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p)
+                    || m.admission.mask(applicant: a, project: p) == 0
+            }
+        ) { p, chord2 in
+            guard m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) else { return }
+            count += 1
+            if chord2 > cut { return }
+            let minutes = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
+            let second = top.count == 2 ? top[1].key : nil
+            consider(p, tier: minutes)
+            if top.count == 2 && top[1].key != second {
+                cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: model)
+            }
+        }
+        return (count, top)
+    }
+
+    /// The position of the first entry in `entries` whose tier is at least `tier`.
+    @inline(__always)
+    static func firstIndex(in entries: [UInt64], atLeast tier: Int) -> Int {
+        var lo = 0, hi = entries.count
+        let key = UInt64(tier) << 32
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+extension NearestLists {
+    /// The first bands of `applicants`, computed in parallel (they depend on nothing a
+    /// mechanism changes, so the result is the same however the threads run): applicant
+    /// `applicants[i]`'s band 0 is `entries[start[i]..<start[i + 1]]`.
+    func firstBands(of applicants: ArraySlice<Int32>, among: ProjectGeometry? = nil) -> (start: [Int], entries: [UInt64]) {
+        let count = applicants.count
+        let chunks = max(1, min(8, count / 256))
+        let parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64]) in
+            var counts: [Int] = []
+            var entries: [UInt64] = []
+            var band: [UInt64] = []
+            for i in Parallel.range(chunk, of: chunks, count: count) {
+                _ = self.band(0, of: Int(applicants[applicants.startIndex + i]), into: &band, among: among)
+                counts.append(band.count)
+                entries.append(contentsOf: band)
+            }
+            return (counts, entries)
+        }
+        var start = [0]
+        start.reserveCapacity(count + 1)
+        var entries: [UInt64] = []
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
+        for part in parts {
+            for c in part.counts { start.append(start[start.count - 1] + c) }
+            entries.append(contentsOf: part.entries)
+        }
+        return (start, entries)
+    }
+}

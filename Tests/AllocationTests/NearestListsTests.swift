@@ -1,0 +1,77 @@
+import Testing
+
+@testable import Allocation
+
+/// The lazy, nearest-first preference lists against the eager `ProjectLists` they replace
+/// for serial and deferred acceptance: band after band they must give exactly each
+/// applicant's eager list, whatever the band edges.
+@Suite struct NearestListsTests {
+    /// First band radii from far below a project's spacing to beyond the Earth's.
+    static let radii: [Double] = [0.05, 0.7, 1.5, 6, 40_000]
+
+    static func check(_ g: RandomInstance, instance: UInt64) {
+        let m = Market(g.input, seed: g.seed)
+        let eager = ProjectLists(m, progress: nil)
+        for radius in radii {
+            let lazy = NearestLists(m, firstRadiusKm: radius)
+            var band: [UInt64] = []
+            for a in 0..<g.input.applicants.count {
+                var joined: [UInt64] = []
+                var k = 0
+                var previousUpper = Int.min
+                while lazy.band(k, of: a, into: &band) {
+                    let upper = lazy.upper(k, of: a)!
+                    #expect(upper > previousUpper, "instance \(instance), radius \(radius): band \(k) edge \(upper)")
+                    #expect(band == band.sorted(), "instance \(instance), radius \(radius): band \(k) unsorted")
+                    for e in band {
+                        let tier = ProjectLists.tier(e)
+                        #expect(tier > previousUpper && tier <= upper, "instance \(instance): tier \(tier) outside band \(k)")
+                    }
+                    joined += band
+                    previousUpper = upper
+                    k += 1
+                    if k > 100 { break }
+                }
+                #expect(k <= 100, "instance \(instance), radius \(radius): bands never end")
+                #expect(band.isEmpty, "a missing band leaves the buffer empty")
+                let expected = Array(eager.entries[eager.range(of: a)])
+                #expect(
+                    joined == expected,
+                    "instance \(instance), radius \(radius), applicant \(a): bands \(joined) ≠ list \(expected)")
+                // The summary: the count, and the two least keys of first admitting classes, by brute force.
+                let keys = expected.map { e -> (key: UInt64, project: Int) in
+                    let p = ProjectLists.project(e)
+                    let c = m.projectClasses[p].first { m.admits($0, applicant: a) }!
+                    return (m.key(group: Int(m.classGroup[c]), tier: ProjectLists.tier(e)), p)
+                }.sorted { $0.key < $1.key }
+                let summary = lazy.summary(of: a)
+                let overEager = NearestLists(m, eager: eager).summary(of: a)
+                #expect(overEager.count == summary.count && overEager.top.map(\.key) == summary.top.map(\.key), "instance \(instance): summary over the eager lists")
+                #expect(summary.count == expected.count, "instance \(instance): open project count")
+                #expect(
+                    summary.top.map(\.key) == keys.prefix(2).map(\.key) && summary.top.map(\.project) == keys.prefix(2).map(\.project),
+                    "instance \(instance), applicant \(a): top two \(summary.top) ≠ \(Array(keys.prefix(2)))")
+                if !expected.isEmpty {
+                    #expect(lazy.minutes(ofTier: ProjectLists.tier(expected[0])) == eager.minutes(ofTier: ProjectLists.tier(expected[0])))
+                }
+            }
+            // The parallel first bands equal the bands one at a time.
+            let order = m.priorityOrder
+            let first = lazy.firstBands(of: order[...])
+            for (i, a) in order.enumerated() {
+                _ = lazy.band(0, of: Int(a), into: &band)
+                #expect(Array(first.entries[first.start[i]..<first.start[i + 1]]) == band, "instance \(instance): first band of \(a)")
+            }
+        }
+    }
+
+    @Test("bands joined are the eager list, on small random rounds", arguments: 0..<UInt64(300))
+    func smallRounds(instance: UInt64) {
+        Self.check(RandomInstance(seed: instance, shape: .medium), instance: instance)
+    }
+
+    @Test("bands joined are the eager list, on rounds large enough for parallel work", arguments: 7000..<UInt64(7003))
+    func largeRounds(instance: UInt64) {
+        Self.check(RandomInstance(seed: instance, shape: .large), instance: instance)
+    }
+}
