@@ -15,6 +15,28 @@ public struct BenchCommand: ParsableCommand {
     )
     public init() {}
 
+    /// `--sizes` of the solve and scale benchmarks: comma-separated `APPLICANTSxSLOTS`, at
+    /// least one applicant each.
+    static func sizes(_ text: String) throws -> [(Int, Int)] {
+        try text.split(separator: ",").map { part -> (Int, Int) in
+            let xs = part.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard xs.count == 2, let applicants = xs[0], let slots = xs[1], applicants > 0, slots >= 0 else {
+                throw ValidationError("bad size \(part); expected APPLICANTSxSLOTS")
+            }
+            return (applicants, slots)
+        }
+    }
+
+    /// `--mechanisms`: comma-separated mechanism names, each one the engine has.
+    static func mechanisms(_ text: String) throws -> [String] {
+        try text.split(separator: ",").map { name in
+            guard Mechanism(rawValue: String(name)) != nil else {
+                throw ValidationError("unknown mechanism \(name); expected serial, deferred_acceptance or optimal")
+            }
+            return String(name)
+        }
+    }
+
     struct Solve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time `anju solve` per mechanism (fresh process each run) and the OR-Tools peer on the same files.")
@@ -41,20 +63,11 @@ public struct BenchCommand: ParsableCommand {
         var seed = "bench"
 
         func run() throws {
-            let parsed = try sizes.split(separator: ",").map { part -> (Int, Int) in
-                let xs = part.split(separator: "x").compactMap { Int($0) }
-                guard xs.count == 2 else { throw ValidationError("bad size \(part); expected APPLICANTSxSLOTS") }
-                return (xs[0], xs[1])
-            }
+            let parsed = try BenchCommand.sizes(sizes)
             let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let bench = SolveBenchmark(
                 sizes: parsed.map { (applicants: $0.0, slots: $0.1) },
-                mechanisms: try mechanisms.split(separator: ",").map { name in
-                    guard Mechanism(rawValue: String(name)) != nil else {
-                        throw ValidationError("unknown mechanism \(name); expected serial, deferred_acceptance or optimal")
-                    }
-                    return String(name)
-                }, repetitions: repetitions, anju: exe,
+                mechanisms: try BenchCommand.mechanisms(mechanisms), repetitions: repetitions, anju: exe,
                 peerScript: peer.isEmpty ? nil : try RepositoryFiles.locate(peer, option: "--peer"), python: python, workDirectory: work, seed: seed)
             let rows = try bench.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(SolveBenchmark.markdown(rows), terminator: "")
@@ -92,15 +105,8 @@ public struct BenchCommand: ParsableCommand {
         var seed = "bench"
 
         func run() throws {
-            let parsed = try sizes.split(separator: ",").map { part -> (Int, Int) in
-                let xs = part.split(separator: "x").compactMap { Int($0) }
-                guard xs.count == 2, xs[0] > 0, xs[1] >= 0 else { throw ValidationError("bad size \(part); expected APPLICANTSxSLOTS") }
-                return (xs[0], xs[1])
-            }
-            let chosen = mechanisms.split(separator: ",").map(String.init)
-            for m in chosen where !["serial", "deferred_acceptance", "optimal"].contains(m) {
-                throw ValidationError("unknown mechanism \(m); expected serial, deferred_acceptance or optimal")
-            }
+            let parsed = try BenchCommand.sizes(sizes)
+            let chosen = try BenchCommand.mechanisms(mechanisms)
             guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
             if !baseline.isEmpty && !FileManager.default.isExecutableFile(atPath: baseline) {
                 throw ValidationError("--baseline \(baseline) is not an executable file")
