@@ -10,19 +10,23 @@ struct AppealRecord: Sendable {
     var objections: [Objection] = []
     /// False when only objections were read (the applicant can have no appeal or refusal).
     var appealsRead = true
+    /// Notices the applicant may object to now (read for the status page only).
+    var openNotices: [ObjectableNotice] = []
 
     /// The record for `status`, or nil when the applicant has neither appeals, refusals
     /// nor objections.
-    static func read(for status: ApplicantStatus, in session: DatabaseSession) throws -> AppealRecord? {
+    static func read(for status: ApplicantStatus, in session: DatabaseSession, openNotices: Bool = false) throws -> AppealRecord? {
         let reader = session.reader
         let objections = try reader.objections(ofApplicant: status.applicantID)
+        let notices = openNotices ? try reader.objectableNotices(applicant: status.applicantID) : []
         let refused = status.history.contains { $0.offerStatus == "declined" || $0.offerStatus == "expired" }
         guard refused || status.refusals > 0 || status.standing == .suspended else {
-            return objections.isEmpty ? nil : AppealRecord(appeals: [], refusals: [], objections: objections, appealsRead: false)
+            return objections.isEmpty && notices.isEmpty
+                ? nil : AppealRecord(appeals: [], refusals: [], objections: objections, appealsRead: false, openNotices: notices)
         }
         return AppealRecord(
             appeals: try reader.appeals(ofApplicant: status.applicantID), refusals: try reader.refusalRecords(status.applicantID),
-            objections: objections)
+            objections: objections, openNotices: notices)
     }
 }
 

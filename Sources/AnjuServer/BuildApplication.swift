@@ -92,6 +92,7 @@ func buildRouter(
     statusPage.addRoutes(to: router)
     ApplicationPageController(pool: pool, identityKey: identityKey, statusPage: statusPage).addRoutes(to: router)
     AppealPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
+    ObjectionPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
     router.answerOtherMethodsWith405()
     return router
 }

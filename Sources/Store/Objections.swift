@@ -232,3 +232,39 @@ extension Objection {
             windowClosesAt: try row.decode(String.self, "closes_at"))
     }
 }
+
+/// A current notice an applicant appears in whose window is open and to which they have no
+/// open objection: one they may object to now.
+public struct ObjectableNotice: Sendable, Equatable {
+    public var noticeID: Int64
+    public var roundID: String
+    public var kind: NoticeKind
+    /// UTC, RFC 3339.
+    public var closesAt: String
+}
+
+extension Store {
+    /// The notices applicant `id` may object to now, oldest first. Scans the notices' files
+    /// for the id: for the status page, not the hot JSON status.
+    public func objectableNotices(applicant id: String) throws -> [ObjectableNotice] {
+        try connection.query(
+            """
+            SELECT n.notice_id, n.round_id, n.kind,
+                   \(Self.utc("objection_window_closes(n.published_at, n.objection_days, c.time_zone)"))
+            FROM notices n JOIN cities c ON c.city = n.city
+            JOIN notice_files f ON f.notice_id = n.notice_id
+                AND f.name = CASE n.kind WHEN 'pre_draw' THEN 'pool.csv' ELSE 'results.csv' END
+            WHERE n.city = $1 AND n.superseded_by IS NULL
+              AND COALESCE($3::timestamptz, now()) < objection_window_closes(n.published_at, n.objection_days, c.time_zone)
+              AND position(E'\\n' || $2 || ',' in E'\\n' || f.content) > 0
+              AND NOT EXISTS (SELECT 1 FROM objections o WHERE o.city = n.city AND o.applicant_id = $2
+                              AND o.notice_id = n.notice_id AND o.status = 'open')
+            ORDER BY n.notice_id
+            """, [city, id, nowOverride]
+        ).map {
+            ObjectableNotice(
+                noticeID: Int64($0[0] ?? "") ?? 0, roundID: $0[1] ?? "", kind: NoticeKind(rawValue: $0[2] ?? "") ?? .preDraw,
+                closesAt: $0[3] ?? "")
+        }
+    }
+}

@@ -137,4 +137,74 @@ struct ObjectionRouteTests {
             }
         }
     }
+
+    @Test("the status page: a form for each open notice, objecting by form, the answer shown; zh-CN holds no English sentence")
+    func statusPage() async throws {
+        let f = try ServerFixture.make("page_objections")
+        let store = try f.store(actor: "test:bureau")
+        _ = try store.createRound(id: "R2", policy: Array(ServerFixture.policyJSON.utf8))
+        let notice = try store.freezeRound("R2", recipe: Self.recipe, objectionDays: 7).notice
+        let me = "A5"
+        let outsider = f.offered[0]
+        let credentials = ["applicant_id": me, "token": f.tokens[me]!]
+        let action = #"<form method="post" action="/status/objection">"#
+        try await f.test { client in
+            try await client.execute(uri: "/status", method: .post, headers: formHeaders(language: "zh-CN"), body: form(credentials)) { r in
+                #expect(r.status == .ok)
+                #expect(r.text.contains(action) && r.text.contains(#"name="notice_id" value="\#(notice.noticeID)""#))
+                #expect(r.text.contains("对公示的异议") && r.text.contains(#"name="kind" value="pool""#))
+                #expect(ourSentences(r.text).isEmpty, "\(ourSentences(r.text))")
+            }
+            // Not in the pool: no form.
+            try await client.execute(
+                uri: "/status", method: .post, headers: formHeaders(language: "en"),
+                body: form(["applicant_id": outsider, "token": f.tokens[outsider]!])
+            ) { r in
+                #expect(r.status == .ok && !r.text.contains(action))
+            }
+            var fields = credentials
+            fields["notice_id"] = String(notice.noticeID)
+            fields["kind"] = "pool"
+            fields["text"] = ""
+            try await client.execute(uri: "/status/objection", method: .post, headers: formHeaders(language: "zh-CN"), body: form(fields)) { r in
+                #expect(r.status == .unprocessableContent && r.text.contains("请填写异议内容"))
+                #expect(ourSentences(r.text).isEmpty, "\(ourSentences(r.text))")
+            }
+            fields["text"] = "我的积分应为 3 分。"
+            try await client.execute(uri: "/status/objection", method: .post, headers: formHeaders(language: "zh-CN"), body: form(fields)) { r in
+                #expect(r.status == .created)
+                r.expectPageHeaders()
+                #expect(r.text.contains("异议已提交") && r.text.contains("我的积分应为 3 分。") && r.text.contains("异议已收到"))
+                #expect(!r.text.contains(action), "no second form while one is open")
+                #expect(ourSentences(r.text).isEmpty, "\(ourSentences(r.text))")
+            }
+            try await client.execute(uri: "/status/objection", method: .post, headers: formHeaders(language: "en"), body: form(fields)) { r in
+                #expect(r.status == .conflict && r.text.contains("awaiting its answer"))
+            }
+            var wrong = fields
+            wrong["token"] = f.tokens[outsider]!
+            try await client.execute(uri: "/status/objection", method: .post, headers: formHeaders(), body: form(wrong)) { r in
+                #expect(r.status == .unauthorized)
+            }
+            var stranger = fields
+            stranger["applicant_id"] = outsider
+            stranger["token"] = f.tokens[outsider]!
+            try await client.execute(uri: "/status/objection", method: .post, headers: formHeaders(language: "en"), body: form(stranger)) { r in
+                #expect(r.status == .unprocessableContent && r.text.contains("You do not appear in this notice."))
+            }
+            try await client.execute(uri: "/status/objection", method: .get) { r in #expect(r.status == .seeOther) }
+        }
+        let objection = try #require(try store.objections(ofApplicant: me).first)
+        _ = try store.answerObjection(objection.id, decision: .upheld, reply: "积分有误，将予更正。")
+        try await f.test { client in
+            try await client.execute(uri: "/status", method: .post, headers: formHeaders(language: "zh-CN"), body: form(credentials)) { r in
+                #expect(r.text.contains("异议成立") && r.text.contains("积分有误，将予更正。") && r.text.contains("重新冻结"))
+                #expect(r.text.contains(action), "answered: the notice is open to a new objection")
+                #expect(ourSentences(r.text).isEmpty, "\(ourSentences(r.text))")
+            }
+            try await client.execute(uri: "/status", method: .post, headers: formHeaders(language: "en"), body: form(credentials)) { r in
+                #expect(r.text.contains("Objection upheld") && r.text.contains("pool frozen again"))
+            }
+        }
+    }
 }
