@@ -67,19 +67,21 @@ struct ObjectionController {
         let id = context.parameters.get("id") ?? ""
         var request = request
         let body = try await JSONBody.decode(ObjectionRequest.self, from: &request, allowedKeys: ["notice_id", "round", "kind", "text"])
-        guard let kind = body.kind.flatMap(Objection.Kind.init(rawValue:)) else {
-            throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "kind: pool or outcome")
-        }
-        guard (body.noticeId == nil) != (body.round == nil) else {
-            throw Problem(
-                .unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "notice_id: give notice_id or round, not both")
-        }
         let objection = try await pool.authenticated(request) { caller, session in
             guard case .applicant(let me) = caller else {
                 throw Problem.forbidden("only the applicant can object to their place in a notice; use an applicant token")
             }
             guard me == id else {
                 throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(session.reader.city)")
+            }
+            // Checked after the credentials, so that a request without them is a 401 whatever its body.
+            guard let kind = body.kind.flatMap(Objection.Kind.init(rawValue:)) else {
+                throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "kind: pool or outcome")
+            }
+            guard (body.noticeId == nil) != (body.round == nil) else {
+                throw Problem(
+                    .unprocessableContent, code: "invalid_argument", title: "Invalid request",
+                    detail: "notice_id: give notice_id or round, not both")
             }
             return try session.store(actor: caller.actor).fileObjection(
                 applicant: me, notice: body.noticeId, round: body.round, kind: kind, text: body.text)
@@ -112,11 +114,11 @@ struct ObjectionController {
         }
         var request = request
         let body = try await JSONBody.decode(ObjectionRequest.self, from: &request, allowedKeys: ["decision", "reply"])
-        guard let decision = body.decision.flatMap(Objection.Status.init(rawValue:)), decision != .open else {
-            throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "decision: upheld or rejected")
-        }
         let objection = try await pool.asAdminStore(request) { store in
-            try store.answerObjection(id, decision: decision, reply: body.reply)
+            guard let decision = body.decision.flatMap(Objection.Status.init(rawValue:)), decision != .open else {
+                throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "decision: upheld or rejected")
+            }
+            return try store.answerObjection(id, decision: decision, reply: body.reply)
         }
         return JSONBody.response(ObjectionBody(objection))
     }

@@ -35,6 +35,8 @@ struct ObjectionRouteTests {
                 headers: applicant(outsider, token: f.tokens[outsider]!).withJSON, #"{"round": "R2", "kind": "pool", "text": "x"}"#,
                 .notFound, "applicant_not_found")
             try await refused(headers: admin, #"{"round": "R2", "kind": "pool", "text": "x"}"#, .forbidden, "forbidden")
+            // No credentials: 401 whatever the body.
+            try await refused(headers: [.contentType: "application/json"], #"{"round": "", "notice_id": 1, "kind": "x", "text": "x"}"#, .unauthorized, "unauthorized")
             try await refused(#"{"round": "R2", "text": "x"}"#, .unprocessableContent, "invalid_argument")
             try await refused(#"{"round": "R2", "kind": "place", "text": "x"}"#, .unprocessableContent, "invalid_argument")
             try await refused(#"{"round": "R2", "notice_id": \#(first.noticeID), "kind": "pool", "text": "x"}"#, .unprocessableContent, "invalid_argument")
@@ -66,6 +68,13 @@ struct ObjectionRouteTests {
                 r.expectProblem(.unprocessableContent, code: "invalid_argument")
             }
 
+            // The notice's page shows its window, in both languages.
+            try await client.execute(uri: "/notices/R2/\(first.noticeID)", method: .get, headers: [.acceptLanguage: "zh-CN"]) { r in
+                #expect(r.status == .ok && r.text.contains("异议受理截止（公示后 5 日）") && r.text.contains(first.objectionsCloseAt))
+            }
+            try await client.execute(uri: "/notices/R2/\(first.noticeID)", method: .get, headers: [.acceptLanguage: "en"]) { r in
+                #expect(r.status == .ok && r.text.contains("Open for objections until (5 days after publication)"))
+            }
             // Open, in both languages.
             try await client.execute(uri: "/v1/applicants/\(me)", method: .get, headers: applicant(me, token: f.tokens[me]!, language: "zh-CN")) { r in
                 let objections = r.object["objections"] as? [[String: Any]]
