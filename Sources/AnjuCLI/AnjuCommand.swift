@@ -8,7 +8,7 @@ public struct AnjuCommand: AsyncParsableCommand {
         abstract: "Allocate affordable rental housing: apartments for youth talent, beds for frontline workers.",
         subcommands: [SolveCommand.self, GenerateCommand.self, DemoCommand.self, BenchCommand.self, DatabaseCommand.self, MigrateCommand.self,
             ImportCommand.self, RoundCommand.self, OffersCommand.self, SlotsCommand.self, ServeCommand.self, TokensCommand.self, KeysCommand.self,
-            ApplicationsCommand.self, DuplicatesCommand.self, AppealsCommand.self,
+            ApplicationsCommand.self, DuplicatesCommand.self, AppealsCommand.self, ObjectionsCommand.self,
             CityCommand.self, NotifyCommand.self, NoticeCommand.self,
         ]
     )

@@ -22,19 +22,27 @@ extension RoundCommand {
         @Option(name: .long, help: ArgumentHelp("The day that value appears (YYYY-MM-DD, after today).", valueName: "date"))
         var publicDate: String
         @Option(name: .long, help: ArgumentHelp("A witness's commitment (repeatable).", valueName: "name=sha256")) var witness: [String] = []
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Days each notice stays open for objections (0-90; ends at the end of the Nth day in the city's zone).", valueName: "n"))
+        var objectionDays = Store.defaultObjectionDays
         @OptionGroup var store: StoreOptions
         /// Argument parser needs an empty initialiser.
         public init() {}
 
-        public func validate() throws { _ = try witnessPairs(witness, "--witness NAME=SHA256") }
+        public func validate() throws {
+            _ = try witnessPairs(witness, "--witness NAME=SHA256")
+            guard Store.objectionDayRange.contains(objectionDays) else { throw ValidationError("--objection-days: a whole number from 0 to 90") }
+        }
 
         public func run() throws {
             let recipe = SeedRecipe(
                 bureauCommitment: bureauCommitment, publicSource: publicSource, publicDate: publicDate,
                 witnesses: try witnessPairs(witness, "--witness NAME=SHA256").map { .init(name: $0.0, commitment: $0.1) })
-            let report = try store.withStore(quietly: true) { try $0.freezeRound(round, recipe: recipe) }
+            let report = try store.withStore(quietly: true) { try $0.freezeRound(round, recipe: recipe, objectionDays: objectionDays) }
             print("round \(report.roundID) frozen (freeze \(report.freeze)): \(report.applicants) applicants, \(report.places) places")
             print("pre-draw notice \(report.notice.sha256)")
+            print("open for objections \(report.notice.objectionDays) days, until \(report.notice.objectionsCloseAt)")
             if let old = report.superseded { print("it supersedes notice \(old.sha256), which stays readable") }
             print("draw on or after \(recipe.publicDate): anju round draw \(report.roundID) --bureau-secret S --public-value V"
                 + recipe.witnesses.map { " --witness \($0.name)=SECRET" }.joined())

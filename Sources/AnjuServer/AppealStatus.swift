@@ -6,14 +6,27 @@ import Store
 struct AppealRecord: Sendable {
     var appeals: [Appeal]
     var refusals: [RefusalRecord]
+    /// Objections to public notices (one indexed statement, read for every applicant).
+    var objections: [Objection] = []
+    /// False when only objections were read (the applicant can have no appeal or refusal).
+    var appealsRead = true
+    /// Notices the applicant may object to now (read for the status page only).
+    var openNotices: [ObjectableNotice] = []
 
-    /// The record for `status`, or nil when the applicant can have none.
-    static func read(for status: ApplicantStatus, in session: DatabaseSession) throws -> AppealRecord? {
-        let refused = status.history.contains { $0.offerStatus == "declined" || $0.offerStatus == "expired" }
-        guard refused || status.refusals > 0 || status.standing == .suspended else { return nil }
+    /// The record for `status`, or nil when the applicant has neither appeals, refusals
+    /// nor objections.
+    static func read(for status: ApplicantStatus, in session: DatabaseSession, openNotices: Bool = false) throws -> AppealRecord? {
         let reader = session.reader
+        let objections = try reader.objections(ofApplicant: status.applicantID)
+        let notices = openNotices ? try reader.objectableNotices(applicant: status.applicantID) : []
+        let refused = status.history.contains { $0.offerStatus == "declined" || $0.offerStatus == "expired" }
+        guard refused || status.refusals > 0 || status.standing == .suspended else {
+            return objections.isEmpty && notices.isEmpty
+                ? nil : AppealRecord(appeals: [], refusals: [], objections: objections, appealsRead: false, openNotices: notices)
+        }
         return AppealRecord(
-            appeals: try reader.appeals(ofApplicant: status.applicantID), refusals: try reader.refusalRecords(status.applicantID))
+            appeals: try reader.appeals(ofApplicant: status.applicantID), refusals: try reader.refusalRecords(status.applicantID),
+            objections: objections, openNotices: notices)
     }
 }
 
@@ -47,10 +60,43 @@ extension ApplicantStatusBody {
         var excuseNote: String?
     }
 
+    /// An objection to a public notice as its applicant reads it.
+    struct ObjectionView: Codable, Equatable {
+        var objectionId: Int64
+        var roundId: String
+        var noticeId: Int64
+        var kind: String
+        var kindLabel: String
+        var text: String
+        var status: String
+        var statusLabel: String
+        var filedAt: String
+        var windowClosesAt: String
+        var answeredAt: String?
+        var reply: String?
+        /// The notice that replaced the objected one (a new freeze), if any.
+        var noticeSupersededBy: Int64?
+        /// What follows from an upheld pool objection, in the language asked for.
+        var nextStep: String?
+    }
+
     /// Adds the applicant's appeals and refusals; `refusals` becomes the count that holds
     /// now (lapsed ones no longer counted).
     mutating func add(_ record: AppealRecord?, language: Language) {
         guard let record else { return }
+        if !record.objections.isEmpty {
+            let words = ObjectionText(language)
+            let zone = timeZone
+            func local(_ utc: String) -> String { CityTime(utc: utc, zone: zone)?.rfc3339 ?? utc }
+            objections = record.objections.map {
+                ObjectionView(
+                    objectionId: $0.id, roundId: $0.roundID, noticeId: $0.noticeID, kind: $0.kind.rawValue, kindLabel: words.kind($0.kind),
+                    text: $0.text, status: $0.status.rawValue, statusLabel: words.status($0.status), filedAt: local($0.filedAt),
+                    windowClosesAt: local($0.windowClosesAt), answeredAt: $0.answeredAt.map(local), reply: $0.reply,
+                    noticeSupersededBy: $0.noticeSupersededBy, nextStep: words.nextStep($0))
+            }
+        }
+        guard record.appealsRead else { return }
         let text = AppealText(language)
         let zone = timeZone
         func local(_ utc: String) -> String { CityTime(utc: utc, zone: zone)?.rfc3339 ?? utc }

@@ -72,6 +72,8 @@ struct ApplicantStatusBody: Codable, Equatable {
     /// Appeals and refusals (AppealStatus.swift), for an applicant who has refused an offer.
     var appeals: [AppealView]?
     var refusalHistory: [RefusalView]?
+    /// Objections to public notices (AppealStatus.swift), for an applicant who has made any.
+    var objections: [ObjectionView]?
 
     struct Rejection: Codable, Equatable {
         var reason: String

@@ -84,6 +84,7 @@ func buildRouter(
     ApplicationController(pool: pool, identityKey: identityKey).addRoutes(to: router)
     ReviewController(pool: pool).addRoutes(to: router)
     AppealController(pool: pool).addRoutes(to: router)
+    ObjectionController(pool: pool).addRoutes(to: router)
     NotificationController(pool: pool).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     NoticePageController(pool: pool).addRoutes(to: router)
@@ -91,6 +92,7 @@ func buildRouter(
     statusPage.addRoutes(to: router)
     ApplicationPageController(pool: pool, identityKey: identityKey, statusPage: statusPage).addRoutes(to: router)
     AppealPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
+    ObjectionPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
     router.answerOtherMethodsWith405()
     return router
 }

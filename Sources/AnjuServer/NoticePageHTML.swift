@@ -25,6 +25,8 @@ struct NoticeText: Sendable {
     var superseded: String { zh ? "已被更正公示取代" : "superseded by a corrected notice" }
     var supersededBanner: String { zh ? "本公示已被更正公示取代，仍可查阅：" : "This notice has been superseded by a corrected notice; it stays readable. The current one:" }
     var published: String { zh ? "发布时间" : "Published" }
+    /// When the notice's objection window closes, and how long it is.
+    func objections(days: Int) -> String { zh ? "异议受理截止（公示后 \(days) 日）" : "Open for objections until (\(days) days after publication)" }
     var noticeSHA: String { zh ? "公示 SHA-256" : "Notice SHA-256" }
     var downloads: String { zh ? "下载（与公示文件逐字节相同）" : "Downloads (byte for byte as published)" }
     var search: String { zh ? "按公开编号查询" : "Search by public reference" }
@@ -159,7 +161,9 @@ enum NoticePageHTML {
             body += "<p class=\"banner\">\(escape(text.supersededBanner)) <a href=\"\(attribute(noticePath(current)))\">\(escape(current.sha256))</a></p>\n"
         }
         let notice = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] ?? [:]
-        var facts: [(String, String)] = [(text.published, info.publishedAt), (text.noticeSHA, info.sha256)]
+        var facts: [(String, String)] = [
+            (text.published, info.publishedAt), (text.objections(days: info.objectionDays), info.objectionsCloseAt), (text.noticeSHA, info.sha256),
+        ]
         for key in ["round_date", "mechanism", "frozen_at", "drawn_at", "snapshot_digest", "priority_order"] {
             if let value = notice[key] as? String { facts.append((text.fact(key), value)) }
         }

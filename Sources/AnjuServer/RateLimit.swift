@@ -27,7 +27,7 @@ public struct RateLimit: Sendable, Equatable {
         Route(.post, "/status"), Route(.post, "/status/accept"), Route(.post, "/status/decline"),
         // The status page's change and withdraw forms check id and token too.
         Route(.post, "/status/details"), Route(.post, "/status/update"), Route(.post, "/status/withdraw"),
-        Route(.post, "/status/appeal"),
+        Route(.post, "/status/appeal"), Route(.post, "/status/objection"),
     ]
 
     /// Tokens refilled per minute per client; 0 turns the limit off.

@@ -88,7 +88,7 @@ struct StatusPageController {
                         status: try PresentedCredentials.verifiedStatus(of: id, token: token, in: session), notice: nil,
                         httpStatus: .ok)
                 }
-                return (outcome, try AppealRecord.read(for: outcome.status, in: session))
+                return (outcome, try AppealRecord.read(for: outcome.status, in: session, openNotices: true))
             }
             let credentials = StatusPageHTML.Credentials(applicantID: id, token: token)
             var body = ApplicantStatusBody(outcome.status, language: language)
@@ -98,7 +98,9 @@ struct StatusPageController {
                 body, text, credentials: credentials, notice: outcome.notice,
                 application: ApplicationPageHTML.statusSection(
                     outcome.status, ApplicationPageText(language: language), credentials: credentials)
-                    + AppealPageHTML.section(body, AppealText(language), credentials: credentials))
+                    + AppealPageHTML.section(body, AppealText(language), credentials: credentials)
+                    + ObjectionPageHTML.section(
+                        body, openNotices: record?.openNotices ?? [], ObjectionText(language), credentials: credentials))
             return StatusPage.page(html, status: outcome.httpStatus, language: language)
         } catch {
             if Problem.from(error).status == .unauthorized || Self.isNotFound(error) {

@@ -13,6 +13,11 @@ public struct NoticeInfo: Sendable, Equatable {
     public var publishedAt: String
     public var supersedes: Int64?
     public var supersededBy: Int64?
+    /// Days the notice stays open for objections (0...90, set at the freeze).
+    public var objectionDays: Int = 7
+    /// When its objection window closes: the end of day `objectionDays` after publication
+    /// in the city's time zone (UTC, RFC 3339).
+    public var objectionsCloseAt: String = ""
 }
 
 /// What `round freeze` did.
@@ -33,7 +38,14 @@ extension Store {
     /// again until it is drawn: a new snapshot, and a notice superseding the last one.
     /// The recipe's public date must come after today (the city's day), so that its value
     /// cannot be known at the freeze.
-    public func freezeRound(_ roundID: String, recipe: SeedRecipe) throws -> FreezeReport {
+    public func freezeRound(_ roundID: String, recipe: SeedRecipe, objectionDays: Int = Store.defaultObjectionDays) throws -> FreezeReport {
+        guard Self.objectionDayRange.contains(objectionDays) else {
+            throw StoreError(
+                .invalidArgument, subject: .round(roundID),
+                problems: [StoreProblem(
+                    "\(objectionDays): the days a notice stays open for objections are a whole number from 0 to 90",
+                    at: .field("objection_days"))])
+        }
         let problems = recipe.problems
         guard problems.isEmpty else {
             throw StoreError(.seedPartMismatch, subject: .round(roundID), problems: problems.map { StoreProblem($0.message, at: .field($0.field)) })
@@ -76,13 +88,14 @@ extension Store {
             let facts = PreDrawFacts(
                 city: city, roundID: roundID, mechanism: info.mechanism, freeze: freeze, frozenAt: row?[1] ?? "",
                 snapshotDigest: combined, policyText: policyText, recipe: recipe, supersedes: previous?.sha256, input: input)
-            let notice = try publish(NoticeWriter.preDraw(facts), roundID: roundID, superseding: previous)
+            let notice = try publish(
+                NoticeWriter.preDraw(facts), roundID: roundID, superseding: previous, objectionDays: objectionDays)
             let places = input.slots.count
             try audit(
                 "round.freeze", entity: "round", id: roundID,
                 details: [
                     "freeze": .int(freeze), "input_digest": .string(combined), "applicants": .int(input.applicants.count),
-                    "places": .int(places), "notice_sha256": .string(notice.sha256),
+                    "places": .int(places), "notice_sha256": .string(notice.sha256), "objection_days": .int(objectionDays),
                     "bureau_commitment": .string(recipe.bureauCommitment), "public_source": .string(recipe.publicSource),
                     "public_date": .string(recipe.publicDate), "witnesses": witnesses,
                     "supersedes": previous.map { .string($0.sha256) } ?? .null,
@@ -202,7 +215,8 @@ extension Store {
                 city: city, roundID: roundID, mechanism: info.mechanism, freeze: freeze.number, frozenAt: "",
                 snapshotDigest: freeze.inputDigest, policyText: "", recipe: freeze.recipe, supersedes: nil, input: input),
             preDrawSHA256: preDraw.sha256, drawnAt: row?[0] ?? "", reveal: reveal, seed: seed, result: result)
-        let notice = try publish(NoticeWriter.result(facts), roundID: roundID, superseding: nil)
+        let notice = try publish(
+            NoticeWriter.result(facts), roundID: roundID, superseding: nil, objectionDays: preDraw.objectionDays)
         try audit(
             "round.draw", entity: "round", id: roundID,
             details: [
@@ -231,13 +245,15 @@ extension Store {
     }
 
     /// Stores a notice and its files; marks `superseding` superseded by it.
-    private func publish(_ notice: PublishedNotice, roundID: String, superseding previous: NoticeInfo?) throws -> NoticeInfo {
+    private func publish(
+        _ notice: PublishedNotice, roundID: String, superseding previous: NoticeInfo?, objectionDays: Int
+    ) throws -> NoticeInfo {
         let id = try connection.query(
             """
-            INSERT INTO notices (city, round_id, kind, sha256, supersedes, published_by)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING notice_id
+            INSERT INTO notices (city, round_id, kind, sha256, supersedes, published_by, objection_days)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING notice_id
             """,
-            [city, roundID, notice.kind.rawValue, notice.sha256, previous.map { String($0.noticeID) }, actor]
+            [city, roundID, notice.kind.rawValue, notice.sha256, previous.map { String($0.noticeID) }, actor, String(objectionDays)]
         ).first?[0] ?? ""
         for file in notice.files {
             try connection.query(
@@ -263,15 +279,19 @@ extension Store {
         try connection.query(
             """
             SELECT notice_id, round_id, kind, sha256,
-                   to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), supersedes, superseded_by
-            FROM notices WHERE city = $1 AND round_id = $2 ORDER BY notice_id
+                   to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), supersedes, superseded_by,
+                   objection_days,
+                   to_char(objection_window_closes(published_at, objection_days, c.time_zone) AT TIME ZONE 'UTC',
+                           'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+            FROM notices JOIN cities c USING (city) WHERE city = $1 AND round_id = $2 ORDER BY notice_id
             """,
             [city, roundID]
         ).map { row in
             NoticeInfo(
                 noticeID: Int64(row[0] ?? "") ?? 0, roundID: row[1] ?? "",
                 kind: NoticeKind(rawValue: row[2] ?? "") ?? .preDraw, sha256: row[3] ?? "", publishedAt: row[4] ?? "",
-                supersedes: row[5].flatMap { Int64($0) }, supersededBy: row[6].flatMap { Int64($0) })
+                supersedes: row[5].flatMap { Int64($0) }, supersededBy: row[6].flatMap { Int64($0) },
+                objectionDays: Int(row[7] ?? "") ?? 7, objectionsCloseAt: row[8] ?? "")
         }
     }
 

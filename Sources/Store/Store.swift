@@ -16,6 +16,9 @@ public struct Store: Sendable {
     /// The city's day (YYYY-MM-DD) the seed ceremony's date checks use instead of
     /// PostgreSQL's clock: tests only.
     var cityDateOverride: String? = nil
+    /// The instant (RFC 3339) the objection window checks use instead of PostgreSQL's
+    /// clock: tests only.
+    var nowOverride: String? = nil
 
     /// Opens the store for `city`, creating the city's row on first use.
     public init(connection: PostgresConnection, city: String, actor: String) throws {
