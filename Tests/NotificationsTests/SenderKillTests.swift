@@ -87,7 +87,7 @@ struct SenderKillTests {
         for kill in 1...2 {
             let sender = try BackgroundProcess(
                 [Self.executable, "notify", "send", "--interval", "0.05"], environment: environment, output: output)
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(180)
             while heldKeys().count < kill, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(heldKeys().count == kill, "receivers printed: \(smtp.printed) \(hook.printed)")
             Foundation.kill(sender.pid, SIGKILL)
