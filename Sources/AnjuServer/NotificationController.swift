@@ -56,10 +56,7 @@ struct NotificationController {
                 .unprocessableContent, code: "invalid_argument", title: "Invalid request",
                 detail: "status: one of \(Store.messageStatuses.joined(separator: ", "))")
         }
-        let limitText = query["limit"].map(String.init) ?? "1000"
-        guard let limit = Int(limitText), (1...10_000).contains(limit) else {
-            throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "limit: a whole number from 1 to 10000")
-        }
+        let limit = try ListQuery.limit(request)
         let body = try await pool.asAdmin(request) { session in
             let messages = try session.reader.messages(applicant: applicant, round: round, status: status, limit: limit)
             return NotificationListBody(notifications: messages.map(NotificationBody.init), counts: try session.reader.messageCounts())

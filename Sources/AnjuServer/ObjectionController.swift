@@ -91,18 +91,9 @@ struct ObjectionController {
 
     /// `GET /v1/objections?status=open|upheld|rejected|all&limit=1000`, oldest first.
     @Sendable func list(_ request: Request, context: AnjuRequestContext) async throws -> Response {
-        let statusText = request.uri.queryParameters.get("status") ?? "open"
-        let statuses = Objection.Status.allCases.map(\.rawValue)
-        guard statusText == "all" || statuses.contains(statusText) else {
-            throw Problem(
-                .unprocessableContent, code: "invalid_argument", title: "Invalid request",
-                detail: "status: one of all, \(statuses.joined(separator: ", "))")
-        }
-        let limitText = request.uri.queryParameters.get("limit") ?? "1000"
-        guard let limit = Int(limitText), (1...10_000).contains(limit) else {
-            throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "limit: a whole number from 1 to 10000")
-        }
-        let status = Objection.Status(rawValue: statusText)
+        let status = try ListQuery.status(request, among: Objection.Status.allCases.map(\.rawValue), default: "open")
+            .flatMap(Objection.Status.init(rawValue:))
+        let limit = try ListQuery.limit(request)
         let rows = try await pool.asAdminStore(request) { store in try store.objections(status: status, limit: limit) }
         return JSONBody.response(ObjectionListBody(objections: rows.map(ObjectionBody.init)))
     }

@@ -104,17 +104,8 @@ struct ReviewController {
     /// `GET /v1/applications?status=pending_review&limit=100`: applications by status
     /// (`all`: every application made over the API), oldest first.
     @Sendable func list(_ request: Request, context: AnjuRequestContext) async throws -> Response {
-        let statusParameter = request.uri.queryParameters.get("status") ?? "pending_review"
-        guard statusParameter == "all" || Self.statuses.contains(statusParameter) else {
-            throw Problem(
-                .unprocessableContent, code: "invalid_argument", title: "Invalid request",
-                detail: "status: one of all, \(Self.statuses.joined(separator: ", "))")
-        }
-        let limitText = request.uri.queryParameters.get("limit") ?? "1000"
-        guard let limit = Int(limitText), (1...10_000).contains(limit) else {
-            throw Problem(.unprocessableContent, code: "invalid_argument", title: "Invalid request", detail: "limit: a whole number from 1 to 10000")
-        }
-        let status: String? = statusParameter == "all" ? nil : statusParameter
+        let status = try ListQuery.status(request, among: Self.statuses, default: "pending_review")
+        let limit = try ListQuery.limit(request)
         let rows = try await pool.asAdminStore(request) { store in try store.applications(status: status, limit: limit) }
         return JSONBody.response(ApplicationListBody(applications: rows.map(ApplicationSummaryBody.init)))
     }
