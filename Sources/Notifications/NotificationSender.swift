@@ -97,11 +97,7 @@ public struct NotificationSender: Sendable {
         return plain * Double.random(in: 0.8...1.2)
     }
 
-    /// One attempt at `message` on its channel (on `connections`' kept handles, when given).
-    public func deliver(_ message: ClaimedMessage, zone: TimeZone) -> DeliveryOutcome {
-        deliver(message, zone: zone, connections: CurlConnections())
-    }
-
+    /// One attempt at `message` on its channel, on the batch's kept handles.
     func deliver(_ message: ClaimedMessage, zone: TimeZone, connections: CurlConnections) -> DeliveryOutcome {
         let payload =
             (try? JSONSerialization.jsonObject(with: Data(message.payload.utf8))) as? [String: Any] ?? [:]
