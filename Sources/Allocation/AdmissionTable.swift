@@ -72,7 +72,7 @@ struct AdmissionTable: Sendable {
         exactProject = m.projectClasses.map { $0.count <= 64 }
         let representatives = representative
         let chunks = max(1, min(16, representatives.count / 64))
-        let parts = Parallel.map(chunks: chunks) { chunk -> [UInt64] in
+        var parts = Parallel.map(chunks: chunks) { chunk -> [UInt64] in
             var out: [UInt64] = []
             for i in Parallel.range(chunk, of: chunks, count: representatives.count) {
                 let a = representatives[i]
@@ -89,7 +89,14 @@ struct AdmissionTable: Sendable {
             }
             return out
         }
-        masks = parts.flatMap { $0 }
+        // Joined chunk by chunk, each let go once copied: the table is held once, not twice.
+        var joined: [UInt64] = []
+        joined.reserveCapacity(representatives.count * projects)
+        for i in parts.indices {
+            joined.append(contentsOf: parts[i])
+            parts[i] = []
+        }
+        masks = joined
     }
 
     /// The classes of project `p` that may admit applicant `a` (see the type's comment).

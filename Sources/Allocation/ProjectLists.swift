@@ -28,7 +28,7 @@ struct ProjectLists: Sendable {
         let n = m.input.applicants.count
         let wide = ProjectLists.needsRankedTiers(m)
         let chunks = max(1, min(64, n / 512))
-        let parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64], minutes: [Int]) in
+        var parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64], minutes: [Int]) in
             var counts: [Int] = []
             var entries: [UInt64] = []
             var minutes: [Int] = []  // wide only: the minutes of each entry, tiers come later
@@ -60,13 +60,18 @@ struct ProjectLists: Sendable {
         start.reserveCapacity(n + 1)
         var entries: [UInt64] = []
         entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
-        for part in parts {
-            for c in part.counts { start.append(start[start.count - 1] + c) }
-            entries.append(contentsOf: part.entries)
+        var minutes: [Int] = []
+        // Each chunk is let go as soon as it is copied, so the lists are held about once,
+        // not twice (chunks plus the joined array): at a million applicants they are the
+        // largest thing the engine holds.
+        for i in parts.indices {
+            for c in parts[i].counts { start.append(start[start.count - 1] + c) }
+            entries.append(contentsOf: parts[i].entries)
+            minutes.append(contentsOf: parts[i].minutes)
+            parts[i] = ([], [], [])
         }
         self.start = start
         if wide {
-            let minutes = parts.flatMap(\.minutes)
             let distinct = Array(Set(minutes)).sorted()
             precondition(distinct.count < Int(UInt32.max), "more than 2^32 distinct commutes")
             for (i, x) in minutes.enumerated() {

@@ -30,7 +30,11 @@ public enum ResultsCSV {
         out.reserveCapacity(header.utf8.count + 1 + parts.reduce(0) { $0 + $1.count })
         out.append(contentsOf: header.utf8)
         out.append(UInt8(ascii: "\n"))
-        for part in parts { out.append(contentsOf: part) }
+        // Each part is let go once copied, so the file is held about once, not twice.
+        for i in parts.indices {
+            out.append(contentsOf: parts[i])
+            parts[i] = []
+        }
         return out
     }
 
