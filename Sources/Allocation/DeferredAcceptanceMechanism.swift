@@ -78,7 +78,7 @@ struct GroupStates {
         var bestGroup = -1
         let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
         for e in from..<lists.start[a + 1] {
-            let entry = lists.entries[e]
+            let entry = lists.entry(e)
             let tier = ProjectLists.tier(entry)
             if tier > Int(bestKey >> 32) { break }
             let p = ProjectLists.project(entry)

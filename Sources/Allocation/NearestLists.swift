@@ -56,7 +56,7 @@ struct NearestLists: Sendable {
         out.removeAll(keepingCapacity: true)
         if let eager {
             guard k == 0 else { return false }
-            out.append(contentsOf: eager.entries[eager.range(of: a)])
+            for e in eager.range(of: a) { out.append(eager.entry(e)) }
             return true
         }
         guard let top = upper(k, of: a) else { return false }
@@ -104,7 +104,7 @@ struct NearestLists: Sendable {
         }
         if let eager {
             for e in eager.range(of: a) {
-                let entry = eager.entries[e]
+                let entry = eager.entry(e)
                 if top.count == 2 && ProjectLists.tier(entry) > Int(top[1].key >> 32) { break }
                 consider(ProjectLists.project(entry), tier: ProjectLists.tier(entry))
             }

@@ -34,8 +34,8 @@ enum OptimalMechanism {
         // not follow from the restricted problem's duals.
         var least = Int.max, most = Int.min
         for a in 0..<n where !lists.range(of: a).isEmpty {
-            least = min(least, lists.minutes(ofTier: ProjectLists.tier(lists.entries[lists.start[a]])))
-            most = max(most, lists.minutes(ofTier: ProjectLists.tier(lists.entries[lists.start[a + 1] - 1])))
+            least = min(least, lists.minutes(ofTier: ProjectLists.tier(lists.entry(lists.start[a]))))
+            most = max(most, lists.minutes(ofTier: ProjectLists.tier(lists.entry(lists.start[a + 1] - 1))))
         }
         // Unshifted whenever that fits, so every round that ran before gives the same bytes.
         let base = least == Int.max || most <= Int(TransportationProblem.costLimit) ? 0 : least
@@ -86,7 +86,7 @@ enum OptimalMechanism {
                     let need = solution.unitReward - surplus
                     var bad: [(sink: Int32, cost: Int32)] = []
                     for e in lists.range(of: a) {
-                        let entry = lists.entries[e]
+                        let entry = lists.entry(e)
                         let minutes = cost(ProjectLists.tier(entry))
                         if minutes >= need { break }
                         let p = ProjectLists.project(entry)
@@ -137,7 +137,7 @@ enum OptimalMechanism {
         var out: [(sink: Int32, cost: Int32)] = []
         var lastMinutes = -1
         for e in lists.range(of: a) {
-            let entry = lists.entries[e]
+            let entry = lists.entry(e)
             let minutes = cost(ProjectLists.tier(entry))
             if out.count >= limit && minutes != lastMinutes { break }
             lastMinutes = minutes

@@ -10,11 +10,35 @@
 /// minutes itself; only when the policy allows commutes of 2^32 minutes or more (a huge
 /// overhead or limit, a crawling speed — all within the contract) is it the commute's
 /// rank among the distinct commutes of the lists, with `tierMinutes` to read it back.
+///
+/// Entries are stored in 32 bits (`tier << 16 | project`) whenever every tier and project
+/// index fits 16 bits — every realistic round: commute limits under 65,536 minutes and at
+/// most 65,536 projects — which halves the engine's largest structure (2.3 GB of lists at
+/// 1,000,000 applicants × 200,000 places); `entry(_:)` reads either form back as 64 bits.
 struct ProjectLists: Sendable {
     let start: [Int]
-    let entries: [UInt64]
+    /// The entries as `tier << 32 | project` when they do not fit 32 bits; else empty.
+    private let wideEntries: [UInt64]
+    /// The entries as `tier << 16 | project` when they fit; else empty.
+    private let packedEntries: [UInt32]
+    let isPacked: Bool
     /// Empty when tiers are minutes; else the minutes of tier `t` at index `t`.
     let tierMinutes: [Int]
+
+    /// Entry `i`, as `tier << 32 | project`.
+    @inline(__always) func entry(_ i: Int) -> UInt64 {
+        if isPacked {
+            let e = packedEntries[i]
+            return UInt64(e >> 16) << 32 | UInt64(e & 0xFFFF)
+        }
+        return wideEntries[i]
+    }
+
+    /// Whether entries of `m` fit 32 bits: tiers are minutes (not ranks) within every
+    /// applicant's limit, and both they and the project indices are below 2^16.
+    static func packs(_ m: Market) -> Bool {
+        !needsRankedTiers(m) && (m.maxCommute.max() ?? 0) < 1 << 16 && m.projectClasses.count <= 1 << 16
+    }
 
     @inline(__always) static func tier(_ e: UInt64) -> Int { Int(e >> 32) }
     @inline(__always) static func project(_ e: UInt64) -> Int { Int(e & 0xFFFF_FFFF) }
@@ -24,18 +48,23 @@ struct ProjectLists: Sendable {
 
     @inline(__always) func range(of a: Int) -> Range<Int> { start[a]..<start[a + 1] }
 
-    init(_ m: Market, progress: ProgressCounter?) {
+    /// `packing: false` keeps 64-bit entries even where 32 would do (tests compare the two).
+    init(_ m: Market, progress: ProgressCounter?, packing: Bool = true) {
         let n = m.input.applicants.count
         let wide = ProjectLists.needsRankedTiers(m)
+        let pack = packing && ProjectLists.packs(m)
         let chunks = max(1, min(64, n / 512))
-        var parts = Parallel.map(chunks: chunks) { chunk -> (counts: [Int], entries: [UInt64], minutes: [Int]) in
+        typealias Part = (counts: [Int], entries: [UInt64], packed: [UInt32], minutes: [Int])
+        var parts = Parallel.map(chunks: chunks) { chunk -> Part in
             var counts: [Int] = []
-            var entries: [UInt64] = []
+            var entries: [UInt64] = []  // packed: one applicant's at a time
+            var packed: [UInt32] = []
             var minutes: [Int] = []  // wide only: the minutes of each entry, tiers come later
             let range = Parallel.range(chunk, of: chunks, count: n)
             counts.reserveCapacity(range.count)
-            entries.reserveCapacity(range.count * 64)
+            if pack { packed.reserveCapacity(range.count * 64) } else { entries.reserveCapacity(range.count * 64) }
             for a in range {
+                if pack { entries.removeAll(keepingCapacity: true) }
                 let before = entries.count
                 m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }) { p, commute in
                     if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
@@ -52,14 +81,23 @@ struct ProjectLists: Sendable {
                     }
                 }
                 counts.append(entries.count - before)
+                if pack {
+                    for e in entries { packed.append(UInt32(truncatingIfNeeded: e >> 32) << 16 | UInt32(truncatingIfNeeded: e & 0xFFFF)) }
+                }
                 if a & 1023 == 1023 { progress?.add(512) }
             }
-            return (counts, entries, minutes)
+            if pack { entries = [] }
+            return (counts, entries, packed, minutes)
         }
         var start = [0]
         start.reserveCapacity(n + 1)
         var entries: [UInt64] = []
-        entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
+        var packed: [UInt32] = []
+        if pack {
+            packed.reserveCapacity(parts.reduce(0) { $0 + $1.packed.count })
+        } else {
+            entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
+        }
         var minutes: [Int] = []
         // Each chunk is let go as soon as it is copied, so the lists are held about once,
         // not twice (chunks plus the joined array): at a million applicants they are the
@@ -67,10 +105,13 @@ struct ProjectLists: Sendable {
         for i in parts.indices {
             for c in parts[i].counts { start.append(start[start.count - 1] + c) }
             entries.append(contentsOf: parts[i].entries)
+            packed.append(contentsOf: parts[i].packed)
             minutes.append(contentsOf: parts[i].minutes)
-            parts[i] = ([], [], [])
+            parts[i] = ([], [], [], [])
         }
         self.start = start
+        self.isPacked = pack
+        self.packedEntries = packed
         if wide {
             let distinct = Array(Set(minutes)).sorted()
             precondition(distinct.count < Int(UInt32.max), "more than 2^32 distinct commutes")
@@ -91,7 +132,7 @@ struct ProjectLists: Sendable {
         } else {
             tierMinutes = []
         }
-        self.entries = entries
+        self.wideEntries = entries
     }
 
     /// Whether some open project may lie 2^32 − 2 minutes or more away, so minutes no longer
@@ -109,7 +150,7 @@ struct ProjectLists: Sendable {
         let key = UInt64(tier) << 32
         while lo < hi {
             let mid = (lo + hi) / 2
-            if entries[mid] < key { lo = mid + 1 } else { hi = mid }
+            if entry(mid) < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }

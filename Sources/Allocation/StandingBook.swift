@@ -62,7 +62,7 @@ public struct StandingBook: Sendable {
         // In priority order, so every list comes out ascending without a sort.
         for a in m.priorityOrder.map({ Int($0) }) {
             for e in lists.range(of: a) {
-                let p = ProjectLists.project(lists.entries[e])
+                let p = ProjectLists.project(lists.entry(e))
                 if localFirst && m.applicantDistrict[a] == m.projectDistrict[p] {
                     local[p].append(m.globalRank[a])
                 } else {

@@ -12,6 +12,13 @@ import Testing
     static func check(_ g: RandomInstance, instance: UInt64) {
         let m = Market(g.input, seed: g.seed)
         let eager = ProjectLists(m, progress: nil)
+        // 32-bit entries wherever they fit, read back exactly as the 64-bit ones.
+        let unpacked = ProjectLists(m, progress: nil, packing: false)
+        #expect(eager.isPacked == ProjectLists.packs(m) && !unpacked.isPacked)
+        #expect(eager.start == unpacked.start, "instance \(instance): list bounds")
+        #expect(
+            (0..<eager.start[eager.start.count - 1]).allSatisfy { eager.entry($0) == unpacked.entry($0) },
+            "instance \(instance): packed entries differ from the 64-bit ones")
         for radius in radii {
             let lazy = NearestLists(m, firstRadiusKm: radius)
             var band: [UInt64] = []
@@ -34,7 +41,7 @@ import Testing
                 }
                 #expect(k <= 100, "instance \(instance), radius \(radius): bands never end")
                 #expect(band.isEmpty, "a missing band leaves the buffer empty")
-                let expected = Array(eager.entries[eager.range(of: a)])
+                let expected = eager.range(of: a).map(eager.entry)
                 #expect(
                     joined == expected,
                     "instance \(instance), radius \(radius), applicant \(a): bands \(joined) ≠ list \(expected)")
@@ -68,6 +75,26 @@ import Testing
     @Test("bands joined are the eager list, on small random rounds", arguments: 0..<UInt64(300))
     func smallRounds(instance: UInt64) {
         Self.check(RandomInstance(seed: instance, shape: .medium), instance: instance)
+    }
+
+    @Test("limits past 65,535 minutes keep 64-bit entries; bands still equal the lists", arguments: 0..<UInt64(40))
+    func limitsPastSixteenBits(instance: UInt64) {
+        let g = RandomInstance(seed: instance, shape: .medium)
+        var input = g.input
+        input.policy.defaultMaxCommuteMin = 65_536 + Int(instance) * 1_000
+        let m = Market(input, seed: g.seed)
+        #expect(!ProjectLists.packs(m) && !ProjectLists.needsRankedTiers(m))
+        #expect(!ProjectLists(m, progress: nil).isPacked)
+        var wide = g
+        wide.input = input
+        Self.check(wide, instance: instance)
+    }
+
+    @Test("every round of the suite's shapes packs (limits and project counts are small)", arguments: 0..<UInt64(40))
+    func packsWhenSmall(instance: UInt64) {
+        let g = RandomInstance(seed: instance, shape: .medium)
+        let m = Market(g.input, seed: g.seed)
+        #expect(ProjectLists.packs(m) == ((m.maxCommute.max() ?? 0) < 65_536))
     }
 
     @Test("bands joined are the eager list, on rounds large enough for parallel work", arguments: 7000..<UInt64(7003))

@@ -24,7 +24,7 @@ struct RandomInstance {
         static let large = Shape(projects: 6...10, slotsPerProject: 5...20, maxSlots: 150, applicants: 1100...1500)
     }
 
-    let input: RoundInput
+    var input: RoundInput
     let seed: String
 
     static let districts = ["Putuo", "Jing'an", "Xuhui", "浦东新区", "Pudong"]
