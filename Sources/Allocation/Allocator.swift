@@ -54,27 +54,32 @@ public enum Allocator {
         // Serial reads preferences lazily, nearest first, as far as it needs them. Deferred acceptance and optimal take every
         // open project of everyone up front: lazily, deferred acceptance's unmatched
         // majority read every band, which measured slower (BENCHMARKS.md, "Scale").
-        let nearest: NearestLists
+        // The eager lists live only inside their case: what explanations need of them is
+        // read out first, so they are let go before the result rows are made.
+        let summaries: Summaries
         let slotPositionOf: [Int32]
         switch mechanism {
         case .serial:
-            nearest = NearestLists(market)
+            let nearest = NearestLists(market)
             phaseEnded?("eligibility and preferences")
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
+            phaseEnded?("mechanism (\(mechanism.rawValue))")
+            summaries = .lazy(nearest)
         case .deferredAcceptance:
             let lists = ProjectLists(market, progress: counter)
-            nearest = NearestLists(market, eager: lists)
             phaseEnded?("eligibility and preferences")
             slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
+            phaseEnded?("mechanism (\(mechanism.rawValue))")
+            summaries = .precomputed(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
-            nearest = NearestLists(market, eager: lists)
             phaseEnded?("eligibility and preferences")
             slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+            phaseEnded?("mechanism (\(mechanism.rawValue))")
+            summaries = .precomputed(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         }
-        phaseEnded?("mechanism (\(mechanism.rawValue))")
         counter.set(n)
-        let explain = Explanations(market, nearest, mechanism: mechanism, slotPositionOf: slotPositionOf)
+        let explain = Explanations(market, summaries, mechanism: mechanism, slotPositionOf: slotPositionOf)
         // Rows are made in the contract's order (applicant id, byte-wise) straight away:
         // sorting the finished rows moved every row twice and held them twice.
         let order = idOrder(input.applicants)

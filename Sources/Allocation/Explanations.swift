@@ -2,16 +2,16 @@
 /// the rule that kept them out, or the priority that beat them where they wanted to live.
 struct Explanations: Sendable {
     let m: Market
-    let lists: NearestLists
+    let summaries: Summaries
     let mechanism: Mechanism
     /// Per class: the applicant index of the lowest-ranked holder under the mechanism's
     /// ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
 
-    init(_ m: Market, _ lists: NearestLists, mechanism: Mechanism, slotPositionOf: [Int32]) {
+    init(_ m: Market, _ summaries: Summaries, mechanism: Mechanism, slotPositionOf: [Int32]) {
         self.m = m
-        self.lists = lists
+        self.summaries = summaries
         self.mechanism = mechanism
         var cutoff = [Int32](repeating: -1, count: m.classes.count)
         var cutoffRank = [Int](repeating: -1, count: m.classes.count)
@@ -30,14 +30,14 @@ struct Explanations: Sendable {
     /// The outcome and reason for an applicant who was offered nothing: unmatched when
     /// some slot was open to them, else ineligible.
     func reason(_ a: Int) -> (ApplicantResult.Outcome, OutcomeReason) {
-        let (count, top) = lists.summary(of: a)
-        if count == 0 { return (.ineligible, ineligible(a)) }
-        return (.unmatched, unmatched(a, projects: count, top: top))
+        let summary = summaries.summary(of: a)
+        if summary.count == 0 { return (.ineligible, ineligible(a)) }
+        return (.unmatched, unmatched(a, projects: summary.count, top: summary.top))
     }
 
-    private func unmatched(_ a: Int, projects count: Int, top: [(key: UInt64, project: Int)]) -> OutcomeReason {
-        func nearby(_ t: (key: UInt64, project: Int), cutoff: OutcomeReason.Cutoff?) -> OutcomeReason.NearbyProject {
-            .init(name: m.input.projects[t.project].name, minutes: lists.minutes(ofTier: Int(t.key >> 32)), cutoff: cutoff)
+    private func unmatched(_ a: Int, projects count: Int, top: [Summaries.Top]) -> OutcomeReason {
+        func nearby(_ t: Summaries.Top, cutoff: OutcomeReason.Cutoff?) -> OutcomeReason.NearbyProject {
+            .init(name: m.input.projects[t.project].name, minutes: t.minutes, cutoff: cutoff)
         }
         if mechanism == .optimal {
             return .optimalElsewhere(projects: count, nearest: nearby(top[0], cutoff: nil))
@@ -139,6 +139,70 @@ struct Explanations: Sendable {
             return .commute(
                 limit: Eligibility.maxCommute(of: x, policy: policy), nearest: nearest,
                 minutes: bestCommute == CommuteModel.beyondEveryLimit ? nil : bestCommute)
+        }
+    }
+}
+
+/// What explanations need of an applicant's open projects: how many, and the two most
+/// preferred with their commutes. Read from the lazy lists as asked (serial), or taken
+/// from lists a mechanism built in full before those are let go (deferred acceptance,
+/// optimal): then only these few figures outlive the mechanism, not the lists — at a
+/// million applicants the lists and the result rows no longer coexist.
+enum Summaries: Sendable {
+    struct Top: Sendable, Equatable {
+        var key: UInt64
+        var project: Int
+        var minutes: Int
+    }
+
+    /// A fixed-size record, so a million of them are one allocation.
+    struct Stored: Sendable {
+        var count: Int32 = 0
+        var tops: Int8 = 0
+        var first = Top(key: 0, project: 0, minutes: 0)
+        var second = Top(key: 0, project: 0, minutes: 0)
+    }
+
+    case lazy(NearestLists)
+    case stored([Stored])
+
+    /// Reads `lists` for every applicant without a slot (`slotPositionOf[a] < 0`), in parallel.
+    static func precomputed(_ lists: NearestLists, slotPositionOf: [Int32]) -> Self {
+        let n = slotPositionOf.count
+        let chunks = max(1, min(64, n / 256))
+        var parts = Parallel.map(chunks: chunks) { chunk -> [Stored] in
+            Parallel.range(chunk, of: chunks, count: n).map { a in
+                slotPositionOf[a] >= 0 ? Stored() : store(lists, a)
+            }
+        }
+        var all: [Stored] = []
+        all.reserveCapacity(n)
+        for i in parts.indices {
+            all.append(contentsOf: parts[i])
+            parts[i] = []
+        }
+        return .stored(all)
+    }
+
+    private static func store(_ lists: NearestLists, _ a: Int) -> Stored {
+        let (count, top) = lists.summary(of: a)
+        var s = Stored()
+        s.count = Int32(count)
+        s.tops = Int8(top.count)
+        let tops = top.map { Top(key: $0.key, project: $0.project, minutes: lists.minutes(ofTier: Int($0.key >> 32))) }
+        if let t = tops.first { s.first = t }
+        if tops.count > 1 { s.second = tops[1] }
+        return s
+    }
+
+    func summary(of a: Int) -> (count: Int, top: [Top]) {
+        switch self {
+        case .lazy(let lists):
+            let (count, top) = lists.summary(of: a)
+            return (count, top.map { Top(key: $0.key, project: $0.project, minutes: lists.minutes(ofTier: Int($0.key >> 32))) })
+        case .stored(let all):
+            let s = all[a]
+            return (Int(s.count), Array([s.first, s.second].prefix(Int(s.tops))))
         }
     }
 }
