@@ -63,6 +63,17 @@ struct ImportTable {
             """
     }
 
+    /// The COPY of whole rows straight into the table: `city` first, then `columns` (the
+    /// fast path of an import none of whose ids is stored yet).
+    var copyIntoTable: String {
+        "COPY \(table) (city, \(names.joined(separator: ", "))) FROM STDIN"
+    }
+
+    /// Whether any of the ids in $2 (a `text[]`) is stored in the city $1.
+    var anyIDStored: String {
+        "SELECT EXISTS (SELECT 1 FROM \(table) WHERE city = $1 AND \(id) = ANY ($2::text[]))"
+    }
+
     /// Whether the city has any row in the table yet ($1 is the city).
     var cityHasRows: String { "SELECT EXISTS (SELECT 1 FROM \(table) WHERE city = $1)" }
 
