@@ -104,10 +104,11 @@ extension Store {
     /// The fast path, when none of the file's ids is stored in this city: then no row can
     /// be held, equal or changed — every row is an insert — so the rows are COPYed straight
     /// into `applicants` (the city first in each row), skipping the staging table and the
-    /// INSERT … SELECT out of it (measured: about half the server's time). Checks, keys and
-    /// the statement-level reference check (sql/004) apply to the COPY as to any insert, so
-    /// the employers are created first. Returns the employers created, or nil when an id is
-    /// stored — then nothing was written and the caller merges.
+    /// INSERT … SELECT out of it (measured at 200,000 applicants: 3.0 s on the server
+    /// before, 2.2 s after). Checks, keys and the statement-level reference check (sql/004)
+    /// apply to the COPY as to any insert, so the employers are created first. Returns the
+    /// employers created, or nil when an id is stored — then nothing was written and the
+    /// caller merges.
     ///
     /// Imports of one city are serialised (the advisory lock), but an application over the
     /// API may store an id of the file after the check: the COPY then fails on the primary

@@ -4,7 +4,8 @@ import Postgres
 /// staging table; rows equal to a stored row, or differing from a held one, are set aside
 /// with one DELETE … USING; the rest are merged with one `INSERT … ON CONFLICT (city, id)
 /// DO UPDATE … WHERE the row differs` — or, when the city has no row yet, one plain INSERT.
-/// An unchanged row is not touched at all.
+/// An unchanged row is not touched at all. (An applicants.csv none of whose ids is stored
+/// yet skips all this: `Store.copyApplicantsStraightIn`.)
 ///
 /// The SQL here is assembled only from the constant names below, never from file content:
 /// every value travels through COPY or a bound `$n` parameter.

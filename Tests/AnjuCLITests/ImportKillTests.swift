@@ -39,7 +39,7 @@ struct ImportKillTests {
     private func killRepeatedly(_ file: String, environment: [String: String], connection: PostgresConnection, path: String) throws {
         let before = try contents(connection)
         var killedInside = 0
-        for delay in [0.0, 0.02, 0.1, 0.25] {
+        for delay in [0.0, 0.01, 0.05, 0.12] {
             let process = try BackgroundProcess(
                 [Anju.executable.path, "import", "applicants", file], environment: environment, output: "/dev/null")
             // Wait until the import has begun to COPY rows (it is inside its transaction).

@@ -122,6 +122,21 @@ struct ImportDirectPathTests {
         }
     }
 
+    @Test("a file of only its header, into a new city and into one with applicants: nothing but the audit row")
+    func headerOnly() throws {
+        let db = try ImportDB.make("importdirectheader")
+        let header = String(ImportDB.applicantsCSV.prefix { $0 != "\n" }) + "\n"
+        let empty = try db.importText(.applicants, header)
+        #expect(empty.copiedStraightIn)
+        #expect((empty.rows, empty.inserted, empty.employersCreated) == (0, 0, 0))
+        try db.importText(.applicants, ImportDB.applicantsCSV)
+        let before = try db.snapshot(tables: ["applicants", "employers"])
+        let again = try db.importText(.applicants, header)
+        #expect(again.copiedStraightIn && again.rows == 0)
+        #expect(try db.snapshot(tables: ["applicants", "employers"]) == before)
+        #expect(try db.value("SELECT count(*) FROM audit_log") == "3")
+    }
+
     @Test("a dry run of a new city counts every row as an insert and writes nothing")
     func dryRun() throws {
         let db = try ImportDB.make("importdirectdry")
