@@ -13,23 +13,24 @@ struct ImportChecks {
     }
 
     /// A free-text value (a name, a district).
-    mutating func text(_ value: String, line: Int, column: String) {
+    /// `line` is only looked up for a value with a problem.
+    mutating func text(_ value: String, line: @autoclosure () -> Int, column: String) {
         if value.utf8.contains(0) {
             problems.append(
                 Diagnostic(
-                    file: file, line: line, column: column,
+                    file: file, line: line(), column: column,
                     message: "contains a NUL character (byte 0), which the database cannot store; remove it"))
         }
     }
 
     /// A whole number stored in an `integer` column (the parser has checked its minimum);
-    /// returns whether it fits.
+    /// returns whether it fits. `line` is only looked up for a value that does not.
     @discardableResult
-    mutating func integer(_ value: Int?, line: Int, column: String) -> Bool {
+    mutating func integer(_ value: Int?, line: @autoclosure () -> Int, column: String) -> Bool {
         guard let value, value > Int(Int32.max) else { return true }
         problems.append(
             Diagnostic(
-                file: file, line: line, column: column,
+                file: file, line: line(), column: column,
                 message: "\(value) is too large to store; expected at most \(Int32.max)"))
         return false
     }

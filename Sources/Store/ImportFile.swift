@@ -37,12 +37,13 @@ extension Store {
             case .applicants: outcome = try importApplicants(bytes, fileName: name, progress: progress)
             case .sites: outcome = try importSites(bytes, fileName: name, progress: progress)
             }
-            let report = ImportReport(
+            var report = ImportReport(
                 kind: kind, fileName: name, sha256: digest, dryRun: dryRun, rows: outcome.rows,
                 inserted: outcome.inserted, updated: outcome.updated,
                 unchanged: outcome.rows - outcome.inserted - outcome.updated - outcome.skipped.count,
                 skipped: outcome.skipped, employersCreated: outcome.employersCreated, roomsWritten: outcome.roomsWritten,
                 warnings: outcome.warnings)
+            report.copiedStraightIn = outcome.copiedStraightIn
             try audit("import", entity: kind.rawValue, id: digest, details: report.auditDetails)
             return report
         }
@@ -75,6 +76,8 @@ struct ImportOutcome {
     var roomsWritten = 0
     /// Rows imported with a note for the clerk (an applicant id that looks like a personal number).
     var warnings: [ImportSkip] = []
+    /// The rows went straight into the table, without the staging table (applicants only).
+    var copiedStraightIn = false
 }
 
 /// One file's staged rows inside the import transaction: COPY into the staging table,

@@ -67,6 +67,9 @@ public struct ImportReport: Sendable, Equatable {
     /// Rows imported with a warning, e.g. an applicant id that looks like a resident
     /// identity or mobile number (notices publish the id): `reason` says what it looks like.
     public var warnings: [ImportSkip]
+    /// True when the rows were COPYed straight into the table (none of the file's ids was
+    /// stored yet), false when they were staged and merged. Internal: for tests of both paths.
+    var copiedStraightIn = false
 
     /// Builds a report; the CLI and tests read the fields.
     public init(

@@ -4,7 +4,8 @@ import Postgres
 /// staging table; rows equal to a stored row, or differing from a held one, are set aside
 /// with one DELETE … USING; the rest are merged with one `INSERT … ON CONFLICT (city, id)
 /// DO UPDATE … WHERE the row differs` — or, when the city has no row yet, one plain INSERT.
-/// An unchanged row is not touched at all.
+/// An unchanged row is not touched at all. (An applicants.csv none of whose ids is stored
+/// yet skips all this: `Store.copyApplicantsStraightIn`.)
 ///
 /// The SQL here is assembled only from the constant names below, never from file content:
 /// every value travels through COPY or a bound `$n` parameter.
@@ -61,6 +62,17 @@ struct ImportTable {
             )
             SELECT line, id, held FROM removed WHERE held IS NOT NULL ORDER BY line
             """
+    }
+
+    /// The COPY of whole rows straight into the table: `city` first, then `columns` (the
+    /// fast path of an import none of whose ids is stored yet).
+    var copyIntoTable: String {
+        "COPY \(table) (city, \(names.joined(separator: ", "))) FROM STDIN"
+    }
+
+    /// Whether any of the ids in $2 (a `text[]`) is stored in the city $1.
+    var anyIDStored: String {
+        "SELECT EXISTS (SELECT 1 FROM \(table) WHERE city = $1 AND \(id) = ANY ($2::text[]))"
     }
 
     /// Whether the city has any row in the table yet ($1 is the city).
