@@ -33,7 +33,7 @@ public struct NoticeCommand: ParsableCommand {
     /// `notice export ROUND --out DIR`.
     public struct Export: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Write a round's notices as published: DIR/pre-draw, DIR/result and DIR/superseded/ID-KIND.",
+            abstract: "Write a round's notices as published: DIR/pre-draw, DIR/result and DIR/superseded/ID-KIND (each table also as JSON).",
             discussion: "anju notice verify DIR and deploy/verify-notice.py DIR check them using these files alone.")
         @Argument(help: "Round id.") var round: String
         @Option(name: .long, help: ArgumentHelp("Folder to write the notices into.", valueName: "dir")) var out: String
@@ -62,6 +62,12 @@ public struct NoticeCommand: ParsableCommand {
                     ? base.appendingPathComponent(info.kind.folder)
                     : base.appendingPathComponent("superseded").appendingPathComponent("\(info.noticeID)-\(info.kind.folder)")
                 writes += files.map { (folder.appendingPathComponent($0.name).path, $0.bytes) }
+                // Each table's rows as JSON too, beside it: a rendering of the hashed CSV, not
+                // in the manifest (the verifiers check the published files only).
+                for file in files where NoticeKind.allTables.contains(file.name) {
+                    let json = NoticeRowsJSON(csv: file.bytes, file: file.name, noticeSHA256: info.sha256)
+                    writes.append((folder.appendingPathComponent(NoticeRowsJSON.name(forTable: file.name)).path, Array(json.joined())))
+                }
             }
             try writeAll(writes)
             for (info, _) in notices where info.supersededBy == nil {

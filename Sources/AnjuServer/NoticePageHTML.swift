@@ -28,7 +28,11 @@ struct NoticeText: Sendable {
     /// When the notice's objection window closes, and how long it is.
     func objections(days: Int) -> String { zh ? "异议受理截止（公示后 \(days) 日）" : "Open for objections until (\(days) days after publication)" }
     var noticeSHA: String { zh ? "公示 SHA-256" : "Notice SHA-256" }
-    var downloads: String { zh ? "下载（与公示文件逐字节相同）" : "Downloads (byte for byte as published)" }
+    var downloads: String { zh ? "下载（公示文件逐字节相同；另有各表的 JSON）" : "Downloads (the files byte for byte as published; each table's rows also as JSON)" }
+    var jsonHint: String {
+        zh ? "每个 .json 下载与同名 .csv 文件的行逐字段相同（由已公示并计入 SHA-256 的 CSV 生成，本身不在清单中）。"
+            : "Each .json download holds the same rows as the .csv file of the same name, field for field (rendered from the published, hashed CSV; not itself in the manifest)."
+    }
     var search: String { zh ? "按公开编号查询" : "Search by public reference" }
     var searchButton: String { zh ? "查询" : "Search" }
     var reference: String { zh ? "公开编号（申请编号）" : "Public reference (applicant id)" }
@@ -194,9 +198,14 @@ enum NoticePageHTML {
         }
         body += "<h2>\(escape(text.downloads))</h2>\n<ul class=\"downloads\">\n"
         for name in (["notice.json"] + info.kind.tables + ["manifest.json"]) {
-            body += "<li><a href=\"\(attribute(noticePath(info) + "/" + name))\">\(escape(name))</a></li>\n"
+            body += "<li><a href=\"\(attribute(noticePath(info) + "/" + name))\">\(escape(name))</a>"
+            if name.hasSuffix(".csv") {
+                let json = NoticeRowsJSON.name(forTable: name)
+                body += " · <a href=\"\(attribute(noticePath(info) + "/" + json))\">\(escape(json))</a>"
+            }
+            body += "</li>\n"
         }
-        body += "</ul>\n<p class=\"small\">\(escape(text.verifyHint))</p>\n"
+        body += "</ul>\n<p class=\"small\">\(escape(text.jsonHint))</p>\n<p class=\"small\">\(escape(text.verifyHint))</p>\n"
         body += "<nav class=\"tabs\">"
         for name in info.kind.tables {
             body += name == tableName

@@ -68,8 +68,17 @@ struct NoticeCommandTests {
         let out = city.scratch.path("notices")
         let export = try await city.anju(["notice", "export", "R1", "--out", out])
         try #require(export.status == 0, "\(export)")
+        // Each table's rows as JSON beside it, the same rows; the verifiers ignore them.
+        for (folder, table) in [("pre-draw", "pool"), ("pre-draw", "places"), ("result", "results"), ("result", "offers")] {
+            let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(out)/\(folder)/\(table).csv")), as: UTF8.self)
+            let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(folder)/\(table).json"))) as? [String: Any]
+            let rows = doc?["rows"] as? [[String: String]] ?? []
+            #expect(rows.count == csv.split(separator: "\n").count - 1 && doc?["file"] as? String == "\(table).csv", "\(folder)/\(table).json")
+        }
         let verify = try await city.anju(["notice", "verify", out])
         #expect(verify.status == 0 && verify.stdout.contains("verify"), "\(verify)")
+        let python = try NoticeStoreTestsBridge.python(out)
+        #expect(python == 0, "verify-notice.py with the JSON downloads beside the files")
         let roundVerify = try await city.anju(["round", "verify", "R1"])
         #expect(roundVerify.status == 0, "\(roundVerify)")
 
@@ -83,5 +92,19 @@ struct NoticeCommandTests {
         #expect(tampered.status == 1 && tampered.stderr.contains("result/results.csv"), "\(tampered)")
         let missing = try await city.anju(["notice", "verify", city.scratch.path("nowhere")])
         #expect(missing.status == 66, "\(missing)")
+    }
+}
+
+/// deploy/verify-notice.py's exit status on a folder.
+enum NoticeStoreTestsBridge {
+    static func python(_ folder: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [NoticeCommandTests.repository.appendingPathComponent("deploy/verify-notice.py").path, folder]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }

@@ -98,6 +98,9 @@ struct NoticePageTests {
             }
             try await client.execute(uri: "/notices/R9/\(current.noticeID)", method: .get) { r in
                 #expect(!r.text.contains("has been superseded"))
+                for name in ["pool.csv", "pool.json", "places.csv", "places.json", "notice.json", "manifest.json"] {
+                    #expect(r.text.contains("href=\"/notices/R9/\(current.noticeID)/\(name)\""), "\(name) linked")
+                }
                 #expect(r.text.contains("Page 1 of 5, 450 rows") && Self.rows(r.text) == 100)
                 #expect(r.text.contains(SeedCeremony.commitment("s2")) && r.text.contains("notary"))
             }
@@ -127,7 +130,9 @@ struct NoticePageTests {
                 }
             }
             for missing in ["/notices/R8", "/notices/R9/999999", "/notices/R9/abc", "/notices/R8/\(result.noticeID)",
-                            "/notices/R9/\(result.noticeID)?table=pool.csv", "/notices/R9/\(result.noticeID)/pool.csv"] {
+                            "/notices/R9/\(result.noticeID)?table=pool.csv", "/notices/R9/\(result.noticeID)/pool.csv",
+                            "/notices/R9/\(result.noticeID)/pool.json", "/notices/R8/\(result.noticeID)/results.json",
+                            "/notices/R9/999999/results.json", "/notices/R9/abc/results.json"] {
                 try await client.execute(uri: missing, method: .get) { r in
                     #expect(r.status == .notFound, "\(missing)")
                     #expect(r.headers[.contentType] == "text/html; charset=utf-8", "\(missing)")
@@ -158,6 +163,25 @@ struct NoticePageTests {
                         #expect(r.headers[.contentType] == (file.name.hasSuffix(".csv") ? "text/csv; charset=utf-8" : "application/json"))
                         let text = String(decoding: file.bytes, as: UTF8.self)
                         for value in forbidden { #expect(!text.contains(value), "\(file.name) shows \(value)") }
+                    }
+                }
+                // Each table's rows as JSON: the stored CSV's rows field for field (read by the
+                // test's own CSV reader), and no personal value either.
+                for table in n.kind.tables {
+                    let name = NoticeRowsJSON.name(forTable: table)
+                    let csv = try CSVDocument(town.files[n.noticeID]!.first { $0.name == table }!.bytes)
+                    try await client.execute(uri: "/notices/R9/\(n.noticeID)/\(name)", method: .get) { r in
+                        #expect(r.status == .ok && r.headers[.contentType] == "application/json", "\(name)")
+                        let text = String(decoding: r.body.readableBytesView, as: UTF8.self)
+                        for value in forbidden { #expect(!text.contains(value), "\(name) shows \(value)") }
+                        let doc = try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any] ?? [:]
+                        #expect(doc["notice_sha256"] as? String == n.sha256 && doc["file"] as? String == table)
+                        #expect(doc["columns"] as? [String] == csv.header)
+                        let rows = doc["rows"] as? [[String: String]] ?? []
+                        #expect(rows.count == csv.rows.count && rows.count > 0, "\(name)")
+                        for (got, want) in zip(rows, csv.rows) {
+                            #expect(got == Dictionary(uniqueKeysWithValues: zip(csv.header, want)), "\(name)")
+                        }
                     }
                 }
                 for table in n.kind.tables {
