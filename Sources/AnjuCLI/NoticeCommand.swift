@@ -1,3 +1,4 @@
+import Allocation
 import AllocationFiles
 import ArgumentParser
 import Foundation
@@ -7,8 +8,8 @@ import Store
 public struct NoticeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "notice",
-        abstract: "List, export and verify a round's public notices (pre-draw and result).",
-        subcommands: [List.self, Export.self, Verify.self])
+        abstract: "List, export, verify and correct a round's public notices (pre-draw and result).",
+        subcommands: [List.self, Export.self, Verify.self, Correct.self])
     /// Argument parser needs an empty initialiser.
     public init() {}
 
@@ -78,6 +79,53 @@ public struct NoticeCommand: ParsableCommand {
         }
     }
 
+    /// `notice correct ROUND --applicant ID --outcome O [--project P] --reason R [--objection N]`.
+    public struct Correct: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Publish a corrected result notice: one applicant's outcome changed after the draw.",
+            discussion: """
+                The new notice supersedes the round's result notice (which stays readable), keeps the draw's files \
+                unchanged and lists every correction since the draw in corrections.csv. It publishes the bureau's \
+                decision; it does not make or withdraw offers. Reasons: \(CorrectionReason.allCases.map(\.rawValue).joined(separator: ", ")).
+                """)
+        @Argument(help: "Round id.") var round: String
+        @Option(name: .long, help: ArgumentHelp("The applicant (their public reference).", valueName: "id")) var applicant: String
+        @Option(name: .long, help: ArgumentHelp("offered, unmatched or ineligible: the outcome after the correction.", valueName: "outcome"))
+        var outcome: String
+        @Option(name: .long, help: ArgumentHelp("The project offered (with --outcome offered only).", valueName: "project-id"))
+        var project: String?
+        @Option(name: .long, help: ArgumentHelp("Why: a reason code.", valueName: "reason")) var reason: String
+        @Option(name: .long, help: ArgumentHelp("The upheld outcome objection this answers.", valueName: "objection-id"))
+        var objection: Int64?
+        @OptionGroup var store: StoreOptions
+        /// Argument parser needs an empty initialiser.
+        public init() {}
+
+        public func validate() throws {
+            guard let o = ApplicantResult.Outcome(rawValue: outcome) else {
+                throw ValidationError("--outcome: offered, unmatched or ineligible, not \"\(outcome)\"")
+            }
+            if (o == .offered) != (project != nil) {
+                throw ValidationError(o == .offered ? "--outcome offered needs --project" : "--project goes with --outcome offered only")
+            }
+            guard CorrectionReason(rawValue: reason) != nil else {
+                throw ValidationError("--reason: one of \(CorrectionReason.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(reason)\"")
+            }
+            if let objection, objection < 1 { throw ValidationError("--objection: an objection number from 1") }
+        }
+
+        public func run() throws {
+            let request = CorrectionRequest(
+                applicantID: applicant, after: NoticeOutcome(ApplicantResult.Outcome(rawValue: outcome) ?? .unmatched, project: project ?? ""),
+                objectionID: objection, reason: CorrectionReason(rawValue: reason) ?? .clericalError)
+            let report = try store.withStore { try $0.correctResult(round, corrections: [request]) }
+            let c = report.corrections.last!
+            print("published the corrected result notice \(report.notice.noticeID) (\(report.notice.sha256)) of round \(round)")
+            print("it supersedes notice \(report.superseded.noticeID) (\(report.superseded.sha256)), which stays readable")
+            print("\(c.applicantID): \(c.before) -> \(c.after) (\(c.reason.rawValue)); \(report.corrections.count) correction(s) since the draw")
+        }
+    }
+
     /// `notice verify DIR`.
     public struct Verify: ParsableCommand {
         public static let configuration = CommandConfiguration(
@@ -99,6 +147,11 @@ public struct NoticeCommand: ParsableCommand {
                 print("notices in \(folder) verify: " + (result == nil
                     ? "pre-draw notice only (the round is not drawn)"
                     : "the seed is formed from its revealed parts as published, every lottery number, every offer list and every count is right"))
+                let corrections = NoticeVerifier.correctionLines(result: result)
+                if !corrections.isEmpty {
+                    print("the result notice is a corrected one: \(corrections.count) outcome(s) changed after the draw (the draw above is unchanged):")
+                    for line in corrections { print("  " + line) }
+                }
             } else {
                 for p in problems { Diagnostics.print("\(folder)/\(p)") }
                 Diagnostics.print("notices in \(folder) do NOT verify")

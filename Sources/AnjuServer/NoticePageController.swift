@@ -63,7 +63,7 @@ struct NoticePageController {
             return NoticePages.page(NoticePageHTML.message(text.noNotice, text), status: .notFound, text: text)
         }
         let tableName = query.get("table") ?? info.kind.tables.last!
-        guard info.kind.tables.contains(tableName) else {
+        guard info.tables.contains(tableName) else {
             return NoticePages.page(NoticePageHTML.message(text.noTable, text), status: .notFound, text: text)
         }
         let pool = self.pool

@@ -95,5 +95,5 @@ public struct NoticeRowsJSON: Sequence, IteratorProtocol, Sendable {
 
 extension NoticeKind {
     /// Every table any notice publishes.
-    public static let allTables: Set<String> = Set(allCases.flatMap(\.tables))
+    public static let allTables: Set<String> = Set(allCases.flatMap(\.tables) + ["corrections.csv"])
 }
