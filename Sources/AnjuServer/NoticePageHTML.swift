@@ -296,6 +296,7 @@ enum NoticePageHTML {
         table { border-collapse: collapse; width: 100%; }
         th, td { border: 1px solid #999; padding: 0.2rem 0.4rem; text-align: left; font-variant-numeric: tabular-nums; }
         .banner { padding: 0.75rem; border: 2px solid var(--warn); }
+        .banner a { word-break: break-all; }
         .superseded { color: var(--warn); }
         .small, .crumbs { font-size: 0.9rem; }
         .search { margin: 1rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
