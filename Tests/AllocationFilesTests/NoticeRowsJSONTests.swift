@@ -22,7 +22,8 @@ struct NoticeRowsJSONTests {
     /// A field that needs every kind of care: commas, quotes, line feeds, backslashes, tabs,
     /// Chinese text, JSON's own syntax, or nothing at all.
     static func field(_ rng: inout Random) -> String {
-        let pieces = ["a", "Z9", ",", "\"", "\n", "\\", "\t", "人民广场", "{\"x\": [1]}", " ", "0", "18446744073709551615", "é", "\u{1F3E0}"]
+        let pieces = ["a", "Z9", ",", "\"", "\n", "\\", "\t", "人民广场", "{\"x\": [1]}", " ", "0", "18446744073709551615", "é", "\u{1F3E0}",
+                      "\r", "\u{1}", "\u{1F}", "\u{7F}", "\u{8}", "\u{C}", "/", "\u{2028}"]
         return (0..<rng.below(5)).map { _ in pieces[rng.below(pieces.count)] }.joined()
     }
 
@@ -31,7 +32,7 @@ struct NoticeRowsJSONTests {
     static func csv(_ records: [[String]]) -> [UInt8] {
         let text = records.map { record in
             record.map { f in
-                f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+                f.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
             }.joined(separator: ",") + "\n"
         }.joined()
         return Array(text.utf8)

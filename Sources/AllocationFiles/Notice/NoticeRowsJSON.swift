@@ -32,6 +32,8 @@ public struct NoticeRowsJSON: Sequence, IteratorProtocol, Sendable {
 
     private var reader: NoticeCSVReader
     private var columns: [String] = []
+    /// Each column's key as written before a value: `"name": `.
+    private var keys: [[UInt8]] = []
     private var prefix: [UInt8]
     private var state = 0  // 0: header not written, 1: rows, 2: done
     private var rows = 0
@@ -62,6 +64,7 @@ public struct NoticeRowsJSON: Sequence, IteratorProtocol, Sendable {
                 out += Array(SummaryJSON.jsonString(c).utf8)
             }
             out += Array("],\n \"rows\": [\n".utf8)
+            keys = columns.map { Array(SummaryJSON.jsonString($0).utf8) + [58, 32] }
             state = 1
         }
         while out.count < chunkSize {
@@ -82,14 +85,34 @@ public struct NoticeRowsJSON: Sequence, IteratorProtocol, Sendable {
             // A row with more fields than the header keeps them, under their positions.
             for (i, value) in record.fields.enumerated() {
                 if i > 0 { out += [44, 32] }
-                let key = i < columns.count ? columns[i] : String(i)
-                out += Array(SummaryJSON.jsonString(key).utf8)
-                out += [58, 32]
-                out += Array(SummaryJSON.jsonString(value).utf8)
+                out += i < keys.count ? keys[i] : Array(SummaryJSON.jsonString(String(i)).utf8) + [58, 32]
+                Self.appendString(value, to: &out)
             }
             out.append(125)
         }
         return out
+    }
+}
+
+extension NoticeRowsJSON {
+    /// Appends `value` as a JSON string literal, byte by byte (no intermediate String):
+    /// quotes, backslashes and control characters escaped, all else as its UTF-8 bytes.
+    static func appendString(_ value: String, to out: inout [UInt8]) {
+        out.append(34)
+        for b in value.utf8 {
+            switch b {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 0..<32, 127:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        out.append(34)
     }
 }
 
