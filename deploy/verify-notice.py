@@ -12,7 +12,9 @@ FORMAT = "anju-notice-1"
 TABLES = {"pre_draw": ["places.csv", "pool.csv"], "result": ["offers.csv", "results.csv"]}
 HEADERS = {"pool.csv": "applicant_id,category,priority_points", "places.csv": "project_id,programme,places",
            "results.csv": "applicant_id,category,priority_points,lottery_number,outcome,project_id",
-           "offers.csv": "project_id,rank,applicant_id,priority_points,lottery_number"}
+           "offers.csv": "project_id,rank,applicant_id,priority_points,lottery_number",
+           "corrections.csv": "seq,applicant_id,outcome_before,project_before,outcome_after,project_after,objection_id,reason"}
+REASONS = {"data_corrected", "offer_by_hand", "reinstated", "clerical_error"}
 problems = []
 
 
@@ -33,20 +35,31 @@ def lottery(seed, applicant_id):
     return int.from_bytes(hashlib.sha256(f"{seed}:{applicant_id}".encode()).digest()[:8], "big")
 
 
+def corrected(folder):
+    """A corrected result notice: it names the notice it supersedes and has corrections.csv."""
+    try:
+        with open(os.path.join(folder, "notice.json"), "rb") as f:
+            says = json.loads(f.read()).get("supersedes") is not None
+    except (OSError, ValueError, AttributeError):
+        says = False
+    return says or os.path.exists(os.path.join(folder, "corrections.csv"))
+
+
 def load(folder, kind):
     files = {}
-    for name in ["manifest.json", "notice.json"] + TABLES[kind]:
+    names = TABLES[kind] + (["corrections.csv"] if kind == "result" and corrected(folder) else [])
+    for name in ["manifest.json", "notice.json"] + names:
         try:
             with open(os.path.join(folder, name), "rb") as f:
                 files[name] = f.read()
         except OSError:
             problems.append(f"{folder}/{name}: missing")
     digests = {n: sha(b) for n, b in files.items() if n != "manifest.json"}
-    own = sha("".join(f"{digests.get(n, '')}  {n}\n" for n in sorted(["notice.json"] + TABLES[kind])).encode())
+    own = sha("".join(f"{digests.get(n, '')}  {n}\n" for n in sorted(["notice.json"] + names)).encode())
     try:
         manifest = json.loads(files["manifest.json"])
         listed = {e["name"]: e["sha256"] for e in manifest["files"]}
-        if manifest.get("kind") != kind or sorted(listed) != sorted(["notice.json"] + TABLES[kind]):
+        if manifest.get("kind") != kind or sorted(listed) != sorted(["notice.json"] + names):
             problems.append(f"{folder}/manifest.json: not a {kind} notice's manifest")
         for n, d in digests.items():
             if listed.get(n) != d:
@@ -63,7 +76,7 @@ def load(folder, kind):
         notice = {}
         problems.append(f"{folder}/notice.json: unreadable ({e})")
     tables = {}
-    for name in TABLES[kind]:
+    for name in names:
         text = files.get(name, b"").decode("utf-8", "replace")
         if "\r" in text or not text.endswith("\n"):
             problems.append(f"{folder}/{name}: lines must end with LF only")
@@ -79,6 +92,46 @@ def load(folder, kind):
 
 def whole(text):
     return int(text) if text.isdigit() and (text == "0" or text[0] != "0") else None
+
+
+def check_corrections(folder, notice, rows, outcomes):
+    """Each correction changes one applicant of the draw from what they were (the draw, or
+    their previous correction) to something else; reported, never merged into the draw."""
+    at = f"{folder}/notice.json"
+    sup = notice.get("supersedes")
+    if not isinstance(sup, str) or len(sup) != 64 or any(c not in "0123456789abcdef" for c in sup):
+        problems.append(f"{at}: supersedes must be the SHA-256 of the superseded notice")
+    if not isinstance(notice.get("corrected_at"), str):
+        problems.append(f"{at}: corrected_at is missing")
+    if notice.get("corrections") != len(rows) or isinstance(notice.get("corrections"), bool):
+        problems.append(f"{at}: corrections is {notice.get('corrections')}, corrections.csv has {len(rows)}")
+    if not rows:
+        problems.append(f"{folder}/corrections.csv: a corrected notice lists at least one correction")
+    now = dict(outcomes)
+    for k, (line, (seq, aid, ob, pb, oa, pa, objection, reason)) in enumerate(rows):
+        here = f"{folder}/corrections.csv:{line}"
+        if seq != str(k + 1):
+            problems.append(f"{here}: seq {seq}, expected {k + 1}")
+        if aid not in now:
+            problems.append(f"{here}: {aid} is not in the draw's results.csv")
+            continue
+        bad = [(o, p) for o, p in ((ob, pb), (oa, pa)) if o not in ("offered", "unmatched", "ineligible") or (o == "offered") != (p != "")]
+        if bad:
+            problems.append(f"{here}: outcome {bad[0][0]!r} with project {bad[0][1]!r}")
+            continue
+        if (ob, pb) != now[aid]:
+            problems.append(f"{here}: before is {ob} {pb}, but {aid} was {now[aid][0]} {now[aid][1]}")
+        if (oa, pa) == now[aid]:
+            problems.append(f"{here}: after is no change")
+        if objection and whole(objection) in (None, 0):
+            problems.append(f"{here}: objection_id {objection!r} is not an objection number")
+        if reason not in REASONS:
+            problems.append(f"{here}: reason {reason!r} is not one of {sorted(REASONS)}")
+        now[aid] = (oa, pa)
+    if not problems:
+        print(f"{folder}: a corrected result notice; {len(rows)} outcome(s) changed after the draw (the draw is unchanged):")
+        for _, (seq, aid, ob, pb, oa, pa, objection, reason) in rows:
+            print(f"  {seq}. {aid}: {ob} {pb} -> {oa} {pa} ({reason}{', objection ' + objection if objection else ''})")
 
 
 def main(base):
@@ -160,6 +213,8 @@ def main(base):
                     problems.append(f"{res_dir}/offers.csv:{row[0]}: rank {row[1]}, expected {k + 1}")
                 if k and (rows[k - 1][2], rows[k - 1][3], rows[k - 1][4].encode()) > (row[2], row[3], row[4].encode()):
                     problems.append(f"{res_dir}/offers.csv:{row[0]}: {row[4]} comes before {rows[k - 1][4]} in priority order")
+        if "corrections.csv" in r:
+            check_corrections(res_dir, res, r["corrections.csv"], {aid: (o, p) for _, (aid, _, _, _, o, p) in results})
     for p in problems[:50]:
         print(p, file=sys.stderr)
     print(f"{base}: {'verifies' if not problems else f'does NOT verify ({len(problems)} problem(s))'}")

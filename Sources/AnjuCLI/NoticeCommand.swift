@@ -1,3 +1,4 @@
+import Allocation
 import AllocationFiles
 import ArgumentParser
 import Foundation
@@ -7,8 +8,8 @@ import Store
 public struct NoticeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "notice",
-        abstract: "List, export and verify a round's public notices (pre-draw and result).",
-        subcommands: [List.self, Export.self, Verify.self])
+        abstract: "List, export, verify and correct a round's public notices (pre-draw and result).",
+        subcommands: [List.self, Export.self, Verify.self, Correct.self])
     /// Argument parser needs an empty initialiser.
     public init() {}
 
@@ -33,7 +34,7 @@ public struct NoticeCommand: ParsableCommand {
     /// `notice export ROUND --out DIR`.
     public struct Export: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Write a round's notices as published: DIR/pre-draw, DIR/result and DIR/superseded/ID-KIND.",
+            abstract: "Write a round's notices as published: DIR/pre-draw, DIR/result and DIR/superseded/ID-KIND (each table also as JSON).",
             discussion: "anju notice verify DIR and deploy/verify-notice.py DIR check them using these files alone.")
         @Argument(help: "Round id.") var round: String
         @Option(name: .long, help: ArgumentHelp("Folder to write the notices into.", valueName: "dir")) var out: String
@@ -62,6 +63,12 @@ public struct NoticeCommand: ParsableCommand {
                     ? base.appendingPathComponent(info.kind.folder)
                     : base.appendingPathComponent("superseded").appendingPathComponent("\(info.noticeID)-\(info.kind.folder)")
                 writes += files.map { (folder.appendingPathComponent($0.name).path, $0.bytes) }
+                // Each table's rows as JSON too, beside it: a rendering of the hashed CSV, not
+                // in the manifest (the verifiers check the published files only).
+                for file in files where NoticeKind.allTables.contains(file.name) {
+                    let json = NoticeRowsJSON(csv: file.bytes, file: file.name, noticeSHA256: info.sha256)
+                    writes.append((folder.appendingPathComponent(NoticeRowsJSON.name(forTable: file.name)).path, Array(json.joined())))
+                }
             }
             try writeAll(writes)
             for (info, _) in notices where info.supersededBy == nil {
@@ -69,6 +76,53 @@ public struct NoticeCommand: ParsableCommand {
             }
             let old = notices.count { $0.0.supersededBy != nil }
             if old > 0 { print("wrote \(old) superseded notice(s) in \(out)/superseded") }
+        }
+    }
+
+    /// `notice correct ROUND --applicant ID --outcome O [--project P] --reason R [--objection N]`.
+    public struct Correct: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Publish a corrected result notice: one applicant's outcome changed after the draw.",
+            discussion: """
+                The new notice supersedes the round's result notice (which stays readable), keeps the draw's files \
+                unchanged and lists every correction since the draw in corrections.csv. It publishes the bureau's \
+                decision; it does not make or withdraw offers. Reasons: \(CorrectionReason.allCases.map(\.rawValue).joined(separator: ", ")).
+                """)
+        @Argument(help: "Round id.") var round: String
+        @Option(name: .long, help: ArgumentHelp("The applicant (their public reference).", valueName: "id")) var applicant: String
+        @Option(name: .long, help: ArgumentHelp("offered, unmatched or ineligible: the outcome after the correction.", valueName: "outcome"))
+        var outcome: String
+        @Option(name: .long, help: ArgumentHelp("The project offered (with --outcome offered only).", valueName: "project-id"))
+        var project: String?
+        @Option(name: .long, help: ArgumentHelp("Why: a reason code.", valueName: "reason")) var reason: String
+        @Option(name: .long, help: ArgumentHelp("The upheld outcome objection this answers.", valueName: "objection-id"))
+        var objection: Int64?
+        @OptionGroup var store: StoreOptions
+        /// Argument parser needs an empty initialiser.
+        public init() {}
+
+        public func validate() throws {
+            guard let o = ApplicantResult.Outcome(rawValue: outcome) else {
+                throw ValidationError("--outcome: offered, unmatched or ineligible, not \"\(outcome)\"")
+            }
+            if (o == .offered) != (project != nil) {
+                throw ValidationError(o == .offered ? "--outcome offered needs --project" : "--project goes with --outcome offered only")
+            }
+            guard CorrectionReason(rawValue: reason) != nil else {
+                throw ValidationError("--reason: one of \(CorrectionReason.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(reason)\"")
+            }
+            if let objection, objection < 1 { throw ValidationError("--objection: an objection number from 1") }
+        }
+
+        public func run() throws {
+            let request = CorrectionRequest(
+                applicantID: applicant, after: NoticeOutcome(ApplicantResult.Outcome(rawValue: outcome) ?? .unmatched, project: project ?? ""),
+                objectionID: objection, reason: CorrectionReason(rawValue: reason) ?? .clericalError)
+            let report = try store.withStore { try $0.correctResult(round, corrections: [request]) }
+            let c = report.corrections.last!
+            print("published the corrected result notice \(report.notice.noticeID) (\(report.notice.sha256)) of round \(round)")
+            print("it supersedes notice \(report.superseded.noticeID) (\(report.superseded.sha256)), which stays readable")
+            print("\(c.applicantID): \(c.before) -> \(c.after) (\(c.reason.rawValue)); \(report.corrections.count) correction(s) since the draw")
         }
     }
 
@@ -93,6 +147,11 @@ public struct NoticeCommand: ParsableCommand {
                 print("notices in \(folder) verify: " + (result == nil
                     ? "pre-draw notice only (the round is not drawn)"
                     : "the seed is formed from its revealed parts as published, every lottery number, every offer list and every count is right"))
+                let corrections = NoticeVerifier.correctionLines(result: result)
+                if !corrections.isEmpty {
+                    print("the result notice is a corrected one: \(corrections.count) outcome(s) changed after the draw (the draw above is unchanged):")
+                    for line in corrections { print("  " + line) }
+                }
             } else {
                 for p in problems { Diagnostics.print("\(folder)/\(p)") }
                 Diagnostics.print("notices in \(folder) do NOT verify")

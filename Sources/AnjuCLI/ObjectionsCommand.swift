@@ -67,6 +67,9 @@ public struct ObjectionsCommand: ParsableCommand {
             if o.status == .upheld && o.kind == .pool {
                 print("correct the applicant's data, then freeze round \(o.roundID) again: the new pre-draw notice supersedes notice \(o.noticeID)")
             }
+            if o.status == .upheld && o.kind == .outcome {
+                print("publish the corrected outcome: anju notice correct \(o.roundID) --applicant \(o.applicantID) --outcome … --reason … --objection \(o.id)")
+            }
         }
     }
 }

@@ -63,7 +63,7 @@ struct NoticePageController {
             return NoticePages.page(NoticePageHTML.message(text.noNotice, text), status: .notFound, text: text)
         }
         let tableName = query.get("table") ?? info.kind.tables.last!
-        guard info.kind.tables.contains(tableName) else {
+        guard info.tables.contains(tableName) else {
             return NoticePages.page(NoticePageHTML.message(text.noTable, text), status: .notFound, text: text)
         }
         let pool = self.pool
@@ -83,6 +83,9 @@ struct NoticePageController {
         let text = NoticeText(language: Language.preferred(by: request.headers[.acceptLanguage]))
         let round = context.parameters.get("round") ?? ""
         let name = context.parameters.get("file") ?? ""
+        if let table = NoticeRowsJSON.table(forDownload: name) {
+            return try await rowsJSON(round: round, notice: context.parameters.get("notice"), name: name, table: table, text: text)
+        }
         guard let id = context.parameters.get("notice").flatMap({ Int64($0) }), id > 0,
               let bytes = try await pool.withConnection({ try $0.reader.noticeFile(round: round, notice: id, name: name) })
         else {
@@ -93,6 +96,32 @@ struct NoticePageController {
         // A published notice never changes.
         headers[.cacheControl] = "public, max-age=31536000, immutable"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `…/{notice}/pool.json` (and places, results, offers): the rows of the published CSV
+    /// file as JSON (`NoticeRowsJSON`), written to the connection a chunk at a time from the
+    /// stored bytes — as the CSV download, the file is read whole; the JSON is never built
+    /// whole.
+    func rowsJSON(round: String, notice: String?, name: String, table: String, text: NoticeText) async throws -> Response {
+        let found = try await pool.withConnection { session -> (NoticeInfo, [UInt8])? in
+            guard let id = notice.flatMap({ Int64($0) }), id > 0,
+                  let info = try session.reader.notices(round).first(where: { $0.noticeID == id }),
+                  let bytes = try session.reader.noticeFile(round: round, notice: id, name: table)
+            else { return nil }
+            return (info, bytes)
+        }
+        guard let (info, bytes) = found else {
+            return NoticePages.page(NoticePageHTML.message(text.noNotice, text), status: .notFound, text: text)
+        }
+        let rows = NoticeRowsJSON(csv: bytes, file: table, noticeSHA256: info.sha256)
+        var headers = NoticePages.headers(contentType: "application/json")
+        headers[.contentDisposition] = "attachment; filename=\"\(round)-\(info.noticeID)-\(name)\""
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var chunks = rows
+            while let chunk = chunks.next() { try await writer.write(ByteBuffer(bytes: chunk)) }
+            try await writer.finish(nil)
+        })
     }
 }
 

@@ -24,11 +24,20 @@ struct NoticeText: Sendable {
     var current: String { zh ? "现行" : "current" }
     var superseded: String { zh ? "已被更正公示取代" : "superseded by a corrected notice" }
     var supersededBanner: String { zh ? "本公示已被更正公示取代，仍可查阅：" : "This notice has been superseded by a corrected notice; it stays readable. The current one:" }
+    var supersedes: String { zh ? "本公示取代（更正）此前的公示：" : "This notice supersedes (corrects) the earlier notice:" }
+    func correctedBanner(_ n: Int) -> String {
+        zh ? "这是更正后的摇号结果公示：摇号本身（随机种子、摇号号码、优先顺序）未变，摇号后更正的 \(n) 项结果单独列于“摇号后更正”表中。"
+            : "This is a corrected result notice: the draw itself (seed, lottery numbers, priority order) is unchanged; the \(n) outcome(s) changed after the draw are listed on their own in the table Corrections after the draw."
+    }
     var published: String { zh ? "发布时间" : "Published" }
     /// When the notice's objection window closes, and how long it is.
     func objections(days: Int) -> String { zh ? "异议受理截止（公示后 \(days) 日）" : "Open for objections until (\(days) days after publication)" }
     var noticeSHA: String { zh ? "公示 SHA-256" : "Notice SHA-256" }
-    var downloads: String { zh ? "下载（与公示文件逐字节相同）" : "Downloads (byte for byte as published)" }
+    var downloads: String { zh ? "下载（公示文件逐字节相同；另有各表的 JSON）" : "Downloads (the files byte for byte as published; each table's rows also as JSON)" }
+    var jsonHint: String {
+        zh ? "每个 .json 下载与同名 .csv 文件的行逐字段相同（由已公示并计入 SHA-256 的 CSV 生成，本身不在清单中）。"
+            : "Each .json download holds the same rows as the .csv file of the same name, field for field (rendered from the published, hashed CSV; not itself in the manifest)."
+    }
     var search: String { zh ? "按公开编号查询" : "Search by public reference" }
     var searchButton: String { zh ? "查询" : "Search" }
     var reference: String { zh ? "公开编号（申请编号）" : "Public reference (applicant id)" }
@@ -50,6 +59,7 @@ struct NoticeText: Sendable {
         case "places.csv": zh ? "各项目房源" : "Places per project"
         case "results.csv": zh ? "全部申请人的摇号号码与结果" : "Every applicant's lottery number and outcome"
         case "offers.csv": zh ? "各项目配租名单（按优先顺序）" : "Offered, per project, in priority order"
+        case "corrections.csv": zh ? "摇号后更正" : "Corrections after the draw"
         default: name
         }
     }
@@ -65,12 +75,21 @@ struct NoticeText: Sendable {
         case "programme": zh ? "保障类型" : "Programme"
         case "places": zh ? "房源数" : "Places"
         case "rank": zh ? "顺位" : "Rank"
+        case "seq": zh ? "序号" : "No."
+        case "outcome_before": zh ? "更正前结果" : "Outcome before"
+        case "project_before": zh ? "更正前项目" : "Project before"
+        case "outcome_after": zh ? "更正后结果" : "Outcome after"
+        case "project_after": zh ? "更正后项目" : "Project after"
+        case "objection_id": zh ? "异议编号" : "Objection"
+        case "reason": zh ? "更正原因" : "Reason"
         default: name
         }
     }
 
     func value(_ column: String, _ value: String) -> String {
-        switch (column, value) {
+        if column == "outcome_before" || column == "outcome_after" { return self.value("outcome", value) }
+        if column == "reason", let reason = CorrectionReason(rawValue: value) { return zh ? reason.chinese : reason.english }
+        return switch (column, value) {
         case ("outcome", "offered"): zh ? "配租" : "offered"
         case ("outcome", "unmatched"): zh ? "未配上" : "not matched"
         case ("outcome", "ineligible"): zh ? "无符合条件房源" : "eligible for no place"
@@ -87,6 +106,8 @@ struct NoticeText: Sendable {
         case "mechanism": zh ? "分配机制" : "Mechanism"
         case "frozen_at": zh ? "冻结时间" : "Frozen at"
         case "drawn_at": zh ? "摇号时间" : "Drawn at"
+        case "corrected_at": zh ? "更正时间" : "Corrected at"
+        case "corrections": zh ? "摇号后更正数" : "Corrections after the draw"
         case "snapshot_digest": zh ? "数据快照摘要" : "Snapshot digest"
         case "applicants": zh ? "申请人" : "Applicants"
         case "places": zh ? "房源" : "Places"
@@ -161,12 +182,18 @@ enum NoticePageHTML {
             body += "<p class=\"banner\">\(escape(text.supersededBanner)) <a href=\"\(attribute(noticePath(current)))\">\(escape(current.sha256))</a></p>\n"
         }
         let notice = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] ?? [:]
+        if let older = info.supersedes, let old = list.first(where: { $0.noticeID == older }) {
+            body += "<p class=\"banner\">\(escape(text.supersedes)) <a href=\"\(attribute(noticePath(old)))\">\(escape(old.sha256))</a>"
+            if info.kind == .result { body += "<br>" + escape(text.correctedBanner(notice["corrections"] as? Int ?? 0)) }
+            body += "</p>\n"
+        }
         var facts: [(String, String)] = [
             (text.published, info.publishedAt), (text.objections(days: info.objectionDays), info.objectionsCloseAt), (text.noticeSHA, info.sha256),
         ]
-        for key in ["round_date", "mechanism", "frozen_at", "drawn_at", "snapshot_digest", "priority_order"] {
+        for key in ["round_date", "mechanism", "frozen_at", "drawn_at", "corrected_at", "snapshot_digest", "priority_order"] {
             if let value = notice[key] as? String { facts.append((text.fact(key), value)) }
         }
+        if let n = notice["corrections"] as? Int { facts.append((text.fact("corrections"), String(n))) }
         if let counts = notice["counts"] as? [String: Any] {
             for key in ["applicants", "places", "offered", "unmatched", "ineligible"] {
                 if let n = counts[key] as? Int { facts.append((text.fact(key), String(n))) }
@@ -193,12 +220,17 @@ enum NoticePageHTML {
             body += "<h2>\(escape(text.seedHeading))</h2>\n" + definitionList(seed)
         }
         body += "<h2>\(escape(text.downloads))</h2>\n<ul class=\"downloads\">\n"
-        for name in (["notice.json"] + info.kind.tables + ["manifest.json"]) {
-            body += "<li><a href=\"\(attribute(noticePath(info) + "/" + name))\">\(escape(name))</a></li>\n"
+        for name in (["notice.json"] + info.tables + ["manifest.json"]) {
+            body += "<li><a href=\"\(attribute(noticePath(info) + "/" + name))\">\(escape(name))</a>"
+            if name.hasSuffix(".csv") {
+                let json = NoticeRowsJSON.name(forTable: name)
+                body += " · <a href=\"\(attribute(noticePath(info) + "/" + json))\">\(escape(json))</a>"
+            }
+            body += "</li>\n"
         }
-        body += "</ul>\n<p class=\"small\">\(escape(text.verifyHint))</p>\n"
+        body += "</ul>\n<p class=\"small\">\(escape(text.jsonHint))</p>\n<p class=\"small\">\(escape(text.verifyHint))</p>\n"
         body += "<nav class=\"tabs\">"
-        for name in info.kind.tables {
+        for name in info.tables {
             body += name == tableName
                 ? "<strong>\(escape(text.table(name)))</strong> "
                 : "<a href=\"\(attribute(noticePath(info) + "?table=" + name))\">\(escape(text.table(name)))</a> "
@@ -264,6 +296,7 @@ enum NoticePageHTML {
         table { border-collapse: collapse; width: 100%; }
         th, td { border: 1px solid #999; padding: 0.2rem 0.4rem; text-align: left; font-variant-numeric: tabular-nums; }
         .banner { padding: 0.75rem; border: 2px solid var(--warn); }
+        .banner a { word-break: break-all; }
         .superseded { color: var(--warn); }
         .small, .crumbs { font-size: 0.9rem; }
         .search { margin: 1rem 0; display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }

@@ -73,7 +73,9 @@ extension Store {
     /// Text an applicant or the bureau wrote: at most `limit` Unicode scalars as sent (as JSON
     /// Schema counts them), CRLF made LF, trimmed, no control character but tab and line breaks (so no
     /// NUL ever reaches PostgreSQL); nil or empty is nil, or refused when `required`.
-    static func checkedText(_ text: String?, field: String, limit: Int, required: Bool) throws -> String? {
+    static func checkedText(
+        _ text: String?, field: String, limit: Int, required: Bool, code: StoreError.Code = .invalidAppeal
+    ) throws -> String? {
         let normalized = (text ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [StoreProblem] = []
         if normalized.isEmpty {
@@ -87,7 +89,7 @@ extension Store {
             problems.append(StoreProblem(
                 "holds the control character U+\(String(format: "%04X", bad.value)); only text, tabs and line breaks are kept", at: .field(field)))
         }
-        guard problems.isEmpty else { throw StoreError(.invalidAppeal, problems: problems) }
+        guard problems.isEmpty else { throw StoreError(code, problems: problems) }
         return normalized.isEmpty ? nil : normalized
     }
 

@@ -20,6 +20,12 @@ public struct NoticeInfo: Sendable, Equatable {
     public var objectionsCloseAt: String = ""
 }
 
+extension NoticeInfo {
+    /// The notice's tables: its kind's, and `corrections.csv` for a corrected result notice
+    /// (a result notice that supersedes another).
+    public var tables: [String] { kind == .result && supersedes != nil ? kind.tables + ["corrections.csv"] : kind.tables }
+}
+
 /// What `round freeze` did.
 public struct FreezeReport: Sendable {
     public var roundID: String
@@ -245,7 +251,7 @@ extension Store {
     }
 
     /// Stores a notice and its files; marks `superseding` superseded by it.
-    private func publish(
+    func publish(
         _ notice: PublishedNotice, roundID: String, superseding previous: NoticeInfo?, objectionDays: Int
     ) throws -> NoticeInfo {
         let id = try connection.query(

@@ -48,6 +48,9 @@ extension StoreError.Code {
     public static let objectionNotFound = Self("objection_not_found", .notFound)
     /// The objection was answered already: an answer is final.
     public static let objectionAnswered = Self("objection_answered", .conflict)
+    /// An objection's text, or the bureau's reply to one: empty, too long or with a control
+    /// character (each problem at its field).
+    public static let invalidObjection = Self("invalid_objection", .invalid)
     /// The applicant already has an open objection to this notice.
     public static let objectionOpen = Self("objection_open", .conflict)
     /// The notice's objection window has closed.
@@ -73,10 +76,10 @@ extension Store {
     /// Applicant `id` objects to notice `noticeID` (or, when nil, to round `roundID`'s
     /// current notice of the kind's notice kind).
     ///
-    /// - Throws: `invalid_appeal` (422) for the text; `notice_not_found`; `objection_kind_mismatch`;
+    /// - Throws: `invalid_objection` (422) for the text; `notice_not_found`; `objection_kind_mismatch`;
     ///   `notice_superseded`; `objection_window_closed`; `not_in_notice`; `objection_open`.
     public func fileObjection(applicant id: String, notice noticeID: Int64?, round roundID: String?, kind: Objection.Kind, text: String?) throws -> Objection {
-        let text = try Self.checkedText(text, field: "text", limit: Self.maxObjectionLength, required: true)!
+        let text = try Self.checkedText(text, field: "text", limit: Self.maxObjectionLength, required: true, code: .invalidObjection)!
         return try retryingTransaction {
             guard try lockApplicant(id) != nil else {
                 throw StoreError(.applicantNotFound, subject: .applicant(id), "no applicant \(id) in city \(city)")
@@ -154,12 +157,12 @@ extension Store {
 
     /// The bureau answers open objection `id`: `upheld` or `rejected`, with a reply. Final.
     ///
-    /// - Throws: `objection_not_found`; `objection_answered`; `invalid_appeal` for the reply.
+    /// - Throws: `objection_not_found`; `objection_answered`; `invalid_objection` for the reply.
     public func answerObjection(_ id: Int64, decision: Objection.Status, reply: String?) throws -> Objection {
         guard decision != .open else {
             throw StoreError.invalidField("decision", "upheld or rejected")
         }
-        let reply = try Self.checkedText(reply, field: "reply", limit: Self.maxObjectionLength, required: true)!
+        let reply = try Self.checkedText(reply, field: "reply", limit: Self.maxObjectionLength, required: true, code: .invalidObjection)!
         return try retryingTransaction {
             let rows = try connection.query(
                 """

@@ -63,13 +63,46 @@ struct NoticeCommandTests {
         store.cityDateOverride = date
         _ = try store.drawRound("R1", reveal: SeedReveal(bureauSecret: "bureau secret", publicValue: "3301.5", witnessSecrets: ["notary": "notary secret"]))
 
+        // A corrected result notice: one applicant not offered is offered by hand.
+        let result = try store.notices("R1").last!
+        let rows = String(decoding: try store.noticeFiles(result.noticeID).first { $0.name == "results.csv" }!.bytes, as: UTF8.self)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let waiting = rows.first { $0[4] != "offered" }![0]
+        let project = rows.first { $0[4] == "offered" }![5]
+        for (args, what) in [(["--outcome", "offered", "--reason", "offer_by_hand"], "offered without --project"),
+                             (["--outcome", "unmatched", "--project", project, "--reason", "offer_by_hand"], "--project without offered"),
+                             (["--outcome", "offered", "--project", project, "--reason", "favour"], "an unknown reason"),
+                             (["--outcome", "won", "--reason", "offer_by_hand"], "an unknown outcome"),
+                             (["--outcome", "offered", "--project", project, "--reason", "offer_by_hand", "--objection", "0"], "objection 0")] {
+            let usage = try await city.anju(["notice", "correct", "R1", "--applicant", waiting] + args)
+            #expect(usage.status == 64, "\(what): \(usage)")
+        }
+        let noSuch = try await city.anju(["notice", "correct", "R1", "--applicant", "nobody", "--outcome", "unmatched", "--reason", "clerical_error"])
+        #expect(noSuch.status == 65 && noSuch.stderr.contains("nobody is not in round R1's result notice"), "\(noSuch)")
+        let correct = try await city.anju([
+            "notice", "correct", "R1", "--applicant", waiting, "--outcome", "offered", "--project", project, "--reason", "offer_by_hand",
+        ])
+        #expect(correct.status == 0 && correct.stdout.contains("supersedes notice \(result.noticeID)") && correct.stdout.contains("offered at \(project)"), "\(correct)")
+
         let list = try await city.anju(["notice", "list", "R1"])
-        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 2, "\(list)")
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 3 && list.stdout.contains("superseded by"), "\(list)")
         let out = city.scratch.path("notices")
         let export = try await city.anju(["notice", "export", "R1", "--out", out])
         try #require(export.status == 0, "\(export)")
+        // Each table's rows as JSON beside it, the same rows; the verifiers ignore them.
+        for (folder, table) in [("pre-draw", "pool"), ("pre-draw", "places"), ("result", "results"), ("result", "offers"), ("result", "corrections")] {
+            let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(out)/\(folder)/\(table).csv")), as: UTF8.self)
+            let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(folder)/\(table).json"))) as? [String: Any]
+            let rows = doc?["rows"] as? [[String: String]] ?? []
+            #expect(rows.count == csv.split(separator: "\n").count - 1 && doc?["file"] as? String == "\(table).csv", "\(folder)/\(table).json")
+        }
         let verify = try await city.anju(["notice", "verify", out])
         #expect(verify.status == 0 && verify.stdout.contains("verify"), "\(verify)")
+        #expect(verify.stdout.contains("corrected one: 1 outcome(s) changed") && verify.stdout.contains("\(waiting): "), "\(verify)")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/result/corrections.json"))
+        #expect(FileManager.default.fileExists(atPath: "\(out)/superseded/\(result.noticeID)-result/results.csv"))
+        let python = try NoticeStoreTestsBridge.python(out)
+        #expect(python == 0, "verify-notice.py with the JSON downloads beside the files")
         let roundVerify = try await city.anju(["round", "verify", "R1"])
         #expect(roundVerify.status == 0, "\(roundVerify)")
 
@@ -83,5 +116,19 @@ struct NoticeCommandTests {
         #expect(tampered.status == 1 && tampered.stderr.contains("result/results.csv"), "\(tampered)")
         let missing = try await city.anju(["notice", "verify", city.scratch.path("nowhere")])
         #expect(missing.status == 66, "\(missing)")
+    }
+}
+
+/// deploy/verify-notice.py's exit status on a folder.
+enum NoticeStoreTestsBridge {
+    static func python(_ folder: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [NoticeCommandTests.repository.appendingPathComponent("deploy/verify-notice.py").path, folder]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }

@@ -24,7 +24,7 @@ struct NoticePageTests {
     }
 
     /// 450 applicants, 40 places in two projects; frozen, corrected and frozen again, drawn.
-    static func town(_ label: String) throws -> Town {
+    static func town(_ label: String, corrected: Bool = false) throws -> Town {
         let (connection, url) = try TestDatabase.migratedWithURL(label)
         var store = try Store(connection: connection, city: "c1", actor: "test:bureau")
         store.cityDateOverride = "2026-12-01"
@@ -63,6 +63,17 @@ struct NoticePageTests {
         _ = try store.freezeRound("R9", recipe: recipe2)
         store.cityDateOverride = "2026-12-02"
         _ = try store.drawRound("R9", reveal: SeedReveal(bureauSecret: "s2", publicValue: "3412.08", witnessSecrets: ["notary": "n"]))
+        if corrected {
+            // ap-00001's outcome changed after the draw, answering their upheld objection.
+            let objection = try store.fileObjection(applicant: "ap-00001", notice: nil, round: "R9", kind: .outcome, text: "Wrong income.")
+            _ = try store.answerObjection(objection.id, decision: .upheld, reply: "Corrected.")
+            let current = try store.notices("R9").last!
+            let results = String(decoding: try store.noticeFiles(current.noticeID).first { $0.name == "results.csv" }!.bytes, as: UTF8.self)
+            let was = results.split(separator: "\n").first { $0.hasPrefix("ap-00001,") }!.split(separator: ",", omittingEmptySubsequences: false)[4]
+            _ = try store.correctResult("R9", corrections: [.init(
+                applicantID: "ap-00001", after: was == "offered" ? .init(.unmatched) : .init(.offered, project: "P2"),
+                objectionID: objection.id, reason: .dataCorrected)])
+        }
         let notices = try store.notices("R9")
         var files: [Int64: [NoticeFile]] = [:]
         for n in notices { files[n.noticeID] = try store.noticeFiles(n.noticeID) }
@@ -98,6 +109,9 @@ struct NoticePageTests {
             }
             try await client.execute(uri: "/notices/R9/\(current.noticeID)", method: .get) { r in
                 #expect(!r.text.contains("has been superseded"))
+                for name in ["pool.csv", "pool.json", "places.csv", "places.json", "notice.json", "manifest.json"] {
+                    #expect(r.text.contains("href=\"/notices/R9/\(current.noticeID)/\(name)\""), "\(name) linked")
+                }
                 #expect(r.text.contains("Page 1 of 5, 450 rows") && Self.rows(r.text) == 100)
                 #expect(r.text.contains(SeedCeremony.commitment("s2")) && r.text.contains("notary"))
             }
@@ -127,7 +141,9 @@ struct NoticePageTests {
                 }
             }
             for missing in ["/notices/R8", "/notices/R9/999999", "/notices/R9/abc", "/notices/R8/\(result.noticeID)",
-                            "/notices/R9/\(result.noticeID)?table=pool.csv", "/notices/R9/\(result.noticeID)/pool.csv"] {
+                            "/notices/R9/\(result.noticeID)?table=pool.csv", "/notices/R9/\(result.noticeID)/pool.csv",
+                            "/notices/R9/\(result.noticeID)/pool.json", "/notices/R8/\(result.noticeID)/results.json",
+                            "/notices/R9/999999/results.json", "/notices/R9/abc/results.json"] {
                 try await client.execute(uri: missing, method: .get) { r in
                     #expect(r.status == .notFound, "\(missing)")
                     #expect(r.headers[.contentType] == "text/html; charset=utf-8", "\(missing)")
@@ -143,9 +159,54 @@ struct NoticePageTests {
         }
     }
 
+    @Test("a corrected result notice: says what it supersedes and why, lists the corrections in zh-CN and en; the old one marked and linked; no personal field")
+    func correctedNotice() async throws {
+        let town = try Self.town("notice_corrected", corrected: true)
+        let (old, corrected) = (town.notices[2], town.notices[3])
+        #expect(old.supersededBy == corrected.noticeID && corrected.supersedes == old.noticeID && corrected.kind == .result)
+        let forbidden = town.personal + ["birth_date", "monthly_income", "Wrong income", "Corrected."]
+        try await testApplication(town.configuration) { client in
+            try await client.execute(uri: "/notices/R9/\(old.noticeID)", method: .get) { r in
+                #expect(r.text.contains("has been superseded") && r.text.contains("href=\"/notices/R9/\(corrected.noticeID)\""))
+            }
+            try await client.execute(uri: "/notices/R9/\(corrected.noticeID)", method: .get) { r in
+                #expect(r.text.contains("This notice supersedes (corrects)") && r.text.contains("href=\"/notices/R9/\(old.noticeID)\""))
+                #expect(r.text.contains("the draw itself (seed, lottery numbers, priority order) is unchanged; the 1 outcome(s)"))
+                #expect(r.text.contains("?table=corrections.csv") && r.text.contains("/corrections.json"))
+                #expect(!r.text.contains("has been superseded"))
+            }
+            for (language, reason, heading) in [("en", String(CorrectionReason.dataCorrected.english.drop { $0 != "'" }.dropFirst()), "Corrections after the draw"),
+                                                ("zh-CN", CorrectionReason.dataCorrected.chinese, "摇号后更正")] {
+                try await client.execute(
+                    uri: "/notices/R9/\(corrected.noticeID)?table=corrections.csv", method: .get, headers: [.acceptLanguage: language]
+                ) { r in
+                    #expect(r.status == .ok && Self.rows(r.text) == 1, "\(language)")
+                    #expect(r.text.contains("<td>ap-00001</td>") && r.text.contains(reason) && r.text.contains(heading), "\(language): \(r.text.suffix(700))")
+                    #expect(!r.text.contains("data_corrected"), "\(language): the reason is rendered, not its code")
+                    for value in forbidden { #expect(!r.text.contains(value), "\(language) shows \(value)") }
+                }
+            }
+            try await client.execute(uri: "/notices/R9/\(corrected.noticeID)/corrections.json", method: .get) { r in
+                let doc = try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any] ?? [:]
+                let rows = doc["rows"] as? [[String: String]] ?? []
+                #expect(rows.count == 1 && rows.first?["applicant_id"] == "ap-00001" && rows.first?["reason"] == "data_corrected")
+                let text = String(decoding: r.body.readableBytesView, as: UTF8.self)
+                for value in forbidden { #expect(!text.contains(value)) }
+            }
+            // The draw's own tables are the superseded notice's, byte for byte.
+            for name in ["results.csv", "offers.csv"] {
+                #expect(town.files[corrected.noticeID]!.first { $0.name == name } == town.files[old.noticeID]!.first { $0.name == name })
+            }
+            try await client.execute(uri: "/notices/R9/\(old.noticeID)?table=corrections.csv", method: .get) { r in
+                #expect(r.status == .notFound, "the draw's notice has no corrections")
+            }
+        }
+    }
+
     @Test("every download is the stored file byte for byte, and no page or download shows a personal field")
     func downloadsAndPersonalFields() async throws {
-        let town = try Self.town("notice_scan")
+        let town = try Self.town("notice_scan", corrected: true)
+        #expect(town.notices.last?.tables.contains("corrections.csv") == true)
         let forbidden = town.personal + ["birth_date", "monthly_income", "work_lat", "work_lon", "work_district", "max_commute",
                                          "household", "employer", "phone", "email"]
         try await testApplication(town.configuration) { client in
@@ -160,7 +221,26 @@ struct NoticePageTests {
                         for value in forbidden { #expect(!text.contains(value), "\(file.name) shows \(value)") }
                     }
                 }
-                for table in n.kind.tables {
+                // Each table's rows as JSON: the stored CSV's rows field for field (read by the
+                // test's own CSV reader), and no personal value either.
+                for table in n.tables {
+                    let name = NoticeRowsJSON.name(forTable: table)
+                    let csv = try CSVDocument(town.files[n.noticeID]!.first { $0.name == table }!.bytes)
+                    try await client.execute(uri: "/notices/R9/\(n.noticeID)/\(name)", method: .get) { r in
+                        #expect(r.status == .ok && r.headers[.contentType] == "application/json", "\(name)")
+                        let text = String(decoding: r.body.readableBytesView, as: UTF8.self)
+                        for value in forbidden { #expect(!text.contains(value), "\(name) shows \(value)") }
+                        let doc = try JSONSerialization.jsonObject(with: Data(r.body.readableBytesView)) as? [String: Any] ?? [:]
+                        #expect(doc["notice_sha256"] as? String == n.sha256 && doc["file"] as? String == table)
+                        #expect(doc["columns"] as? [String] == csv.header)
+                        let rows = doc["rows"] as? [[String: String]] ?? []
+                        #expect(rows.count == csv.rows.count && rows.count > 0, "\(name)")
+                        for (got, want) in zip(rows, csv.rows) {
+                            #expect(got == Dictionary(uniqueKeysWithValues: zip(csv.header, want)), "\(name)")
+                        }
+                    }
+                }
+                for table in n.tables {
                     let pages = (n.kind == .preDraw && table == "pool.csv") || table == "results.csv" ? 5 : 1
                     uris += (1...pages).map { "/notices/R9/\(n.noticeID)?table=\(table)&page=\($0)" }
                     uris.append("/notices/R9/\(n.noticeID)?table=\(table)&ref=ap-00007")

@@ -41,9 +41,9 @@ struct ObjectionRouteTests {
             try await refused(#"{"round": "R2", "kind": "place", "text": "x"}"#, .unprocessableContent, "invalid_argument")
             try await refused(#"{"round": "R2", "notice_id": \#(first.noticeID), "kind": "pool", "text": "x"}"#, .unprocessableContent, "invalid_argument")
             try await refused(#"{"round": "R2", "kind": "pool", "text": "x", "extra": 1}"#, .unprocessableContent, "invalid_body")
-            try await refused(#"{"round": "R2", "kind": "pool", "text": "  "}"#, .unprocessableContent, "invalid_appeal")
+            try await refused(#"{"round": "R2", "kind": "pool", "text": "  "}"#, .unprocessableContent, "invalid_objection")
             try await refused(
-                #"{"round": "R2", "kind": "pool", "text": "\#(String(repeating: "a", count: 2001))"}"#, .unprocessableContent, "invalid_appeal")
+                #"{"round": "R2", "kind": "pool", "text": "\#(String(repeating: "a", count: 2001))"}"#, .unprocessableContent, "invalid_objection")
             try await refused(#"{"round": "R2", "kind": "outcome", "text": "x"}"#, .notFound, "notice_not_found")
             try await refused(#"{"notice_id": \#(first.noticeID), "kind": "outcome", "text": "x"}"#, .unprocessableContent, "objection_kind_mismatch")
             try await refused(#"{"round": "R404", "kind": "pool", "text": "x"}"#, .notFound, "notice_not_found")
@@ -88,7 +88,7 @@ struct ObjectionRouteTests {
                 r.expectProblem(.unprocessableContent, code: "invalid_argument")
             }
             try await client.execute(uri: "/v1/objections/\(id)/answer", method: .post, headers: admin, body: json(#"{"decision": "upheld"}"#)) { r in
-                r.expectProblem(.unprocessableContent, code: "invalid_appeal")
+                r.expectProblem(.unprocessableContent, code: "invalid_objection")
             }
             try await client.execute(uri: "/v1/objections/\(id)/answer", method: .post, headers: mine, body: json(#"{"decision": "upheld", "reply": "x"}"#)) { r in
                 r.expectProblem(.forbidden, code: "forbidden")

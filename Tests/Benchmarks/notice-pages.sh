@@ -4,7 +4,8 @@
 # Starts a private PostgreSQL cluster in a temporary folder (as `anju db` does for the
 # development cluster), generates and imports a city, freezes a round (its pre-draw notice
 # lists every applicant), serves it, and times with curl: the first page (the table is read
-# and parsed once), 50 more pages, 50 searches by public reference, and the pool.csv download.
+# and parsed once), 50 more pages, 50 searches by public reference, the pool.csv download and
+# the pool.json download (with the server's peak memory before and after).
 set -euo pipefail
 ANJU=${1:-.build/release/anju}
 N=${2:-200000}
@@ -42,4 +43,11 @@ for i in $(seq 50); do t "/notices/B1/$ID?table=pool.csv&page=$(( (i * 7919) % p
 ids=$(awk -F, 'NR>1 {print $1}' "$WORK/city/applicants.csv" | shuf -n 50 --random-source=<(yes))
 for id in $ids; do t "/notices/B1/$ID?table=pool.csv&ref=$id"; done | median | sed 's/^/search by reference (median of 50): /; s/$/ s/'
 for i in $(seq 5); do t "/notices/B1/$ID/pool.csv"; done | median | sed 's/^/pool.csv download (median of 5): /; s/$/ s/'
+# The same rows as JSON (rendered from the stored CSV a chunk at a time), then the server's
+# peak memory (VmHWM) after it, beside the value before the JSON downloads.
+hwm() { awk '/VmHWM/ {print $2 " kB"}' "/proc/$SERVE/status"; }
+echo "server peak memory before the JSON downloads: $(hwm)"
+for i in $(seq 5); do t "/notices/B1/$ID/pool.json"; done | median | sed 's/^/pool.json download (median of 5): /; s/$/ s/'
+echo "server peak memory after 5 pool.json downloads: $(hwm)"
+echo "pool.json: $(curl -s "http://127.0.0.1:$PORT/notices/B1/$ID/pool.json" | wc -c) bytes"
 echo "pool.csv: $(curl -s "http://127.0.0.1:$PORT/notices/B1/$ID/pool.csv" | wc -c) bytes; page size: $(curl -s "http://127.0.0.1:$PORT/notices/B1/$ID?table=pool.csv&page=2" | wc -c) bytes"

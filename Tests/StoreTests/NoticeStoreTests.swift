@@ -257,6 +257,20 @@ struct NoticeVerifierTests {
             #expect(try store.verifyRound("R\(n)").differences.isEmpty)
             #expect(T.swiftVerify(folder) == [], "round \(n)")
             #expect(try T.pythonVerify(folder).status == 0, "round \(n)")
+            // The JSON downloads carry the CSV files' rows field for field (CSV read by the
+            // test's own reader, JSON by Foundation's).
+            for kind in NoticeKind.allCases {
+                let files = T.read(folder, kind)!
+                for table in kind.tables {
+                    let csv = try CSVDocument(files[table]!)
+                    let json = NoticeRowsJSON(csv: files[table]!, file: table, noticeSHA256: "x", chunkSize: 1 + Int(rng.next() % 5000))
+                    let doc = try JSONSerialization.jsonObject(with: Data(Array(json.joined()))) as! [String: Any]
+                    #expect(doc["columns"] as? [String] == csv.header)
+                    let rows = doc["rows"] as! [[String: String]]
+                    #expect(rows.count == csv.rows.count, "round \(n) \(table)")
+                    #expect(zip(rows, csv.rows).allSatisfy { $0 == Dictionary(uniqueKeysWithValues: zip(csv.header, $1)) }, "round \(n) \(table)")
+                }
+            }
             // The result notice says, applicant by applicant, what re-solving the snapshot with
             // the notice's own seed gives.
             let notice = try JSONSerialization.jsonObject(

@@ -103,9 +103,9 @@ struct ObjectionStoreTests {
         #expect(code { try f.store.fileObjection(applicant: me, notice: nil, round: "R1", kind: .outcome, text: "x") } == .noticeNotFound)
         #expect(code { try f.store.fileObjection(applicant: me, notice: notice + 100, round: nil, kind: .pool, text: "x") } == .noticeNotFound)
         #expect(code { try f.store.fileObjection(applicant: "nobody", notice: notice, round: nil, kind: .pool, text: "x") } == .applicantNotFound)
-        #expect(code { try f.store.fileObjection(applicant: me, notice: notice, round: nil, kind: .pool, text: " \n ") } == .invalidAppeal)
-        #expect(code { try f.store.fileObjection(applicant: me, notice: notice, round: nil, kind: .pool, text: String(repeating: "字", count: 2001)) } == .invalidAppeal)
-        #expect(code { try f.store.fileObjection(applicant: me, notice: notice, round: nil, kind: .pool, text: "a\u{1}b") } == .invalidAppeal)
+        #expect(code { try f.store.fileObjection(applicant: me, notice: notice, round: nil, kind: .pool, text: " \n ") } == .invalidObjection)
+        #expect(code { try f.store.fileObjection(applicant: me, notice: notice, round: nil, kind: .pool, text: String(repeating: "字", count: 2001)) } == .invalidObjection)
+        #expect(code { try f.store.fileObjection(applicant: me, notice: notice, round: nil, kind: .pool, text: "a\u{1}b") } == .invalidObjection)
         let longest = try f.store.fileObjection(
             applicant: me, notice: nil, round: "R1", kind: .pool, text: String(repeating: "字", count: 2000))
         #expect(longest.noticeID == notice && longest.text.count == 2000)
@@ -145,7 +145,7 @@ struct ObjectionStoreTests {
         }
         #expect(try f.store.objections(status: .open).map(\.id) == ids)
         let noReply = #expect(throws: StoreError.self) { try f.store.answerObjection(ids[0], decision: .upheld, reply: "") }
-        #expect(noReply?.code == .invalidAppeal)
+        #expect(noReply?.code == .invalidObjection)
         let open = #expect(throws: StoreError.self) { try f.store.answerObjection(ids[0], decision: .open, reply: "x") }
         #expect(open?.code == .invalidArgument)
         let missing = #expect(throws: StoreError.self) { try f.store.answerObjection(999_999, decision: .upheld, reply: "x") }

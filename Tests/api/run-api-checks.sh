@@ -5,7 +5,10 @@
 #      the forms, reads a page in zh-CN, and applies through /apply in zh-CN (one refusal,
 #      then the token page), reads where a waiting applicant stands in zh-CN and en, and
 #      two suspended applicants appeal through the page, one answered (upheld) in zh-CN and
-#      one (reinstated) in en (Tests/api/browser_check.py);
+#      one (reinstated) in en (Tests/api/browser_check.py); the notice pages
+#      (Tests/api/notice_browser_check.py), then a notice's whole life — objection on the
+#      status page, re-freeze, draw, outcome objection, corrected result notice — with both
+#      verifiers on the exported result (Tests/api/notice_flow_check.py);
 #   2. openapi-spec-validator checks the served /openapi.yaml against the OpenAPI 3.1 schema;
 #   3. schemathesis runs every check against /openapi.yaml with an admin key, an operator
 #      key and an applicant token: no 5xx, no response outside the documented schema.
@@ -105,6 +108,15 @@ step "headless Chromium on the public notice pages"
 notice_ref=$("$anju" notice export R2 --out "$work/notices" >/dev/null && awk -F, 'NR == 150 { print $1 }' "$work/notices/pre-draw/pool.csv")
 python3 Tests/api/notice_browser_check.py --base "$base" --round R2 --reference "$notice_ref" --screenshots "$work/screenshots"
 python3 deploy/verify-notice.py "$work/notices" >/dev/null
+
+step "headless Chromium through a notice's whole life (objections, re-freeze, draw, corrected result)"
+# R2 from here on: a pool objection upheld and the round frozen again, drawn, an outcome
+# objection upheld and a corrected result notice (Tests/api/notice_flow_check.py).
+python3 Tests/api/notice_flow_check.py --base "$base" --anju "$anju" --round R2 --waiting "$work/waiting.csv" \
+    --admin-key "$admin_key" --screenshots "$work/screenshots"
+"$anju" notice export R2 --out "$work/notices-drawn" >/dev/null
+"$anju" notice verify "$work/notices-drawn" >/dev/null
+python3 deploy/verify-notice.py "$work/notices-drawn" >/dev/null
 
 step "openapi-spec-validator on $base/openapi.yaml (OpenAPI 3.1)"
 python3 -c "import urllib.request, sys; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=5).read())" \

@@ -319,12 +319,30 @@ struct NoticeCSV {
     /// Records of `bytes` (RFC 4180), each with the physical line it starts on; nil and a
     /// message at the first quoting mistake.
     static func parse(_ bytes: [UInt8]) -> (records: [(line: Int, fields: [String])], error: (line: Int, message: String)?) {
-        var records: [(Int, [String])] = []
+        var reader = NoticeCSVReader(bytes)
+        var records: [(line: Int, fields: [String])] = []
+        while let record = reader.next() { records.append(record) }
+        return (records, reader.error)
+    }
+}
+
+/// Reads a notice CSV file one record at a time (RFC 4180, LF line ends), so a reader that
+/// renders rows as it goes — the JSON downloads — never holds more than one record.
+struct NoticeCSVReader {
+    private let bytes: [UInt8]
+    private var i = 0
+    private var line = 1
+    /// The first quoting mistake, with its line; reading stops there.
+    private(set) var error: (line: Int, message: String)?
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The next record and the physical line it starts on; nil at the end or at a mistake.
+    mutating func next() -> (line: Int, fields: [String])? {
+        guard error == nil, i < bytes.count else { return nil }
         var fields: [String] = []
         var field: [UInt8] = []
-        var line = 1
-        var start = 1
-        var i = 0
+        let start = line
         var quoted = false
         var atFieldStart = true
         while i < bytes.count {
@@ -337,7 +355,8 @@ struct NoticeCSV {
                     } else {
                         quoted = false
                         if i + 1 < bytes.count && bytes[i + 1] != 44 && bytes[i + 1] != 10 {
-                            return (records, (line, "text after a closing quote"))
+                            error = (line, "text after a closing quote")
+                            return nil
                         }
                     }
                 } else {
@@ -347,7 +366,8 @@ struct NoticeCSV {
             } else if b == 34 && atFieldStart {
                 quoted = true
             } else if b == 34 {
-                return (records, (line, "a quote inside an unquoted field"))
+                error = (line, "a quote inside an unquoted field")
+                return nil
             } else if b == 44 {
                 fields.append(String(decoding: field, as: UTF8.self))
                 field = []
@@ -356,27 +376,24 @@ struct NoticeCSV {
                 continue
             } else if b == 10 {
                 fields.append(String(decoding: field, as: UTF8.self))
-                records.append((start, fields))
-                fields = []
-                field = []
                 line += 1
-                start = line
-                atFieldStart = true
                 i += 1
-                continue
+                return (start, fields)
             } else if b == 13 {
-                return (records, (line, "a carriage return (notices end lines with LF only)"))
+                error = (line, "a carriage return (notices end lines with LF only)")
+                return nil
             } else {
                 field.append(b)
             }
             atFieldStart = false
             i += 1
         }
-        if quoted { return (records, (start, "a quoted field runs to the end of the file")) }
-        if !field.isEmpty || !fields.isEmpty {
-            return (records, (line, "the last line does not end with a line feed"))
+        if quoted {
+            error = (start, "a quoted field runs to the end of the file")
+        } else if !field.isEmpty || !fields.isEmpty {
+            error = (line, "the last line does not end with a line feed")
         }
-        return (records, nil)
+        return nil
     }
 }
 

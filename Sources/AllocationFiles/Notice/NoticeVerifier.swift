@@ -94,9 +94,12 @@ public enum NoticeVerifier {
 
     static func checkResult(_ files: [String: [UInt8]], pre: PreDraw, _ problems: inout Problems) {
         let folder = NoticeKind.result.folder
-        _ = checkManifest(.result, files, &problems)
         let at = "\(folder)/notice.json"
         let notice = parseJSON(files["notice.json"], at, &problems)
+        // A corrected result notice: it says which it supersedes and lists its corrections.
+        let supersedes = notice?["supersedes"]?.stringValue
+        let corrected = supersedes != nil || files["corrections.csv"] != nil
+        _ = checkManifest(.result, files, extra: corrected ? ["corrections.csv"] : [], &problems)
         checkHeader(notice, kind: .result, at: at, &problems)
         if let notice {
             if notice["round_id"]?.stringValue != pre.roundID {
@@ -150,6 +153,7 @@ public enum NoticeVerifier {
             var project: String
         }
         var offered: [String: Outcome] = [:]
+        var drawn: [String: NoticeOutcome] = [:]
         if let rows = table(files["results.csv"], NoticeFormat.resultsHeader, "\(folder)/results.csv", &problems) {
             if rows.count != pre.pool.count {
                 problems.add("\(folder)/results.csv: \(rows.count) applicants, the pre-draw pool has \(pre.pool.count)")
@@ -171,6 +175,7 @@ public enum NoticeVerifier {
                     }
                 }
                 tally[f[4], default: 0] += 1
+                if let outcome = ApplicantResult.Outcome(rawValue: f[4]) { drawn[f[0]] = NoticeOutcome(outcome, project: f[5]) }
                 switch f[4] {
                 case "offered":
                     if pre.places[f[5]] == nil {
@@ -230,14 +235,78 @@ public enum NoticeVerifier {
                 problems.add("\(folder)/offers.csv: \(n) offers at \(project), which has \(pre.places[project] ?? 0) places")
             }
         }
+        if corrected { checkCorrections(files, notice: notice, drawn: drawn, &problems) }
+    }
+
+    /// A corrected result notice's corrections.csv: numbered 1…n, each applicant in the
+    /// draw's results, each `before` the outcome the draw (or the applicant's previous
+    /// correction) gave, each `after` a different outcome (offered at a project, or none),
+    /// an objection id or nothing, a known reason code; notice.json's `supersedes` a SHA-256
+    /// and `corrections` the number of rows. The corrections are reported, never merged
+    /// into the draw's results.
+    static func checkCorrections(_ files: [String: [UInt8]], notice: JSONValue?, drawn: [String: NoticeOutcome], _ problems: inout Problems) {
+        let folder = NoticeKind.result.folder
+        let at = "\(folder)/notice.json"
+        let here = "\(folder)/corrections.csv"
+        let supersedes = notice?["supersedes"]?.stringValue ?? ""
+        if supersedes.utf8.count != 64 || !supersedes.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+            problems.add("\(at): supersedes: a corrected result notice names the SHA-256 of the notice it supersedes")
+        }
+        if notice?["corrected_at"]?.stringValue == nil { problems.add("\(at): corrected_at: missing") }
+        guard let rows = table(files["corrections.csv"], NoticeFormat.correctionsHeader, here, &problems) else { return }
+        expectCount(notice?["corrections"], rows.count, "corrections", at: at, &problems)
+        if rows.isEmpty { problems.add("\(here): a corrected notice lists at least one correction") }
+        var current = drawn
+        for (i, (line, f)) in rows.enumerated() {
+            let row = "\(here):\(line)"
+            if f[0] != String(i + 1) { problems.add("\(row): seq: \(f[0]), expected \(i + 1)") }
+            guard let now = current[f[1]] else {
+                problems.add("\(row): applicant_id: \(f[1]) is not in the draw's results.csv")
+                continue
+            }
+            func outcome(_ name: String, _ text: String, _ project: String) -> NoticeOutcome? {
+                guard let o = ApplicantResult.Outcome(rawValue: text) else {
+                    problems.add("\(row): \(name): \"\(text)\" is not offered, unmatched or ineligible")
+                    return nil
+                }
+                if (o == .offered) != !project.isEmpty || (!project.isEmpty && !ContractRules.isIdentifier(project)) {
+                    problems.add("\(row): project: \"\(project)\" with \(text): a project id exactly when offered")
+                    return nil
+                }
+                return NoticeOutcome(o, project: project)
+            }
+            let before = outcome("outcome_before", f[2], f[3])
+            let after = outcome("outcome_after", f[4], f[5])
+            if let before, before != now {
+                problems.add("\(row): outcome_before: \(before), but \(f[1]) was \(now) (the draw, or their previous correction)")
+            }
+            if let after, after == now { problems.add("\(row): outcome_after: \(after) is no change") }
+            if !f[6].isEmpty, natural(f[6]).map({ $0 < 1 }) ?? true {
+                problems.add("\(row): objection_id: \"\(f[6])\" is not an objection number")
+            }
+            if CorrectionReason(rawValue: f[7]) == nil {
+                problems.add("\(row): reason: \"\(f[7])\" is not one of \(CorrectionReason.allCases.map(\.rawValue))")
+            }
+            if let after { current[f[1]] = after }
+        }
+    }
+
+    /// A corrected result notice's corrections, one line each, for a verifier to report
+    /// beside its verdict (they change outcomes after the draw; the draw itself is unchanged).
+    public static func correctionLines(result: [String: [UInt8]]?) -> [String] {
+        guard let bytes = result?["corrections.csv"], let list = NoticeWriter.corrections(bytes) else { return [] }
+        return list.enumerated().map { i, c in
+            "\(i + 1). \(c.applicantID): \(c.before) -> \(c.after) (\(c.reason.rawValue)"
+                + (c.objectionID.map { ", objection \($0)" } ?? "") + ")"
+        }
     }
 
     // MARK: - Shared checks
 
-    static func checkManifest(_ kind: NoticeKind, _ files: [String: [UInt8]], _ problems: inout Problems) -> String {
+    static func checkManifest(_ kind: NoticeKind, _ files: [String: [UInt8]], extra: [String] = [], _ problems: inout Problems) -> String {
         let folder = kind.folder
         let at = "\(folder)/manifest.json"
-        let required = Set(["notice.json"] + kind.tables)
+        let required = Set(["notice.json"] + kind.tables + extra)
         var digests: [(name: String, sha256: String)] = []
         for name in required.sorted() {
             guard let bytes = files[name] else {
