@@ -181,6 +181,58 @@ public final class PostgresConnection: @unchecked Sendable {
         return copied
     }
 
+    /// Streams `COPY … FROM STDIN` as one statement, asking `next` for its data until it
+    /// returns nil: whoever produces the chunks (another thread, say) works while the
+    /// server takes in the ones already sent. When `next` throws, the COPY is abandoned
+    /// (the server discards it) and the error is rethrown. Returns the rows copied.
+    @discardableResult
+    public func copyIn(_ sql: String, chunks next: () throws -> [UInt8]?) throws -> Int {
+        let start = PQexec(conn, sql)
+        defer { PQclear(start) }
+        guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
+            let error = PostgresError(result: start, connection: conn, operation: "copy")
+            drainResults()
+            throw error
+        }
+        var producerError: (any Error)?
+        var sendFailed = false
+        do {
+            while !sendFailed, let chunk = try next() {
+                var offset = 0
+                while offset < chunk.count && !sendFailed {
+                    let end = min(offset + 64 * 1024, chunk.count)
+                    let sent = chunk[offset..<end].withUnsafeBytes { buffer in
+                        PQputCopyData(conn, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
+                    }
+                    sendFailed = sent != 1
+                    offset = end
+                }
+            }
+        } catch {
+            producerError = error
+        }
+        if producerError != nil {
+            _ = PQputCopyEnd(conn, "the client stopped the COPY")
+        } else if sendFailed {
+            _ = PQputCopyEnd(conn, "client could not send COPY data")
+        } else if PQputCopyEnd(conn, nil) != 1 {
+            throw PostgresError(result: nil, connection: conn, operation: "copy")
+        }
+        var firstError: PostgresError?
+        var copied = 0
+        while let result = PQgetResult(conn) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if firstError == nil {
+                firstError = PostgresError(result: result, connection: conn, operation: "copy")
+            }
+            PQclear(result)
+        }
+        if let producerError { throw producerError }
+        if let firstError { throw firstError }
+        return copied
+    }
+
     /// Runs `COPY … TO STDOUT` and returns everything the server sent, as bytes (the
     /// statement's own format: text, or CSV with `WITH (FORMAT csv)`).
     public func copyOut(_ sql: String) throws -> [UInt8] {

@@ -299,42 +299,27 @@ extension Store {
             }
 
             phase?("writing offers")
-            try writeResults(roundID, result)
-            // The offers' ids travel as arrays, so each UPDATE is a primary-key lookup per
-            // offer whatever the planner knows of round_results (no statistics yet inside
-            // this transaction: a join plan once took minutes at 200k).
+            // The result rows' COPY text is encoded on another thread from now on, while the
+            // server marks the offered slots and applicants and inserts the offers; the rows
+            // then stream in while the rest is still being encoded.
+            let resultRows = RoundResultRows(
+                city: city, roundID: roundID, rows: result.rows, rowsPerChunk: resultsPerChunk)
+            defer { resultRows.stop() }
+            // The offers' ids travel as arrays: no statement joins the round's new rows, of
+            // which the planner has no statistics inside this transaction (a join plan once
+            // took minutes at 200k).
             let offers = result.rows.filter { $0.outcome == .offered }
             let offered = offers.count
-            let slotIDs = Self.textArray(offers.map { $0.slotID ?? "" })
-            let applicantIDs = Self.textArray(offers.map(\.applicantID))
-            let slotsMarked = try db.query(
-                """
-                UPDATE slots SET status = 'offered', version = version + 1, updated_at = now()
-                WHERE city = $1 AND slot_id = ANY ($2::text[]) AND status = 'available'
-                """,
-                [city, slotIDs]
-            ).affectedRows
-            guard slotsMarked == offered else {
-                throw InventoryChanged(what: "\(offered - slotsMarked) offered slot(s) no longer available")
+            let marked = try markOffered(
+                roundID, slotIDs: Self.textArray(offers.map { $0.slotID ?? "" }),
+                applicantIDs: Self.textArray(offers.map(\.applicantID)), responseDays: info.responseDays)
+            guard marked.slots == offered else {
+                throw InventoryChanged(what: "\(offered - marked.slots) offered slot(s) no longer available")
             }
-            let applicantsMarked = try db.query(
-                """
-                UPDATE applicants SET status = 'offered', updated_at = now()
-                WHERE city = $1 AND applicant_id = ANY ($2::text[]) AND status = 'waiting'
-                """,
-                [city, applicantIDs]
-            ).affectedRows
-            guard applicantsMarked == offered else {
-                throw InventoryChanged(what: "\(offered - applicantsMarked) offered applicant(s) no longer waiting")
+            guard marked.applicants == offered else {
+                throw InventoryChanged(what: "\(offered - marked.applicants) offered applicant(s) no longer waiting")
             }
-            try db.query(
-                """
-                INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)
-                SELECT $1, $2, o.slot_id, o.applicant_id, now() + make_interval(days => $5)
-                FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS o (slot_id, applicant_id, n)
-                ORDER BY o.n
-                """,
-                [city, roundID, slotIDs, applicantIDs, String(info.responseDays)])
+            try db.copyIn(RoundResultRows.copy, chunks: resultRows.next)
             // Every offer's message, in this transaction and in one statement (sql/009).
             try enqueueRoundOffers(roundID)
             let summary = String(decoding: SummaryJSON.render(result: result, digests: digests), as: UTF8.self)
@@ -416,39 +401,43 @@ extension Store {
             [city, roundID] + snapshot.files.map { String(decoding: $0.bytes, as: UTF8.self) } + [digestJSON])
     }
 
-    /// Rows per COPY statement of `writeResults`: the text of 25,000 results (reason and
-    /// reason data) is ~10 MB, where the whole round's at once was ~100 MB held twice.
-    static let resultsPerCopy = 25_000
+    /// Rows per chunk of the results COPY: the text of 25,000 results (reason and reason
+    /// data) is ~10 MB; at most three chunks exist at once (two ready, one being sent).
+    static let defaultResultsPerChunk = 25_000
 
-    /// Streams one row per applicant into round_results with COPY, in statements of
-    /// `resultsPerCopy` rows (the per-statement reference check runs once per statement).
-    private func writeResults(_ roundID: String, _ result: RoundResult) throws {
-        var start = 0
-        repeat {
-            let rows = result.rows[start..<min(start + Self.resultsPerCopy, result.rows.count)]
-            var copy = ImportCopyText(capacity: rows.count * 256)
-            for row in rows {
-                copy.text(city)
-                copy.text(roundID)
-                copy.text(row.applicantID)
-                copy.text(row.outcome.rawValue)
-                copy.text(row.slotID)
-                copy.text(row.projectID)
-                copy.int(row.commuteMin)
-                copy.int(row.rent)
-                copy.text(row.reason)
-                copy.text(row.explanation?.json)
-                copy.endRow()
-            }
-            try connection.copyIn(
-                """
-                COPY round_results (city, round_id, applicant_id, outcome, slot_id, project_id, commute_min, rent, reason,
-                                    reason_data)
-                FROM STDIN
-                """,
-                bytes: Data(copy.bytes))
-            start += rows.count
-        } while start < result.rows.count
+    /// In ONE statement: marks the offered slots `offered` (only those still available) and
+    /// the offered applicants `offered` (only those still waiting), and — only when every
+    /// one of them was — inserts the offers in the engine's order, with their deadline.
+    /// Returns how many slots and applicants it marked; fewer than offers means the
+    /// inventory changed under the run, and then no offer was written (the caller rolls the
+    /// attempt back).
+    private func markOffered(
+        _ roundID: String, slotIDs: String, applicantIDs: String, responseDays: Int
+    ) throws -> (slots: Int, applicants: Int) {
+        let row = try connection.query(
+            """
+            WITH marked_slots AS (
+                UPDATE slots SET status = 'offered', version = version + 1, updated_at = now()
+                WHERE city = $1 AND slot_id = ANY ($3::text[]) AND status = 'available'
+                RETURNING 1
+            ), marked_applicants AS (
+                UPDATE applicants SET status = 'offered', updated_at = now()
+                WHERE city = $1 AND applicant_id = ANY ($4::text[]) AND status = 'waiting'
+                RETURNING 1
+            ), counts AS (
+                SELECT (SELECT count(*) FROM marked_slots) AS slots, (SELECT count(*) FROM marked_applicants) AS applicants
+            ), inserted AS (
+                INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)
+                SELECT $1, $2, o.slot_id, o.applicant_id, now() + make_interval(days => $5)
+                FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS o (slot_id, applicant_id, n), counts
+                WHERE counts.slots = cardinality($3::text[]) AND counts.applicants = cardinality($4::text[])
+                ORDER BY o.n
+            )
+            SELECT counts.slots, counts.applicants FROM counts
+            """,
+            [city, roundID, slotIDs, applicantIDs, String(responseDays)]
+        ).first
+        return (try row?.decode(Int.self, at: 0) ?? 0, try row?.decode(Int.self, at: 1) ?? 0)
     }
 
     /// The stored snapshot of a round that has run.

@@ -19,6 +19,9 @@ public struct Store: Sendable {
     /// The instant (RFC 3339) the objection window checks use instead of PostgreSQL's
     /// clock: tests only.
     var nowOverride: String? = nil
+    /// Result rows per chunk of `round run`'s results COPY (`RoundResultRows`); tests set a
+    /// small one so that small rounds cross chunk boundaries.
+    var resultsPerChunk = Store.defaultResultsPerChunk
 
     /// Opens the store for `city`, creating the city's row on first use.
     public init(connection: PostgresConnection, city: String, actor: String) throws {

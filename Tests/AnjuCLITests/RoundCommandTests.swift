@@ -141,6 +141,55 @@ struct RoundCommandTests {
         #expect(verify.status == 0, "\(verify)")
     }
 
+    /// SIGKILL at the worst moments of the write: while the run waits inside its marking
+    /// statement, and after it has marked slots and applicants and inserted the offers,
+    /// with the result rows streaming in from the encoding thread. Another session's lock
+    /// holds the run at each point, so the kill lands there every time; nothing remains.
+    @Test func killedWhileWritingLeavesNothing() async throws {
+        let city = try await ImportedCity(label: "roundkillwrite", applicants: 3_000, slots: 1_000)
+        let create = try await city.anju(["round", "create", "--policy", city.scratch.path("in/policy.json"), "--id", "K", "--seed", "kill seed"])
+        try #require(create.status == 0, "\(create)")
+        let before = try inventory(city.connection)
+        for table in ["offers", "round_results"] {
+            let blocker = try PostgresConnection(city.environment["DATABASE_URL"]!)
+            try blocker.query("BEGIN")
+            try blocker.query("LOCK TABLE \(table) IN SHARE MODE")
+            let process = try BackgroundProcess(
+                [Anju.executable.path, "round", "run", "K", "--quiet"],
+                environment: city.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new }, output: "/dev/null")
+            let deadline = Date().addingTimeInterval(60)
+            while try blocker.query(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '\(table)'::regclass").first?[0] == "0",
+                process.isRunning, Date() < deadline
+            {
+                usleep(2_000)
+            }
+            #expect(process.isRunning, "the run ended before it reached \(table)")
+            if table == "round_results" {
+                // Past the marking statement: its rows are there, uncommitted, for the run's session only.
+                let waiting = try blocker.query("""
+                    SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    """).map { $0[0] ?? "" }
+                #expect(waiting.count == 1 && waiting[0].hasPrefix("COPY round_results"), "\(waiting)")
+            }
+            kill(process.pid, SIGKILL)
+            #expect(process.wait() == 128 + SIGKILL)
+            // The server notices the dead client once the lock is released, and rolls back.
+            try blocker.query("COMMIT")
+            try waitForNoSession(city.connection)
+            #expect(try city.connection.query("SELECT status FROM rounds WHERE round_id = 'K'").first?[0] == "draft")
+            for t in ["offers", "round_results", "round_snapshots", "outbox"] {
+                #expect(try city.connection.query("SELECT count(*) FROM \(t)").first?[0] == "0", "\(t) after a kill at \(table)")
+            }
+            #expect(try inventory(city.connection) == before, "slots or applicants changed by a run killed at \(table)")
+        }
+        let rerun = try await city.anju(["round", "run", "K", "--quiet"])
+        try #require(rerun.status == 0, "\(rerun)")
+        #expect(try city.offers() == (try city.expectedOffers(seed: "kill seed")))
+        let verify = try await city.anju(["round", "verify", "K"])
+        #expect(verify.status == 0, "\(verify)")
+    }
+
     private func inventory(_ c: PostgresConnection) throws -> [String] {
         try c.query("""
             SELECT string_agg(slot_id || ':' || status || ':' || version, ',' ORDER BY slot_id) FROM slots

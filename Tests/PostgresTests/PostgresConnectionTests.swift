@@ -113,4 +113,61 @@ import Testing
         #expect(bad.sqlState == .invalidTextRepresentation)
         #expect(try db.query("SELECT 1").count == 1)
     }
+
+    /// `copyIn(_:chunks:)`: one COPY fed chunk by chunk, rows split anywhere (even inside a
+    /// UTF-8 character), and the two ways it stops short.
+    @Test func copyInChunks() throws {
+        let db = try TestDatabase.fresh("copychunks")
+        try db.query("CREATE TABLE beds (id int PRIMARY KEY, label text)")
+        let text = Array((1...3_000).map { "\($0)\t床位 \($0)\n" }.joined().utf8)
+        for size in [1, 5, 64 * 1024, 64 * 1024 + 1, text.count, text.count + 1] {
+            try db.query("TRUNCATE beds")
+            var offset = 0
+            let copied = try db.copyIn("COPY beds (id, label) FROM STDIN") { () -> [UInt8]? in
+                guard offset < text.count else { return nil }
+                defer { offset += size }
+                return Array(text[offset..<min(offset + size, text.count)])
+            }
+            #expect(copied == 3_000, "chunks of \(size)")
+            #expect(try db.query("SELECT count(*), sum(id), max(label) FROM beds").first?.values
+                == ["3000", "4501500", "床位 999"], "chunks of \(size)")
+        }
+        // No chunk at all: an empty COPY.
+        try db.query("TRUNCATE beds")
+        #expect(try db.copyIn("COPY beds (id, label) FROM STDIN") { nil } == 0)
+
+        // The producer fails after one chunk: its error comes back, nothing is copied, the
+        // connection is usable (inside a transaction too: only the COPY failed).
+        struct Stop: Error, Equatable {}
+        var calls = 0
+        try db.query("BEGIN")
+        #expect(throws: Stop()) {
+            try db.copyIn("COPY beds (id, label) FROM STDIN") { () throws -> [UInt8]? in
+                calls += 1
+                if calls > 1 { throw Stop() }
+                return Array("1\tone\n".utf8)
+            }
+        }
+        #expect(throws: PostgresError.self) { try db.query("SELECT 1") }  // the transaction is aborted
+        try db.query("ROLLBACK")
+        #expect(try db.query("SELECT count(*) FROM beds").first?[0] == "0")
+
+        // Bad data in a later chunk: the server's error, nothing copied, connection usable.
+        var sent = 0
+        let bad = try #require(throws: PostgresError.self) {
+            try db.copyIn("COPY beds (id, label) FROM STDIN") { () -> [UInt8]? in
+                sent += 1
+                return sent == 1 ? Array("1\tone\n".utf8) : sent == 2 ? Array("two\ttwo\n".utf8) : nil
+            }
+        }
+        #expect(bad.sqlState == .invalidTextRepresentation)
+        #expect(try db.query("SELECT count(*) FROM beds").first?[0] == "0")
+        // A statement that is no COPY … FROM STDIN is refused before any chunk is asked for.
+        var asked = false
+        #expect(throws: PostgresError.self) {
+            try db.copyIn("SELECT 1") { () -> [UInt8]? in asked = true; return nil }
+        }
+        #expect(!asked)
+        #expect(try db.query("SELECT 1").count == 1)
+    }
 }
