@@ -113,5 +113,8 @@ enum CurlTransport {
         _ = anju_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
         _ = anju_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000)
         _ = anju_curl_set_long(curl, CURLOPT_TIMEOUT, timeoutSeconds)
+        // SMTP waits for each reply at most 120 s by libcurl's default, whatever the
+        // overall timeout: the configured timeout governs the reply wait too.
+        _ = anju_curl_set_long(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeoutSeconds)
     }
 }
