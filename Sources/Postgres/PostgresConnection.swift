@@ -143,42 +143,12 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Streams `bytes` to `COPY … FROM STDIN` in 64 KiB chunks; returns the rows copied.
     @discardableResult
-    public func copyIn(_ sql: String, bytes: Data) throws -> Int {
-        let start = PQexec(conn, sql)
-        defer { PQclear(start) }
-        guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
-            let error = PostgresError(result: start, connection: conn, operation: "copy")
-            drainResults()
-            throw error
+    public func copyIn(_ sql: String, bytes: [UInt8]) throws -> Int {
+        var pending: [UInt8]? = bytes
+        return try copyIn(sql) {
+            defer { pending = nil }
+            return pending
         }
-        let chunk = 64 * 1024
-        var offset = 0
-        var sendFailed = false
-        while offset < bytes.count && !sendFailed {
-            let end = min(offset + chunk, bytes.count)
-            let sent = bytes[offset..<end].withUnsafeBytes { buffer in
-                PQputCopyData(conn, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buffer.count))
-            }
-            sendFailed = sent != 1
-            offset = end
-        }
-        if sendFailed {
-            _ = PQputCopyEnd(conn, "client could not send COPY data")
-        } else if PQputCopyEnd(conn, nil) != 1 {
-            throw PostgresError(result: nil, connection: conn, operation: "copy")
-        }
-        var firstError: PostgresError?
-        var copied = 0
-        while let result = PQgetResult(conn) {
-            if PQresultStatus(result) == PGRES_COMMAND_OK {
-                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
-            } else if firstError == nil {
-                firstError = PostgresError(result: result, connection: conn, operation: "copy")
-            }
-            PQclear(result)
-        }
-        if let firstError { throw firstError }
-        return copied
     }
 
     /// Streams `COPY … FROM STDIN` as one statement, asking `next` for its data until it
@@ -276,7 +246,7 @@ public final class PostgresConnection: @unchecked Sendable {
             text += row.map { $0.map(Self.copyEscaped) ?? "\\N" }.joined(separator: "\t")
             text += "\n"
         }
-        return try copyIn(sql, bytes: Data(text.utf8))
+        return try copyIn(sql, bytes: Array(text.utf8))
     }
 
     static func copyEscaped(_ value: String) -> String {

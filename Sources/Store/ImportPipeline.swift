@@ -36,7 +36,7 @@ enum ImportPipeline {
             for (range, chunk) in zip(ranges, chunks) { chunk.put(rows.copyText(range)) }
         }
         // If a COPY fails, the helper still finishes its (now unused) chunks and exits.
-        for chunk in chunks { try connection.copyIn(sql, bytes: Data(chunk.take())) }
+        for chunk in chunks { try connection.copyIn(sql, bytes: chunk.take()) }
     }
 
     /// One chunk handed from the encoding thread to the sending one.
