@@ -91,8 +91,9 @@ func buildRouter(
     let statusPage = StatusPageController(pool: pool, logger: logger, standings: standings)
     statusPage.addRoutes(to: router)
     ApplicationPageController(pool: pool, identityKey: identityKey, statusPage: statusPage).addRoutes(to: router)
-    AppealPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
-    ObjectionPageController(pool: pool, statusPage: statusPage).addRoutes(to: router)
+    let filing = StatusPageFiling(pool: pool, statusPage: statusPage)
+    AppealPageController(filing: filing).addRoutes(to: router)
+    ObjectionPageController(filing: filing).addRoutes(to: router)
     router.answerOtherMethodsWith405()
     return router
 }
