@@ -89,14 +89,7 @@ struct AdmissionTable: Sendable {
             }
             return out
         }
-        // Joined chunk by chunk, each let go once copied: the table is held once, not twice.
-        var joined: [UInt64] = []
-        joined.reserveCapacity(representatives.count * projects)
-        for i in parts.indices {
-            joined.append(contentsOf: parts[i])
-            parts[i] = []
-        }
-        masks = joined
+        masks = Parallel.join(&parts)
     }
 
     /// The classes of project `p` that may admit applicant `a` (see the type's comment).

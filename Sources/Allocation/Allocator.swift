@@ -108,12 +108,7 @@ public enum Allocator {
             }
             return rows
         }
-        var rows: [ApplicantResult] = []
-        rows.reserveCapacity(n)
-        for i in parts.indices {
-            rows.append(contentsOf: parts[i])
-            parts[i] = []
-        }
+        let rows = Parallel.join(&parts)
         counter.set(2 * n)
         phaseEnded?("results and reasons")
         return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.availableSlotIndices.count)

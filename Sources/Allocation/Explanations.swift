@@ -175,13 +175,7 @@ enum Summaries: Sendable {
                 slotPositionOf[a] >= 0 ? Stored() : store(lists, a)
             }
         }
-        var all: [Stored] = []
-        all.reserveCapacity(n)
-        for i in parts.indices {
-            all.append(contentsOf: parts[i])
-            parts[i] = []
-        }
-        return .stored(all)
+        return .stored(Parallel.join(&parts))
     }
 
     private static func store(_ lists: NearestLists, _ a: Int) -> Stored {

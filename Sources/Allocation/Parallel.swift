@@ -16,6 +16,18 @@ enum Parallel {
         return (0..<chunks).map { results[$0]! }
     }
 
+    /// The chunks' elements in chunk order, each chunk let go as soon as it is copied, so
+    /// the elements are held about once, not twice (the chunks plus the joined array).
+    static func join<T>(_ parts: inout [[T]]) -> [T] {
+        var joined: [T] = []
+        joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for i in parts.indices {
+            joined.append(contentsOf: parts[i])
+            parts[i] = []
+        }
+        return joined
+    }
+
     /// Splits `0..<count` into `chunks` nearly equal ranges.
     static func range(_ i: Int, of chunks: Int, count: Int) -> Range<Int> {
         (count * i / chunks)..<(count * (i + 1) / chunks)
