@@ -7,7 +7,7 @@ struct AppealText: Sendable {
 
     init(_ language: Language) { self.language = language }
 
-    private func pick(_ en: String, _ zh: String) -> String { language == .en ? en : zh }
+    private func pick(_ en: String, _ zh: String) -> String { language.pick(en, zh) }
 
     /// Why the bureau upheld a suspension, as the applicant reads it.
     func upholdReason(_ reason: Appeal.UpholdReason) -> String {

@@ -6,7 +6,7 @@ struct ApplicationPageText: Sendable {
 
     var fields: ApplicationText { ApplicationText(language) }
 
-    private func pick(_ en: String, _ zh: String) -> String { language == .en ? en : zh }
+    private func pick(_ en: String, _ zh: String) -> String { language.pick(en, zh) }
 
     // MARK: Apply
 

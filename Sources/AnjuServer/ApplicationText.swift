@@ -8,7 +8,7 @@ public struct ApplicationText: Sendable {
 
     public init(_ language: Language) { self.language = language }
 
-    private func pick(_ en: String, _ zh: String) -> String { language == .en ? en : zh }
+    private func pick(_ en: String, _ zh: String) -> String { language.pick(en, zh) }
 
     /// The label of an application field (its JSON / form name).
     public func label(_ field: String) -> String {

@@ -6,6 +6,9 @@ public enum Language: String, Sendable, CaseIterable {
     case en
     case zhCN = "zh-CN"
 
+    /// The English or the Chinese text, as this language reads.
+    public func pick(_ en: String, _ zh: String) -> String { self == .en ? en : zh }
+
     /// The best language for an `Accept-Language` header: the highest-weighted tag that is
     /// Chinese (`zh`, `zh-CN`, `zh-Hans`, …) or English; English when none is.
     public static func preferred(by header: String?) -> Language {

@@ -7,7 +7,7 @@ struct ObjectionText: Sendable {
 
     init(_ language: Language) { self.language = language }
 
-    private func pick(_ en: String, _ zh: String) -> String { language == .en ? en : zh }
+    private func pick(_ en: String, _ zh: String) -> String { language.pick(en, zh) }
 
     /// What the objection is about.
     func kind(_ kind: Objection.Kind) -> String {

@@ -7,7 +7,7 @@ import Allocation
 struct StandingText: Sendable {
     let language: Language
 
-    private func pick(_ en: String, _ zh: String) -> String { language == .en ? en : zh }
+    private func pick(_ en: String, _ zh: String) -> String { language.pick(en, zh) }
     private func n(_ v: Int) -> String { OutcomeReason.grouped(v) }
 
     /// The section's heading.

@@ -3,7 +3,7 @@
 struct StatusPageText: Sendable {
     let language: Language
 
-    private func pick(_ en: String, _ zh: String) -> String { language == .en ? en : zh }
+    private func pick(_ en: String, _ zh: String) -> String { language.pick(en, zh) }
 
     var pageTitle: String { pick("Anju: your housing status", "安居：住房分配查询") }
     var brand: String { pick("Anju housing", "安居住房保障") }
