@@ -6,7 +6,8 @@ import Store
 struct AppealRecord: Sendable {
     var appeals: [Appeal]
     var refusals: [RefusalRecord]
-    /// Objections to public notices (one indexed statement, read for every applicant).
+    /// Objections to public notices (one indexed statement, read only for an applicant whose
+    /// status lookup found one).
     var objections: [Objection] = []
     /// False when only objections were read (the applicant can have no appeal or refusal).
     var appealsRead = true
@@ -17,7 +18,8 @@ struct AppealRecord: Sendable {
     /// nor objections.
     static func read(for status: ApplicantStatus, in session: DatabaseSession, openNotices: Bool = false) throws -> AppealRecord? {
         let reader = session.reader
-        let objections = try reader.objections(ofApplicant: status.applicantID)
+        // The status lookup already said whether there is any: almost always none.
+        let objections = status.mayHaveObjections ? try reader.objections(ofApplicant: status.applicantID) : []
         let notices = openNotices ? try reader.objectableNotices(applicant: status.applicantID) : []
         let refused = status.history.contains { $0.offerStatus == "declined" || $0.offerStatus == "expired" }
         guard refused || status.refusals > 0 || status.standing == .suspended else {

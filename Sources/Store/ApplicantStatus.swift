@@ -72,6 +72,9 @@ public struct ApplicantStatus: Sendable, Equatable {
     public var history: [RoundOutcome]
     /// Why the bureau rejected the application (only when `standing` is `rejected`).
     public var review: ReviewOutcome? = nil
+    /// False when the status lookup saw that the applicant has filed no objection, so
+    /// their objections need not be read (true when not known).
+    public var mayHaveObjections = true
 
     /// The newest round's outcome, if any round considered the applicant.
     public var latest: RoundOutcome? { history.first }
@@ -102,6 +105,7 @@ extension Store {
             applicantID: id, timeZone: try me.decode(String.self, "time_zone"), category: try me.decode(String.self, "category"),
             standing: try ApplicantStanding.decode(me, "status"), refusals: try me.decode(Int.self, "refusals"),
             liveOffer: nil, tenancy: nil, history: [])
+        status.mayHaveObjections = try me.decode(Bool.self, "has_objections")
         for row in rows.dropFirst() {
             switch try row.decode(Int.self, "part") {
             case 1, 2:
@@ -143,12 +147,17 @@ extension Store {
 
     /// The status lookup: `$1` city, `$2` applicant, `$3` token hash or NULL. Rows in
     /// `part` order: 0 the applicant (none when unknown or the hash differs), 1 the live
-    /// offer, 2 the active tenancy, 3 every round result, newest first. The later parts
+    /// offer, 2 the active tenancy, 3 every round result, newest first; part 0 also says
+    /// whether the applicant has filed any objection (one probe of `objections_by_applicant`,
+    /// so that the objections are read apart only for those who have). The later parts
     /// only run when part 0 found the applicant. Public for `anju bench api`, whose pgbench
     /// ceiling runs exactly this text.
     public static let applicantStatusStatement = """
         WITH me AS (
-            SELECT a.category, a.status, a.refusals, c.time_zone FROM applicants a
+            SELECT a.category, a.status, a.refusals, c.time_zone,
+                   EXISTS (SELECT 1 FROM objections ob WHERE ob.city = a.city AND ob.applicant_id = a.applicant_id)
+                       AS has_objections
+            FROM applicants a
             JOIN cities c ON c.city = a.city
             WHERE a.city = $1 AND a.applicant_id = $2
               AND ($3::text IS NULL OR EXISTS (
@@ -160,11 +169,11 @@ extension Store {
                    NULL::text AS round_id, NULL::text AS at, NULL::timestamptz AS sort_at, NULL::text AS slot_id,
                    NULL::text AS project_id, NULL::text AS name, NULL::text AS district, NULL::integer AS rent,
                    NULL::integer AS commute_min, NULL::text AS outcome, NULL::text AS reason, NULL::text AS reason_data,
-                   NULL::bigint AS offer_id, NULL::text AS offer_status
+                   NULL::bigint AS offer_id, NULL::text AS offer_status, me.has_objections
             FROM me
             UNION ALL
             SELECT 1, NULL, NULL, NULL, NULL, o.offer_id, o.round_id, \(utc("o.deadline")), NULL,
-                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL, NULL
+                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL, NULL, NULL
             FROM offers o
             JOIN slots s ON s.city = o.city AND s.slot_id = o.slot_id
             JOIN projects p ON p.city = s.city AND p.project_id = s.project_id
@@ -172,7 +181,7 @@ extension Store {
             WHERE o.city = $1 AND o.applicant_id = $2 AND o.status = 'offered' AND EXISTS (SELECT 1 FROM me)
             UNION ALL
             SELECT 2, NULL, NULL, NULL, NULL, t.tenancy_id, o.round_id, \(utc("t.started_at")), NULL,
-                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL, NULL
+                   s.slot_id, s.project_id, p.name, p.district, s.rent, r.commute_min, NULL, NULL, NULL, NULL, NULL, NULL
             FROM tenancies t
             JOIN offers o ON o.offer_id = t.offer_id
             JOIN slots s ON s.city = t.city AND s.slot_id = t.slot_id
@@ -182,7 +191,7 @@ extension Store {
             UNION ALL
             SELECT 3, NULL, NULL, NULL, NULL, NULL, r.round_id, \(utc("rd.run_at")), rd.run_at,
                    r.slot_id, r.project_id, p.name, p.district, r.rent, r.commute_min, r.outcome, r.reason,
-                   r.reason_data::text, o.offer_id, o.status
+                   r.reason_data::text, o.offer_id, o.status, NULL
             FROM round_results r
             JOIN rounds rd ON rd.city = r.city AND rd.round_id = r.round_id
             LEFT JOIN projects p ON p.city = r.city AND p.project_id = r.project_id

@@ -132,6 +132,8 @@ struct ApplicantStatusTests {
             applicantID: id, timeZone: zone, category: try me.decode(String.self, "category"),
             standing: ApplicantStanding(rawValue: try me.decode(String.self, "status"))!, refusals: try me.decode(Int.self, "refusals"),
             liveOffer: nil, tenancy: nil, history: [])
+        status.mayHaveObjections =
+            try c.query("SELECT count(*) FROM objections WHERE city = $1 AND applicant_id = $2", [city, id]).first?.decode(Int.self, at: 0) != 0
         if let o = try c.query("SELECT offer_id, round_id, slot_id, \(utc("deadline")) AS d FROM offers WHERE city = $1 AND applicant_id = $2 AND status = 'offered'", [city, id]).first {
             let round = try o.decode(String.self, "round_id")
             status.liveOffer = .init(

@@ -132,6 +132,11 @@ struct ObjectionStoreTests {
             "SELECT action, count(*) FROM audit_log WHERE entity = 'objection' GROUP BY action ORDER BY action").map { "\($0[0]!)=\($0[1]!)" }
         #expect(audited == ["objection.answer=1", "objection.file=3"])
         #expect(try f.store.objections(ofApplicant: me).map(\.id) == [second.id, longest.id])
+        // The status lookup says who has objections, so the rest are not asked for theirs.
+        #expect(try f.store.applicantStatus(me).mayHaveObjections)
+        #expect(try f.store.applicantStatus(f.pooled[4]).mayHaveObjections)
+        #expect(try !f.store.applicantStatus(f.pooled[5]).mayHaveObjections)
+        #expect(try f.store.objections(ofApplicant: f.pooled[5]).isEmpty)
     }
 
     @Test("answers: upheld or rejected with a reply, final; a second answer, also a racing one, is a 409")
