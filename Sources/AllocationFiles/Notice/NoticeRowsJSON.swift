@@ -86,33 +86,11 @@ public struct NoticeRowsJSON: Sequence, IteratorProtocol, Sendable {
             for (i, value) in record.fields.enumerated() {
                 if i > 0 { out += [44, 32] }
                 out += i < keys.count ? keys[i] : Array(SummaryJSON.jsonString(String(i)).utf8) + [58, 32]
-                Self.appendString(value, to: &out)
+                SummaryJSON.appendJSONString(value, to: &out)
             }
             out.append(125)
         }
         return out
-    }
-}
-
-extension NoticeRowsJSON {
-    /// Appends `value` as a JSON string literal, byte by byte (no intermediate String):
-    /// quotes, backslashes and control characters escaped, all else as its UTF-8 bytes.
-    static func appendString(_ value: String, to out: inout [UInt8]) {
-        out.append(34)
-        for b in value.utf8 {
-            switch b {
-            case 34: out += [92, 34]
-            case 92: out += [92, 92]
-            case 10: out += [92, 110]
-            case 13: out += [92, 114]
-            case 9: out += [92, 116]
-            case 0..<32, 127:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out.append(34)
     }
 }
 

@@ -33,25 +33,32 @@ public enum SummaryJSON {
     /// A JSON string literal: quotes, backslashes and control characters escaped,
     /// everything else (Chinese included) written as UTF-8.
     public static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 2)
+        appendJSONString(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` as a JSON string literal (as `jsonString` writes it), byte by byte,
+    /// for writers that build bytes: `\n`, `\r`, `\t`, `\b` and `\f` by name, other
+    /// control characters as `\u00XX`, quotes and backslashes escaped, all else as its UTF-8.
+    public static func appendJSONString(_ value: String, to out: inout [UInt8]) {
+        out.append(34)
+        for b in value.utf8 {
+            switch b {
+            case 34: out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, 110]
+            case 13: out += [92, 114]
+            case 9: out += [92, 116]
+            case 8: out += [92, 98]
+            case 12: out += [92, 102]
+            case 0..<32: out += [92, 117, 48, 48, hexDigits[Int(b >> 4)], hexDigits[Int(b & 15)]]
+            default: out.append(b)
             }
         }
-        return out + "\""
+        out.append(34)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
