@@ -179,21 +179,25 @@ enum Summaries: Sendable {
     }
 
     private static func store(_ lists: NearestLists, _ a: Int) -> Stored {
-        let (count, top) = lists.summary(of: a)
+        let (count, tops) = summary(lists, a)
         var s = Stored()
         s.count = Int32(count)
-        s.tops = Int8(top.count)
-        let tops = top.map { Top(key: $0.key, project: $0.project, minutes: lists.minutes(ofTier: Int($0.key >> 32))) }
+        s.tops = Int8(tops.count)
         if let t = tops.first { s.first = t }
         if tops.count > 1 { s.second = tops[1] }
         return s
     }
 
+    /// `lists.summary(of: a)` with each top project's commute in minutes.
+    private static func summary(_ lists: NearestLists, _ a: Int) -> (count: Int, top: [Top]) {
+        let (count, top) = lists.summary(of: a)
+        return (count, top.map { Top(key: $0.key, project: $0.project, minutes: lists.minutes(ofTier: Int($0.key >> 32))) })
+    }
+
     func summary(of a: Int) -> (count: Int, top: [Top]) {
         switch self {
         case .lazy(let lists):
-            let (count, top) = lists.summary(of: a)
-            return (count, top.map { Top(key: $0.key, project: $0.project, minutes: lists.minutes(ofTier: Int($0.key >> 32))) })
+            return Self.summary(lists, a)
         case .stored(let all):
             let s = all[a]
             return (Int(s.count), Array([s.first, s.second].prefix(Int(s.tops))))
