@@ -58,28 +58,44 @@ public enum Allocator {
         // read out first, so they are let go before the result rows are made.
         let summaries: Summaries
         let slotPositionOf: [Int32]
+        var ineligibleRead: [Int32: OutcomeReason] = [:]
+        // Serial and deferred acceptance run on one core. Meanwhile the other reads what
+        // the explanations need that does not depend on their outcome (`Parallel.Ahead`):
+        // for serial the summaries of everyone's open projects and the reasons of those with
+        // none; for deferred acceptance, whose summaries over its eager lists cost little,
+        // only those reasons. (Optimal keeps both cores busy itself, and its memory peak is
+        // the round's.)
         switch mechanism {
         case .serial:
             let nearest = NearestLists(market)
             phaseEnded?("eligibility and preferences")
+            let ahead = Parallel.Ahead(count: n) { a -> (Summaries.Stored, OutcomeReason?) in
+                let s = Summaries.store(nearest, a)
+                return (s, s.count == 0 ? Explanations.ineligible(market, a) : nil)
+            }
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
-            summaries = .lazy(nearest)
+            let read = ahead.take()
+            summaries = Summaries(nearest, slotPositionOf: slotPositionOf, after: read.map(\.0))
+            ineligibleRead = Self.reasons(read.lazy.map(\.1))
         case .deferredAcceptance:
             let lists = ProjectLists(market, progress: counter)
             phaseEnded?("eligibility and preferences")
+            let ahead = Parallel.Ahead(count: n) { a in lists.range(of: a).isEmpty ? Explanations.ineligible(market, a) : nil }
             slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
-            summaries = .precomputed(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
+            ineligibleRead = Self.reasons(ahead.take())
+            summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
             phaseEnded?("eligibility and preferences")
             slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
-            summaries = .precomputed(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
+            summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         }
         counter.set(n)
-        let explain = Explanations(market, summaries, mechanism: mechanism, slotPositionOf: slotPositionOf)
+        let explain = Explanations(
+            market, summaries, mechanism: mechanism, slotPositionOf: slotPositionOf, ineligibleRead: ineligibleRead)
         // Rows are made in the contract's order (applicant id, byte-wise) straight away:
         // sorting the finished rows moved every row twice and held them twice.
         let order = idOrder(input.applicants)
@@ -112,6 +128,13 @@ public enum Allocator {
         counter.set(2 * n)
         phaseEnded?("results and reasons")
         return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.availableSlotIndices.count)
+    }
+
+    /// The reasons read ahead, by applicant index (nil: not ineligible).
+    private static func reasons<S: Sequence<OutcomeReason?>>(_ read: S) -> [Int32: OutcomeReason] {
+        var out: [Int32: OutcomeReason] = [:]
+        for (a, reason) in read.enumerated() { if let reason { out[Int32(a)] = reason } }
+        return out
     }
 
     /// The applicants' indices ordered by id, byte-wise (the order of `results.csv`); ids

@@ -8,11 +8,17 @@ struct Explanations: Sendable {
     /// ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
+    /// Reasons of ineligible applicants already read (`Explanations.Ahead`), by applicant.
+    let ineligibleRead: [Int32: OutcomeReason]
 
-    init(_ m: Market, _ summaries: Summaries, mechanism: Mechanism, slotPositionOf: [Int32]) {
+    init(
+        _ m: Market, _ summaries: Summaries, mechanism: Mechanism, slotPositionOf: [Int32],
+        ineligibleRead: [Int32: OutcomeReason] = [:]
+    ) {
         self.m = m
         self.summaries = summaries
         self.mechanism = mechanism
+        self.ineligibleRead = ineligibleRead
         var cutoff = [Int32](repeating: -1, count: m.classes.count)
         var cutoffRank = [Int](repeating: -1, count: m.classes.count)
         for (a, pos) in slotPositionOf.enumerated() where pos >= 0 {
@@ -31,7 +37,7 @@ struct Explanations: Sendable {
     /// some slot was open to them, else ineligible.
     func reason(_ a: Int) -> (ApplicantResult.Outcome, OutcomeReason) {
         let summary = summaries.summary(of: a)
-        if summary.count == 0 { return (.ineligible, ineligible(a)) }
+        if summary.count == 0 { return (.ineligible, ineligibleRead[Int32(a)] ?? Self.ineligible(m, a)) }
         return (.unmatched, unmatched(a, projects: summary.count, top: summary.top))
     }
 
@@ -74,7 +80,7 @@ struct Explanations: Sendable {
 
     /// For an applicant eligible for no slot: the rule of the nearest miss, i.e. the slot
     /// that passes the most rules in the contract's order (then the shortest commute).
-    private func ineligible(_ a: Int) -> OutcomeReason {
+    static func ineligible(_ m: Market, _ a: Int) -> OutcomeReason {
         let x = m.input.applicants[a]
         let policy = m.input.policy
         guard !m.classes.isEmpty else { return .noPlaces }
@@ -144,11 +150,9 @@ struct Explanations: Sendable {
 }
 
 /// What explanations need of an applicant's open projects: how many, and the two most
-/// preferred with their commutes. Read from the lazy lists as asked (serial), or taken
-/// from lists a mechanism built in full before those are let go (deferred acceptance,
-/// optimal): then only these few figures outlive the mechanism, not the lists — at a
-/// million applicants the lists and the result rows no longer coexist.
-enum Summaries: Sendable {
+/// preferred with their commutes, read from the lists before those are let go (at a million
+/// applicants the lists and the result rows no longer coexist).
+struct Summaries: Sendable {
     struct Top: Sendable, Equatable {
         var key: UInt64
         var project: Int
@@ -163,44 +167,40 @@ enum Summaries: Sendable {
         var second = Top(key: 0, project: 0, minutes: 0)
     }
 
-    case lazy(NearestLists)
-    case stored([Stored])
+    let stored: [Stored]
 
-    /// Reads `lists` for every applicant without a slot (`slotPositionOf[a] < 0`), in parallel.
-    static func precomputed(_ lists: NearestLists, slotPositionOf: [Int32]) -> Self {
+    /// Reads `lists` for every applicant without a slot (`slotPositionOf[a] < 0`), in
+    /// parallel; `ahead` already holds the summaries of the first `ahead.count` applicants
+    /// (read while the mechanism ran, whatever their outcome), so only the rest are read.
+    init(_ lists: NearestLists, slotPositionOf: [Int32], after ahead: [Stored] = []) {
         let n = slotPositionOf.count
-        let chunks = max(1, min(64, n / 256))
-        var parts = Parallel.map(chunks: chunks) { chunk -> [Stored] in
-            Parallel.range(chunk, of: chunks, count: n).map { a in
-                slotPositionOf[a] >= 0 ? Stored() : store(lists, a)
+        let done = min(ahead.count, n)
+        let chunks = max(1, min(64, (n - done) / 256))
+        var parts = [Array(ahead.prefix(done))] + Parallel.map(chunks: chunks) { chunk -> [Stored] in
+            Parallel.range(chunk, of: chunks, count: n - done).map { i in
+                let a = done + i
+                return slotPositionOf[a] >= 0 ? Stored() : Self.store(lists, a)
             }
         }
-        return .stored(Parallel.join(&parts))
+        stored = Parallel.join(&parts)
     }
 
-    private static func store(_ lists: NearestLists, _ a: Int) -> Stored {
-        let (count, tops) = summary(lists, a)
+    /// Applicant `a`'s summary, read from `lists`.
+    static func store(_ lists: NearestLists, _ a: Int) -> Stored {
+        let (count, tops) = lists.summary(of: a)
         var s = Stored()
         s.count = Int32(count)
         s.tops = Int8(tops.count)
-        if let t = tops.first { s.first = t }
-        if tops.count > 1 { s.second = tops[1] }
+        func top(_ t: (key: UInt64, project: Int)) -> Top {
+            Top(key: t.key, project: t.project, minutes: lists.minutes(ofTier: Int(t.key >> 32)))
+        }
+        if let t = tops.first { s.first = top(t) }
+        if tops.count > 1 { s.second = top(tops[1]) }
         return s
     }
 
-    /// `lists.summary(of: a)` with each top project's commute in minutes.
-    private static func summary(_ lists: NearestLists, _ a: Int) -> (count: Int, top: [Top]) {
-        let (count, top) = lists.summary(of: a)
-        return (count, top.map { Top(key: $0.key, project: $0.project, minutes: lists.minutes(ofTier: Int($0.key >> 32))) })
-    }
-
     func summary(of a: Int) -> (count: Int, top: [Top]) {
-        switch self {
-        case .lazy(let lists):
-            return Self.summary(lists, a)
-        case .stored(let all):
-            let s = all[a]
-            return (Int(s.count), Array([s.first, s.second].prefix(Int(s.tops))))
-        }
+        let s = stored[a]
+        return (Int(s.count), Array([s.first, s.second].prefix(Int(s.tops))))
     }
 }

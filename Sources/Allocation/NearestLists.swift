@@ -18,12 +18,18 @@ struct NearestLists: Sendable {
     /// Built only when tiers are ranks.
     let eager: ProjectLists?
     let firstRadiusKm: Double
+    /// Which projects may take each kind of applicant, for `summary`'s scans (nil when the
+    /// table would be too large, or with eager lists).
+    let open: OpenProjects?
     private let halfCircumferenceKm = CommuteModel.earthRadiusKm * .pi * (1 + 1e-9)
 
-    init(_ m: Market, firstRadiusKm: Double = 1.5) {
+    /// `openTableLimit` caps the table of `OpenProjects` (kinds × projects bytes); beyond
+    /// it `summary` asks the market project by project instead.
+    init(_ m: Market, firstRadiusKm: Double = 1.5, openTableLimit: Int = 1 << 25) {
         self.m = m
         self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
         self.firstRadiusKm = firstRadiusKm
+        self.open = eager == nil ? OpenProjects(m, limit: openTableLimit) : nil
     }
 
     /// Over lists already built in full (a mechanism that needed them all): one band each,
@@ -32,6 +38,7 @@ struct NearestLists: Sendable {
         self.m = m
         self.eager = eager
         self.firstRadiusKm = 1.5
+        self.open = nil
     }
 
     /// The commute in minutes of tier `t`.
@@ -115,13 +122,7 @@ struct NearestLists: Sendable {
         let lat = m.workLat[a], lon = m.workLon[a]
         let slack = ProjectGeometry.edgeSlack(model)
         var cut = Double.infinity  // beyond this squared chord, surely farther than top[1]'s tier
-        m.geometry.forEachProjectChord(
-            near: lat, lon, withinMinutes: m.maxCommute[a], model: model,
-            skip: { p in
-                m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p)
-                    || m.admission.mask(applicant: a, project: p) == 0
-            }
-        ) { p, chord2 in
+        func visit(_ p: Int, _ chord2: Double) {
             guard m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) else { return }
             count += 1
             if chord2 > cut { return }
@@ -131,6 +132,22 @@ struct NearestLists: Sendable {
             if top.count == 2 && top[1].key != second {
                 cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: model)
             }
+        }
+        if let open {
+            // One byte per project, read in the scan's own order, instead of three lookups.
+            let base = Int(open.kindOf[a]) * open.projects
+            open.table.withUnsafeBufferPointer { table in
+                m.geometry.forEachProjectChord(
+                    near: lat, lon, withinMinutes: m.maxCommute[a], model: model, skipAt: { k, _ in table[base + k] == 0 },
+                    visit)
+            }
+        } else {
+            m.geometry.forEachProjectChord(
+                near: lat, lon, withinMinutes: m.maxCommute[a], model: model,
+                skip: { p in
+                    m.projectClasses[p].isEmpty || !m.programmeAdmits(a, project: p)
+                        || m.admission.mask(applicant: a, project: p) == 0
+                }, visit)
         }
         return (count, top)
     }
@@ -175,5 +192,56 @@ extension NearestLists {
             entries.append(contentsOf: part.entries)
         }
         return (start, entries)
+    }
+}
+
+/// Which projects may take each *kind* of applicant — applicants admitted by the same
+/// programmes and the same slot-level profile (`AdmissionTable`) — so a scan over the
+/// projects near an applicant reads one byte per project instead of asking the market
+/// three questions. A city has far fewer kinds than applicants.
+struct OpenProjects: Sendable {
+    /// Per applicant: their kind.
+    let kindOf: [Int32]
+    /// `table[kind * projects + position]` is 0 when the project at `position` of
+    /// `Market.geometry.order` is closed to the kind: no class, its programme refuses the
+    /// kind, or no class's slot-level rules admit it. Else 1.
+    let table: [UInt8]
+    let projects: Int
+
+    /// Nil when the table would exceed `limit` bytes, or the programmes are too many to key.
+    init?(_ m: Market, limit: Int) {
+        let n = m.maxCommute.count
+        let programmes = m.programmeCount
+        guard programmes <= 32 else { return nil }
+        var ids: [UInt64: Int32] = [:]
+        var kindOf = [Int32](repeating: 0, count: n)
+        var representative: [Int] = []
+        for a in 0..<n {
+            var pattern: UInt64 = 0
+            for i in 0..<programmes where m.programmeAdmits[a * programmes + i] { pattern |= 1 << UInt64(i) }
+            let key = UInt64(UInt32(bitPattern: m.admission.profileOf[a])) << 32 | pattern
+            if let id = ids[key] {
+                kindOf[a] = id
+            } else {
+                let id = Int32(representative.count)
+                ids[key] = id
+                representative.append(a)
+                kindOf[a] = id
+            }
+            if representative.count * m.projectClasses.count > limit { return nil }
+        }
+        let order = m.geometry.order
+        var table = [UInt8](repeating: 0, count: representative.count * order.count)
+        for (kind, a) in representative.enumerated() {
+            for (k, p) in order.enumerated()
+            where !m.projectClasses[p].isEmpty && m.programmeAdmits(a, project: p)
+                && m.admission.mask(applicant: a, project: p) != 0
+            {
+                table[kind * order.count + k] = 1
+            }
+        }
+        self.kindOf = kindOf
+        self.table = table
+        self.projects = order.count
     }
 }

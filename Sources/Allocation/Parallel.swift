@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Deterministic data parallelism: work is split into a fixed number of chunks whose
 /// results are kept in chunk order, so the output never depends on thread timing.
@@ -31,5 +32,42 @@ enum Parallel {
     /// Splits `0..<count` into `chunks` nearly equal ranges.
     static func range(_ i: Int, of chunks: Int, count: Int) -> Range<Int> {
         (count * i / chunks)..<(count * (i + 1) / chunks)
+    }
+}
+
+extension Parallel {
+    /// Work read item after item, from the first, on another core while the caller's
+    /// thread does something else (a mechanism that runs on one core): `take()` stops it
+    /// after the chunk in hand and returns what was read, items `0..<k` in order. What a
+    /// caller makes of it must not depend on `k` (it reads the rest itself).
+    final class Ahead<T: Sendable>: Sendable {
+        /// Items read between two looks at the stop flag.
+        static var chunk: Int { 2048 }
+        private let stop = Atomic<Bool>(false)
+        private let finished = DispatchSemaphore(value: 0)
+        private let parts = Mutex<[[T]]>([])
+
+        init(count: Int, _ read: @escaping @Sendable (Int) -> T) {
+            DispatchQueue.global().async { [self] in
+                var from = 0
+                while from < count && !stop.load(ordering: .relaxed) {
+                    let to = min(count, from + Self.chunk)
+                    let part = (from..<to).map(read)
+                    parts.withLock { $0.append(part) }
+                    from = to
+                }
+                finished.signal()
+            }
+        }
+
+        func take() -> [T] {
+            stop.store(true, ordering: .relaxed)
+            finished.wait()
+            var taken = parts.withLock { p in
+                defer { p = [] }
+                return p
+            }
+            return Parallel.join(&taken)
+        }
     }
 }

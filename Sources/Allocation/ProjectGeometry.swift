@@ -43,10 +43,27 @@ struct ProjectGeometry: Sendable {
 
     /// Like `forEachProject`, but reports the squared chord instead of the minutes, so a
     /// caller that only needs "within reach" pays no `asin`; every project reported is
-    /// within `limit` minutes (exactly checked when close to the edge).
+    /// within `limit` minutes (exactly checked when close to the edge). Inlined, so the
+    /// callers' closures are too (measured: serial's whole round 0.75 → 0.47 s at 200k).
+    @inline(__always)
     func forEachProjectChord(
         near lat0: Double, _ lon0: Double, withinMinutes limit: Int, model: CommuteModel,
         skip: (Int) -> Bool, _ body: (Int, Double) -> Void
+    ) {
+        forEachProjectChord(near: lat0, lon0, withinMinutes: limit, model: model, skipAt: { _, p in skip(p) }, body)
+    }
+
+    /// The projects in this geometry's own order (`forEachProjectChord`'s `skipAt` is given
+    /// a project's position in it): original indices.
+    var order: [Int] { index }
+
+    /// As `forEachProjectChord`, with `skipAt(position, project)` given the project's
+    /// position in `order` as well, so a caller may keep a per-project table in that order
+    /// and read it front to back.
+    @inline(__always)
+    func forEachProjectChord(
+        near lat0: Double, _ lon0: Double, withinMinutes limit: Int, model: CommuteModel,
+        skipAt: (Int, Int) -> Bool, _ body: (Int, Double) -> Void
     ) {
         let reach = model.reachKm(withinMinutes: limit)
         guard reach >= 0 else { return }
@@ -64,7 +81,7 @@ struct ProjectGeometry: Sendable {
         var k = lo
         while k < lat.count, lat[k] <= lat0 + dLat {
             defer { k += 1 }
-            if ProjectGeometry.lonGap(lon[k], lon0) > dLon || skip(index[k]) { continue }
+            if ProjectGeometry.lonGap(lon[k], lon0) > dLon || skipAt(k, index[k]) { continue }
             let v = unit[k]
             let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
             let c2 = dx * dx + dy * dy + dz * dz

@@ -21,6 +21,7 @@ import Testing
             "instance \(instance): packed entries differ from the 64-bit ones")
         for radius in radii {
             let lazy = NearestLists(m, firstRadiusKm: radius)
+            let noTable = NearestLists(m, firstRadiusKm: radius, openTableLimit: 0)
             var band: [UInt64] = []
             for a in 0..<g.input.applicants.count {
                 var joined: [UInt64] = []
@@ -53,6 +54,10 @@ import Testing
                 }.sorted { $0.key < $1.key }
                 let summary = lazy.summary(of: a)
                 let overEager = NearestLists(m, eager: eager).summary(of: a)
+                // Without the table of open projects (asking the market project by project): the same.
+                let asked = noTable.summary(of: a)
+                #expect(lazy.open != nil && noTable.open == nil)
+                #expect(asked.count == summary.count && asked.top.map(\.key) == summary.top.map(\.key) && asked.top.map(\.project) == summary.top.map(\.project), "instance \(instance): summary without the open-project table")
                 #expect(overEager.count == summary.count && overEager.top.map(\.key) == summary.top.map(\.key), "instance \(instance): summary over the eager lists")
                 #expect(summary.count == expected.count, "instance \(instance): open project count")
                 #expect(
