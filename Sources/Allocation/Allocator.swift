@@ -69,22 +69,24 @@ public enum Allocator {
         case .serial:
             let nearest = NearestLists(market)
             phaseEnded?("eligibility and preferences")
-            let ahead = Parallel.Ahead(count: n) { a -> (Summaries.Stored, OutcomeReason?) in
-                let s = Summaries.store(nearest, a)
-                return (s, s.count == 0 ? Explanations.ineligible(market, a) : nil)
+            let ahead = Parallel.Ahead(count: n) { range -> (stored: [Summaries.Stored], reasons: [Int32: OutcomeReason]) in
+                let stored = range.map { Summaries.store(nearest, $0) }
+                return (stored, Self.ineligibleReasons(market, range.filter { stored[$0 - range.lowerBound].count == 0 }))
             }
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
-            let read = ahead.take()
-            summaries = Summaries(nearest, slotPositionOf: slotPositionOf, after: read.map(\.0))
-            ineligibleRead = Self.reasons(read.lazy.map(\.1))
+            var read = ahead.take()
+            ineligibleRead = read.parts.reduce(into: [:]) { all, part in all.merge(part.reasons) { x, _ in x } }
+            var stored = read.parts.map(\.stored)
+            read.parts = []
+            summaries = Summaries(nearest, slotPositionOf: slotPositionOf, after: Parallel.join(&stored))
         case .deferredAcceptance:
             let lists = ProjectLists(market, progress: counter)
             phaseEnded?("eligibility and preferences")
-            let ahead = Parallel.Ahead(count: n) { a in lists.range(of: a).isEmpty ? Explanations.ineligible(market, a) : nil }
+            let ahead = Parallel.Ahead(count: n) { range in Self.ineligibleReasons(market, range.filter { lists.range(of: $0).isEmpty }) }
             slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
-            ineligibleRead = Self.reasons(ahead.take())
+            ineligibleRead = ahead.take().parts.reduce(into: [:]) { all, part in all.merge(part) { x, _ in x } }
             summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
@@ -130,11 +132,9 @@ public enum Allocator {
         return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.availableSlotIndices.count)
     }
 
-    /// The reasons read ahead, by applicant index (nil: not ineligible).
-    private static func reasons<S: Sequence<OutcomeReason?>>(_ read: S) -> [Int32: OutcomeReason] {
-        var out: [Int32: OutcomeReason] = [:]
-        for (a, reason) in read.enumerated() { if let reason { out[Int32(a)] = reason } }
-        return out
+    /// The reasons of `applicants`, each eligible for no slot, by applicant index.
+    private static func ineligibleReasons(_ m: Market, _ applicants: [Int]) -> [Int32: OutcomeReason] {
+        Dictionary(uniqueKeysWithValues: applicants.map { (Int32($0), Explanations.ineligible(m, $0)) })
     }
 
     /// The applicants' indices ordered by id, byte-wise (the order of `results.csv`); ids

@@ -36,38 +36,41 @@ enum Parallel {
 }
 
 extension Parallel {
-    /// Work read item after item, from the first, on another core while the caller's
-    /// thread does something else (a mechanism that runs on one core): `take()` stops it
-    /// after the chunk in hand and returns what was read, items `0..<k` in order. What a
-    /// caller makes of it must not depend on `k` (it reads the rest itself).
-    final class Ahead<T: Sendable>: Sendable {
+    /// Work read chunk after chunk of items, from the first, on another core while the
+    /// caller's thread does something else (a mechanism that runs on one core): `take()`
+    /// stops it after the chunk in hand and returns what was read, in order, and how many
+    /// items that covers. What a caller makes of it must not depend on how far it got (it
+    /// reads the rest itself).
+    final class Ahead<Part: Sendable>: Sendable {
         /// Items read between two looks at the stop flag.
         static var chunk: Int { 2048 }
         private let stop = Atomic<Bool>(false)
         private let finished = DispatchSemaphore(value: 0)
-        private let parts = Mutex<[[T]]>([])
+        private let parts = Mutex<(parts: [Part], covered: Int)>(([], 0))
 
-        init(count: Int, _ read: @escaping @Sendable (Int) -> T) {
+        init(count: Int, _ read: @escaping @Sendable (Range<Int>) -> Part) {
             DispatchQueue.global().async { [self] in
                 var from = 0
                 while from < count && !stop.load(ordering: .relaxed) {
                     let to = min(count, from + Self.chunk)
-                    let part = (from..<to).map(read)
-                    parts.withLock { $0.append(part) }
+                    let part = read(from..<to)
+                    parts.withLock {
+                        $0.parts.append(part)
+                        $0.covered = to
+                    }
                     from = to
                 }
                 finished.signal()
             }
         }
 
-        func take() -> [T] {
+        func take() -> (parts: [Part], covered: Int) {
             stop.store(true, ordering: .relaxed)
             finished.wait()
-            var taken = parts.withLock { p in
-                defer { p = [] }
+            return parts.withLock { p in
+                defer { p = ([], 0) }
                 return p
             }
-            return Parallel.join(&taken)
         }
     }
 }
