@@ -4,14 +4,27 @@ import Allocation
 /// that offered applicants will have (median and 90th percentile).
 enum RoundSummaryText {
     static func render(_ result: RoundResult, input: RoundInput, out: String?) -> String {
+        // Rows come in id order, as input files usually do: then row i is applicant i, and
+        // no dictionary of every id is built (that took ~0.2 s at 200,000 applicants).
+        let aligned =
+            input.applicants.count == result.rows.count
+            && zip(input.applicants, result.rows).allSatisfy { $0.id == $1.applicantID }
         var category: [String: Applicant.Category] = [:]
-        for a in input.applicants { category[a.id] = a.category }
+        if !aligned { for a in input.applicants { category[a.id] = a.category } }
         var table: [Applicant.Category: [ApplicantResult.Outcome: Int]] = [:]
+        var counts = [Int](repeating: 0, count: Applicant.Category.allCases.count * ApplicantResult.Outcome.allCases.count)
+        func cell(_ c: Applicant.Category, _ o: ApplicantResult.Outcome) -> Int {
+            Applicant.Category.allCases.firstIndex(of: c)! * ApplicantResult.Outcome.allCases.count
+                + ApplicantResult.Outcome.allCases.firstIndex(of: o)!
+        }
         var commutes: [Int] = []
-        for row in result.rows {
-            let c = category[row.applicantID] ?? .general
-            table[c, default: [:]][row.outcome, default: 0] += 1
+        for (i, row) in result.rows.enumerated() {
+            let c = aligned ? input.applicants[i].category : category[row.applicantID] ?? .general
+            counts[cell(c, row.outcome)] += 1
             if let m = row.commuteMin, row.outcome == .offered { commutes.append(m) }
+        }
+        for c in Applicant.Category.allCases {
+            for o in ApplicantResult.Outcome.allCases where counts[cell(c, o)] > 0 { table[c, default: [:]][o] = counts[cell(c, o)] }
         }
         commutes.sort()
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }

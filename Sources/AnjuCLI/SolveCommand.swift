@@ -2,6 +2,7 @@ import Allocation
 import AllocationFiles
 import ArgumentParser
 import Foundation
+import Synchronization
 
 extension Mechanism: ExpressibleByArgument {}
 
@@ -44,7 +45,20 @@ public struct SolveCommand: ParsableCommand {
     }
 
     public func run() throws {
-        try FileRound.run(input: input, out: out, mechanism: mechanism, seed: seed, quiet: quiet, timings: timings)
+        try FileRound.run(
+            input: input, out: out, mechanism: mechanism, seed: seed, quiet: quiet, timings: timings, keepToExit: true)
+    }
+}
+
+/// Values a one-shot command hands over to the end of the process instead of freeing: the
+/// process exits right after, and the kernel takes the whole heap back at once, while
+/// freeing a 200,000-applicant round's rows and input object by object took ~0.2 s of
+/// `anju solve`'s ~2 s (measured; compilers do the same, e.g. clang's `-disable-free`).
+enum KeptToExit {
+    private static let kept = Mutex<[any Sendable]>([])
+
+    static func keep(_ value: any Sendable) {
+        kept.withLock { $0.append(value) }
     }
 }
 
@@ -52,7 +66,8 @@ public struct SolveCommand: ParsableCommand {
 /// write atomically, summarise. Exit codes follow the file contract.
 enum FileRound {
     static func run(
-        input: String, out: String, mechanism: Mechanism?, seed: String?, quiet: Bool, timings showTimings: Bool = false
+        input: String, out: String, mechanism: Mechanism?, seed: String?, quiet: Bool, timings showTimings: Bool = false,
+        keepToExit: Bool = false
     ) throws {
         let progress = TerminalProgress(enabled: !quiet)
         let timings = PhaseTimings(enabled: showTimings)
@@ -97,6 +112,10 @@ enum FileRound {
         progress.finish()
         if !quiet {
             print(RoundSummaryText.render(result, input: loaded.input, out: out), terminator: "")
+        }
+        if keepToExit {
+            KeptToExit.keep(result)
+            KeptToExit.keep(loaded)
         }
     }
 }
