@@ -21,15 +21,20 @@ struct NearestLists: Sendable {
     /// Which projects may take each kind of applicant, for `summary`'s scans (nil when the
     /// table would be too large, or with eager lists).
     let open: OpenProjects?
+    /// Workplaces in blocks, each with the projects nearest first, for `summary` (nil when
+    /// too large, or without `open`).
+    let blocks: ApplicantBlocks?
     private let halfCircumferenceKm = CommuteModel.earthRadiusKm * .pi * (1 + 1e-9)
 
     /// `openTableLimit` caps the table of `OpenProjects` (kinds × projects bytes); beyond
-    /// it `summary` asks the market project by project instead.
-    init(_ m: Market, firstRadiusKm: Double = 1.5, openTableLimit: Int = 1 << 25) {
+    /// it `summary` asks the market project by project instead. `blockEntryLimit` caps
+    /// `ApplicantBlocks` (blocks × projects entries); beyond it `summary` scans by latitude.
+    init(_ m: Market, firstRadiusKm: Double = 1.5, openTableLimit: Int = 1 << 25, blockEntryLimit: Int = 1 << 23) {
         self.m = m
         self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
         self.firstRadiusKm = firstRadiusKm
         self.open = eager == nil ? OpenProjects(m, limit: openTableLimit) : nil
+        self.blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
     }
 
     /// Over lists already built in full (a mechanism that needed them all): one band each,
@@ -39,6 +44,7 @@ struct NearestLists: Sendable {
         self.eager = eager
         self.firstRadiusKm = 1.5
         self.open = nil
+        self.blocks = nil
     }
 
     /// The commute in minutes of tier `t`.
@@ -133,7 +139,43 @@ struct NearestLists: Sendable {
                 cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: model)
             }
         }
-        if let open {
+        if let open, let blocks {
+            // Projects nearest the applicant's block first; only those near the edge of
+            // the reach are measured (`ApplicantBlocks`).
+            let base = Int(open.kindOf[a]) * open.projects
+            let limit = m.maxCommute[a]
+            let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
+            guard maxChord2 >= 0 else { return (0, []) }
+            let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
+            let maxChord = maxChord2.squareRoot()
+            let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
+            let b = Int(blocks.blockOf[a])
+            let radius = blocks.radius[b]
+            let order = m.geometry.order
+            for i in blocks.start[b]..<blocks.start[b + 1] {
+                let (lower, upper) = ApplicantBlocks.bounds(blocks.distance[i], radius: radius)
+                if lower > maxChord { break }  // so is every later one
+                let k = Int(blocks.position[i])
+                guard open.table[base + k] != 0 else { continue }
+                var chord2 = -1.0  // not measured
+                if !(upper * upper <= sureChord2) {
+                    chord2 = m.geometry.chord2(u, at: k)
+                    guard chord2 <= maxChord2 else { continue }
+                    if chord2 > sureChord2
+                        && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model)
+                    {
+                        continue
+                    }
+                }
+                if top.count == 2 && lower > 0 && lower * lower > cut {
+                    // Surely farther than the second: counted only.
+                    let p = order[k]
+                    if m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { count += 1 }
+                    continue
+                }
+                visit(order[k], chord2 < 0 ? m.geometry.chord2(u, at: k) : chord2)
+            }
+        } else if let open {
             // One byte per project, read in the scan's own order, instead of three lookups.
             let base = Int(open.kindOf[a]) * open.projects
             open.table.withUnsafeBufferPointer { table in

@@ -82,18 +82,30 @@ struct ProjectGeometry: Sendable {
         while k < lat.count, lat[k] <= lat0 + dLat {
             defer { k += 1 }
             if ProjectGeometry.lonGap(lon[k], lon0) > dLon || skipAt(k, index[k]) { continue }
-            let v = unit[k]
-            let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
-            let c2 = dx * dx + dy * dy + dz * dz
+            let c2 = chord2(u, at: k)
             guard c2 <= maxChord2 else { continue }
-            if c2 > sureChord2 {
-                let minutes = ProjectGeometry.minutes(chord2: c2, model: model, slack: ProjectGeometry.edgeSlack(model)) {
-                    model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
-                }
-                if !CommuteModel.isWithin(minutes, limit: limit) { continue }
-            }
+            if c2 > sureChord2 && !isWithin(at: k, chord2: c2, fromLat: lat0, lon0, limit: limit, model: model) { continue }
             body(index[k], c2)
         }
+    }
+
+    /// The squared chord from unit vector `u` to the project at position `k` of `order`.
+    @inline(__always)
+    func chord2(_ u: (Double, Double, Double), at k: Int) -> Double {
+        let v = unit[k]
+        let dx = u.0 - v.0, dy = u.1 - v.1, dz = u.2 - v.2
+        return dx * dx + dy * dy + dz * dz
+    }
+
+    /// Whether the project at position `k`, `c2` squared chord away from (`lat0`, `lon0`),
+    /// lies within `limit` minutes, for a `c2` between the limit's `sureChord2` and
+    /// `maxChord2`: the exact check of `forEachProjectChord`.
+    @inline(__always)
+    func isWithin(at k: Int, chord2 c2: Double, fromLat lat0: Double, _ lon0: Double, limit: Int, model: CommuteModel) -> Bool {
+        let minutes = ProjectGeometry.minutes(chord2: c2, model: model, slack: ProjectGeometry.edgeSlack(model)) {
+            model.minutes(fromLat: lat0, lon: lon0, toLat: self.lat[k], lon: self.lon[k])
+        }
+        return CommuteModel.isWithin(minutes, limit: limit)
     }
 
     /// The squared chord beyond which a commute is surely more than `limit` minutes (-1

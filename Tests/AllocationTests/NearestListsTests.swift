@@ -22,6 +22,10 @@ import Testing
         for radius in radii {
             let lazy = NearestLists(m, firstRadiusKm: radius)
             let noTable = NearestLists(m, firstRadiusKm: radius, openTableLimit: 0)
+            // The latitude scan over the table, without blocks; and blocks of cells widened
+            // until at most two blocks' entries fit (so wide blocks, long uncertain bands).
+            let noBlocks = NearestLists(m, firstRadiusKm: radius, blockEntryLimit: 0)
+            let wideBlocks = NearestLists(m, firstRadiusKm: radius, blockEntryLimit: 2 * m.geometry.count)
             var band: [UInt64] = []
             for a in 0..<g.input.applicants.count {
                 var joined: [UInt64] = []
@@ -55,9 +59,15 @@ import Testing
                 let summary = lazy.summary(of: a)
                 let overEager = NearestLists(m, eager: eager).summary(of: a)
                 // Without the table of open projects (asking the market project by project): the same.
-                let asked = noTable.summary(of: a)
-                #expect(lazy.open != nil && noTable.open == nil)
-                #expect(asked.count == summary.count && asked.top.map(\.key) == summary.top.map(\.key) && asked.top.map(\.project) == summary.top.map(\.project), "instance \(instance): summary without the open-project table")
+                #expect(lazy.open != nil && noTable.open == nil && noBlocks.blocks == nil)
+                #expect(lazy.blocks != nil || m.geometry.count == 0)
+                for (other, name) in [(noTable, "without the open-project table"), (noBlocks, "without blocks"), (wideBlocks, "with wide blocks")] {
+                    let asked = other.summary(of: a)
+                    #expect(
+                        asked.count == summary.count && asked.top.map(\.key) == summary.top.map(\.key)
+                            && asked.top.map(\.project) == summary.top.map(\.project),
+                        "instance \(instance), applicant \(a): summary \(name): \(asked) ≠ \(summary)")
+                }
                 #expect(overEager.count == summary.count && overEager.top.map(\.key) == summary.top.map(\.key), "instance \(instance): summary over the eager lists")
                 #expect(summary.count == expected.count, "instance \(instance): open project count")
                 #expect(

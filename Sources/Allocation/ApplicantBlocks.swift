@@ -1,0 +1,120 @@
+/// Applicants' workplaces grouped into small blocks (a grid of about a kilometre), each
+/// block with every project in order of its distance from the block's centre, so that
+/// "how many open projects are within my commute, and which two are best" reads the
+/// projects nearest first and measures only those near the edge of the reach.
+///
+/// Distances are chords in space between unit vectors, where the triangle inequality
+/// holds exactly: an applicant `r` or less from the centre (`radius`, the largest such
+/// distance in the block, measured) is between `d − r` and `d + r` from a project `d` from
+/// the centre. A project whose `d + r` is within the reach's sure chord is within it —
+/// exactly what `ProjectGeometry.forEachProjectChord` decides for it — and once `d − r`
+/// passes the reach's outer chord, every later project is out. Only the band between is
+/// measured, as the scan does. Which block an applicant is in decides only how much is
+/// measured, never the answer (tests compare with the scan and with brute force).
+struct ApplicantBlocks: Sendable {
+    /// Per applicant: their block.
+    let blockOf: [Int32]
+    /// Per block: its entries, `start[b]..<start[b + 1]`.
+    let start: [Int]
+    /// Per entry: the project's distance from the block's centre, rounded to a Float
+    /// (`bounds` allows for the rounding), ascending within a block.
+    let distance: [Float]
+    /// Per entry: the project's position in `Market.geometry.order`.
+    let position: [Int32]
+    /// Per block: at least the largest distance from its centre to one of its applicants.
+    let radius: [Double]
+
+    /// Grid cells of this many degrees, doubled until the entries fit the limit.
+    static let cellDegrees = 0.01
+
+    /// Nil when there are no projects, or the entries would exceed `entryLimit` even with
+    /// cells of a degree.
+    init?(_ m: Market, entryLimit: Int) {
+        let n = m.workLat.count
+        let projects = m.geometry.count
+        guard projects > 0, n > 0 else { return nil }
+        var cell = Self.cellDegrees
+        var blockOf = [Int32](repeating: 0, count: n)
+        var blocks = 0
+        while true {
+            var ids: [Int64: Int32] = [:]
+            for a in 0..<n {
+                // Any grouping is correct; the key only has to be finite to be a key.
+                let row = Int64(max(-1e6, min(1e6, (m.workLat[a] / cell).rounded(.down))))
+                let column = Int64(max(-1e6, min(1e6, (m.workLon[a] / cell).rounded(.down))))
+                let key = row << 32 | (column & 0xFFFF_FFFF)
+                if let id = ids[key] {
+                    blockOf[a] = id
+                } else {
+                    blockOf[a] = Int32(ids.count)
+                    ids[key] = Int32(ids.count)
+                }
+            }
+            blocks = ids.count
+            if blocks * projects <= entryLimit { break }
+            if cell >= 1 { return nil }
+            cell *= 2
+        }
+        // Centres (the mean of the unit vectors: any point in space will do) and radii.
+        var centre = [(Double, Double, Double)](repeating: (0, 0, 0), count: blocks)
+        let unit = (0..<n).map { ProjectGeometry.unitVector(lat: m.workLat[$0], lon: m.workLon[$0]) }
+        for a in 0..<n {
+            let b = Int(blockOf[a])
+            centre[b].0 += unit[a].0
+            centre[b].1 += unit[a].1
+            centre[b].2 += unit[a].2
+        }
+        var members = [Int](repeating: 0, count: blocks)
+        for a in 0..<n { members[Int(blockOf[a])] += 1 }
+        for b in 0..<blocks {
+            let k = Double(members[b])
+            centre[b] = (centre[b].0 / k, centre[b].1 / k, centre[b].2 / k)
+        }
+        var radius = [Double](repeating: 0, count: blocks)
+        for a in 0..<n {
+            let b = Int(blockOf[a])
+            radius[b] = max(radius[b], Self.length(unit[a], centre[b]))
+        }
+        // A relative 1e-12 and an absolute 1e-15 over the measured radius cover the
+        // rounding of the two subtractions and the square root.
+        self.radius = radius.map { $0 * (1 + 1e-12) + 1e-15 }
+        let geometry = m.geometry
+        let (blockCount, centres) = (blocks, centre)
+        let chunks = max(1, min(64, blocks / 16))
+        let parts = Parallel.map(chunks: chunks) { chunk -> (distance: [Float], position: [Int32]) in
+            var distance: [Float] = []
+            var position: [Int32] = []
+            var sorted: [(Float, Int32)] = []
+            for b in Parallel.range(chunk, of: chunks, count: blockCount) {
+                sorted.removeAll(keepingCapacity: true)
+                for k in 0..<projects {
+                    sorted.append((Float(geometry.chord2(centres[b], at: k).squareRoot()), Int32(k)))
+                }
+                sorted.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                for (d, k) in sorted {
+                    distance.append(d)
+                    position.append(k)
+                }
+            }
+            return (distance, position)
+        }
+        self.blockOf = blockOf
+        self.start = (0...blocks).map { $0 * projects }
+        self.distance = parts.flatMap(\.distance)
+        self.position = parts.flatMap(\.position)
+    }
+
+    /// Bounds on an applicant's distance to a project `stored` from their block's centre,
+    /// the block's `radius` given: the Float's rounding (at most a relative 2^-24) allowed
+    /// for with room to spare.
+    @inline(__always)
+    static func bounds(_ stored: Float, radius: Double) -> (lower: Double, upper: Double) {
+        let d = Double(stored)
+        return (d * (1 - 1e-6) - radius, d * (1 + 1e-6) + radius)
+    }
+
+    private static func length(_ x: (Double, Double, Double), _ y: (Double, Double, Double)) -> Double {
+        let dx = x.0 - y.0, dy = x.1 - y.1, dz = x.2 - y.2
+        return (dx * dx + dy * dy + dz * dz).squareRoot()
+    }
+}
