@@ -67,10 +67,13 @@ public enum Allocator {
         // the round's.)
         switch mechanism {
         case .serial:
-            let nearest = NearestLists(market)
+            // The summaries' blocks are built on the reading core too: the mechanism's bands do
+            // not use them.
+            let nearest = NearestLists(market, blocks: false)
             phaseEnded?("eligibility and preferences")
-            let ahead = Parallel.Ahead(count: n) { range -> (stored: [Summaries.Stored], reasons: [Int32: OutcomeReason]) in
-                let stored = range.map { Summaries.store(nearest, $0) }
+            let ahead = Parallel.Ahead(count: n, prepare: { NearestLists(market) }) {
+                lists, range -> (stored: [Summaries.Stored], reasons: [Int32: OutcomeReason]) in
+                let stored = range.map { Summaries.store(lists, $0) }
                 return (stored, Self.ineligibleReasons(market, range.filter { stored[$0 - range.lowerBound].count == 0 }))
             }
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
@@ -79,11 +82,11 @@ public enum Allocator {
             ineligibleRead = read.parts.reduce(into: [:]) { all, part in all.merge(part.reasons) { x, _ in x } }
             var stored = read.parts.map(\.stored)
             read.parts = []
-            summaries = Summaries(nearest, slotPositionOf: slotPositionOf, after: Parallel.join(&stored))
+            summaries = Summaries(read.prepared, slotPositionOf: slotPositionOf, after: Parallel.join(&stored))
         case .deferredAcceptance:
             let lists = ProjectLists(market, progress: counter)
             phaseEnded?("eligibility and preferences")
-            let ahead = Parallel.Ahead(count: n) { range in Self.ineligibleReasons(market, range.filter { lists.range(of: $0).isEmpty }) }
+            let ahead = Parallel.ahead(count: n) { range in Self.ineligibleReasons(market, range.filter { lists.range(of: $0).isEmpty }) }
             slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
             ineligibleRead = ahead.take().parts.reduce(into: [:]) { all, part in all.merge(part) { x, _ in x } }

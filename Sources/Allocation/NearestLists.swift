@@ -28,13 +28,17 @@ struct NearestLists: Sendable {
 
     /// `openTableLimit` caps the table of `OpenProjects` (kinds × projects bytes); beyond
     /// it `summary` asks the market project by project instead. `blockEntryLimit` caps
-    /// `ApplicantBlocks` (blocks × projects entries); beyond it `summary` scans by latitude.
-    init(_ m: Market, firstRadiusKm: Double = 1.5, openTableLimit: Int = 1 << 25, blockEntryLimit: Int = 1 << 23) {
+    /// `ApplicantBlocks` (blocks × projects entries); beyond it, or without `blocks` (only
+    /// `summary` reads them), `summary` scans by latitude.
+    init(
+        _ m: Market, firstRadiusKm: Double = 1.5, openTableLimit: Int = 1 << 25, blocks: Bool = true,
+        blockEntryLimit: Int = 1 << 23
+    ) {
         self.m = m
         self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
         self.firstRadiusKm = firstRadiusKm
         self.open = eager == nil ? OpenProjects(m, limit: openTableLimit) : nil
-        self.blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
+        self.blocks = open == nil || !blocks ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
     }
 
     /// Over lists already built in full (a mechanism that needed them all): one band each,

@@ -41,20 +41,27 @@ extension Parallel {
     /// stops it after the chunk in hand and returns what was read, in order, and how many
     /// items that covers. What a caller makes of it must not depend on how far it got (it
     /// reads the rest itself).
-    final class Ahead<Part: Sendable>: Sendable {
+    /// `prepare` runs first, on the same core (what only the reading needs, built off the
+    /// caller's path), and its value is handed to every `read` and back by `take()`.
+    final class Ahead<Prepared: Sendable, Part: Sendable>: Sendable {
         /// Items read between two looks at the stop flag.
         static var chunk: Int { 2048 }
         private let stop = Atomic<Bool>(false)
         private let finished = DispatchSemaphore(value: 0)
-        private let parts = Mutex<(parts: [Part], covered: Int)>(([], 0))
+        private let state = Mutex<(prepared: Prepared?, parts: [Part], covered: Int)>((nil, [], 0))
 
-        init(count: Int, _ read: @escaping @Sendable (Range<Int>) -> Part) {
+        init(
+            count: Int, prepare: @escaping @Sendable () -> Prepared,
+            _ read: @escaping @Sendable (Prepared, Range<Int>) -> Part
+        ) {
             DispatchQueue.global().async { [self] in
+                let prepared = prepare()
+                state.withLock { $0.prepared = prepared }
                 var from = 0
                 while from < count && !stop.load(ordering: .relaxed) {
                     let to = min(count, from + Self.chunk)
-                    let part = read(from..<to)
-                    parts.withLock {
+                    let part = read(prepared, from..<to)
+                    state.withLock {
                         $0.parts.append(part)
                         $0.covered = to
                     }
@@ -64,13 +71,18 @@ extension Parallel {
             }
         }
 
-        func take() -> (parts: [Part], covered: Int) {
+        func take() -> (prepared: Prepared, parts: [Part], covered: Int) {
             stop.store(true, ordering: .relaxed)
             finished.wait()
-            return parts.withLock { p in
-                defer { p = ([], 0) }
-                return p
+            return state.withLock { s in
+                defer { s = (nil, [], 0) }
+                return (s.prepared!, s.parts, s.covered)
             }
         }
+    }
+
+    /// `Ahead` with nothing to prepare.
+    static func ahead<Part: Sendable>(count: Int, _ read: @escaping @Sendable (Range<Int>) -> Part) -> Ahead<Void, Part> {
+        Ahead(count: count, prepare: {}, { _, range in read(range) })
     }
 }

@@ -11,9 +11,10 @@ import TestSupport
     func aheadPrefix(count: Int) {
         // Stopped at once, after a while, and after it surely finished.
         for wait in [0.0, 0.002, 0.5] {
-            let ahead = Parallel.Ahead(count: count) { range in range.map { $0 * 3 } }
+            let ahead = Parallel.Ahead(count: count, prepare: { 3 }) { factor, range in range.map { $0 * factor } }
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-            let (parts, covered) = ahead.take()
+            let (prepared, parts, covered) = ahead.take()
+            #expect(prepared == 3)
             #expect(covered >= 0 && covered <= count)
             #expect(parts.flatMap { $0 } == (0..<covered).map { $0 * 3 }, "count \(count), wait \(wait)")
             if wait == 0.5 { #expect(covered == count, "count \(count): not finished after 0.5 s") }
