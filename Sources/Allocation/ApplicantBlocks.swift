@@ -104,6 +104,41 @@ struct ApplicantBlocks: Sendable {
         self.position = parts.flatMap(\.position)
     }
 
+    /// Calls `body(position, chord2, lower)` for every project within applicant `a`'s
+    /// commute limit that `open`'s table does not rule out for them, nearest their block's
+    /// centre first: `position` in `Market.geometry.order`, `chord2` the squared chord when
+    /// it was measured (else -1: surely within), `lower` a lower bound on the chord. The
+    /// projects are exactly those `ProjectGeometry.forEachProjectChord` reports.
+    @inline(__always)
+    func forEachProjectWithin(of a: Int, _ m: Market, _ open: OpenProjects, _ body: (Int, Double, Double) -> Void) {
+        let model = m.input.policy.commute
+        let limit = m.maxCommute[a]
+        let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
+        guard maxChord2 >= 0 else { return }
+        let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
+        let maxChord = maxChord2.squareRoot()
+        let lat = m.workLat[a], lon = m.workLon[a]
+        let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
+        let base = Int(open.kindOf[a]) * open.projects
+        let b = Int(blockOf[a])
+        let radius = self.radius[b]
+        for i in start[b]..<start[b + 1] {
+            let (lower, upper) = Self.bounds(distance[i], radius: radius)
+            if lower > maxChord { break }  // so is every later one
+            let k = Int(position[i])
+            guard open.table[base + k] != 0 else { continue }
+            var chord2 = -1.0
+            if !(upper * upper <= sureChord2) {
+                chord2 = m.geometry.chord2(u, at: k)
+                guard chord2 <= maxChord2 else { continue }
+                if chord2 > sureChord2 && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model) {
+                    continue
+                }
+            }
+            body(k, chord2, lower)
+        }
+    }
+
     /// Bounds on an applicant's distance to a project `stored` from their block's centre,
     /// the block's `radius` given: the Float's rounding (at most a relative 2^-24) allowed
     /// for with room to spare.

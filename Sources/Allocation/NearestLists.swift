@@ -146,38 +146,16 @@ struct NearestLists: Sendable {
         if let open, let blocks {
             // Projects nearest the applicant's block first; only those near the edge of
             // the reach are measured (`ApplicantBlocks`).
-            let base = Int(open.kindOf[a]) * open.projects
-            let limit = m.maxCommute[a]
-            let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
-            guard maxChord2 >= 0 else { return (0, []) }
-            let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
-            let maxChord = maxChord2.squareRoot()
             let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
-            let b = Int(blocks.blockOf[a])
-            let radius = blocks.radius[b]
             let order = m.geometry.order
-            for i in blocks.start[b]..<blocks.start[b + 1] {
-                let (lower, upper) = ApplicantBlocks.bounds(blocks.distance[i], radius: radius)
-                if lower > maxChord { break }  // so is every later one
-                let k = Int(blocks.position[i])
-                guard open.table[base + k] != 0 else { continue }
-                var chord2 = -1.0  // not measured
-                if !(upper * upper <= sureChord2) {
-                    chord2 = m.geometry.chord2(u, at: k)
-                    guard chord2 <= maxChord2 else { continue }
-                    if chord2 > sureChord2
-                        && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model)
-                    {
-                        continue
-                    }
-                }
+            blocks.forEachProjectWithin(of: a, m, open) { k, measured, lower in
+                let p = order[k]
                 if top.count == 2 && lower > 0 && lower * lower > cut {
                     // Surely farther than the second: counted only.
-                    let p = order[k]
                     if m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { count += 1 }
-                    continue
+                    return
                 }
-                visit(order[k], chord2 < 0 ? m.geometry.chord2(u, at: k) : chord2)
+                visit(p, measured >= 0 ? measured : m.geometry.chord2(u, at: k))
             }
         } else if let open {
             // One byte per project, read in the scan's own order, instead of three lookups.

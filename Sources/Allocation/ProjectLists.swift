@@ -54,6 +54,12 @@ struct ProjectLists: Sendable {
         let wide = ProjectLists.needsRankedTiers(m)
         let pack = packing && ProjectLists.packs(m)
         let chunks = max(1, min(64, n / 512))
+        // Projects nearest each applicant's block first, measured only near the reach's edge
+        // (`ApplicantBlocks`), instead of a latitude strip of them.
+        let open = OpenProjects(m, limit: 1 << 25)
+        let blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: 1 << 23)
+        let model = m.input.policy.commute
+        let slack = ProjectGeometry.edgeSlack(model)
         typealias Part = (counts: [Int], entries: [UInt64], packed: [UInt32], minutes: [Int])
         var parts = Parallel.map(chunks: chunks) { chunk -> Part in
             var counts: [Int] = []
@@ -66,7 +72,7 @@ struct ProjectLists: Sendable {
             for a in range {
                 if pack { entries.removeAll(keepingCapacity: true) }
                 let before = entries.count
-                m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }) { p, commute in
+                func add(_ p: Int, _ commute: Int) {
                     if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
                     if wide {
                         minutes.append(commute)
@@ -74,6 +80,18 @@ struct ProjectLists: Sendable {
                     } else {
                         entries.append(UInt64(commute) << 32 | UInt64(p))
                     }
+                }
+                if let open, let blocks {
+                    let lat = m.workLat[a], lon = m.workLon[a]
+                    let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
+                    let order = m.geometry.order
+                    blocks.forEachProjectWithin(of: a, m, open) { k, measured, _ in
+                        let p = order[k]
+                        let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
+                        add(p, m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack))
+                    }
+                } else {
+                    m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }, add)
                 }
                 if !wide {
                     entries.withUnsafeMutableBufferPointer { buffer in
