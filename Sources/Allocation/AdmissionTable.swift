@@ -32,8 +32,7 @@ struct AdmissionTable: Sendable {
     }
 
     init(_ m: Market) {
-        var ids: [Profile: Int32] = [:]
-        var representative: [Int] = []
+        var profiles = FirstSeen<Profile>()
         var profileOf = [Int32](repeating: 0, count: m.householdSize.count)
         // Reduce each field to what the classes can tell apart: a rent cap to how many of
         // the distinct class rents it allows, an employer to itself only if it reserves
@@ -52,15 +51,9 @@ struct AdmissionTable: Sendable {
             let key = Profile(
                 household: min(m.householdSize[a], largest), gender: m.genderCode[a], accessible: m.needsAccessible[a],
                 maxRent: lo, employer: reserving.contains(employer) ? employer : -1)
-            if let id = ids[key] {
-                profileOf[a] = id
-            } else {
-                let id = Int32(representative.count)
-                ids[key] = id
-                representative.append(a)
-                profileOf[a] = id
-            }
+            profileOf[a] = profiles.id(key, first: a)
         }
+        let representative = profiles.first
         self.profileOf = profileOf
         let projects = m.projectClasses.count
         projectCount = projects
@@ -101,4 +94,20 @@ struct AdmissionTable: Sendable {
     /// Whether a set bit of `mask` is a definite yes (else `Market.admits` must confirm).
     @inline(__always)
     func exact(_ p: Int) -> Bool { !masks.isEmpty && exactProject[p] }
+}
+
+/// Numbers keys 0, 1, 2, … in the order they are first seen, and remembers the item
+/// (an applicant) each was first seen with: its representative.
+struct FirstSeen<Key: Hashable> {
+    private var ids: [Key: Int32] = [:]
+    /// Per key number: the item it was first seen with.
+    private(set) var first: [Int] = []
+
+    mutating func id(_ key: Key, first item: Int) -> Int32 {
+        if let id = ids[key] { return id }
+        let id = Int32(first.count)
+        ids[key] = id
+        first.append(item)
+        return id
+    }
 }

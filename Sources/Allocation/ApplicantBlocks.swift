@@ -37,20 +37,14 @@ struct ApplicantBlocks: Sendable {
         var blockOf = [Int32](repeating: 0, count: n)
         var blocks = 0
         while true {
-            var ids: [Int64: Int32] = [:]
+            var cells = FirstSeen<Int64>()
             for a in 0..<n {
                 // Any grouping is correct; the key only has to be finite to be a key.
                 let row = Int64(max(-1e6, min(1e6, (m.workLat[a] / cell).rounded(.down))))
                 let column = Int64(max(-1e6, min(1e6, (m.workLon[a] / cell).rounded(.down))))
-                let key = row << 32 | (column & 0xFFFF_FFFF)
-                if let id = ids[key] {
-                    blockOf[a] = id
-                } else {
-                    blockOf[a] = Int32(ids.count)
-                    ids[key] = Int32(ids.count)
-                }
+                blockOf[a] = cells.id(row << 32 | (column & 0xFFFF_FFFF), first: a)
             }
-            blocks = ids.count
+            blocks = cells.first.count
             if blocks * projects <= entryLimit { break }
             if cell >= 1 { return nil }
             cell *= 2

@@ -237,23 +237,15 @@ struct OpenProjects: Sendable {
         let n = m.maxCommute.count
         let programmes = m.programmeCount
         guard programmes <= 32 else { return nil }
-        var ids: [UInt64: Int32] = [:]
+        var kinds = FirstSeen<UInt64>()
         var kindOf = [Int32](repeating: 0, count: n)
-        var representative: [Int] = []
         for a in 0..<n {
             var pattern: UInt64 = 0
             for i in 0..<programmes where m.programmeAdmits[a * programmes + i] { pattern |= 1 << UInt64(i) }
-            let key = UInt64(UInt32(bitPattern: m.admission.profileOf[a])) << 32 | pattern
-            if let id = ids[key] {
-                kindOf[a] = id
-            } else {
-                let id = Int32(representative.count)
-                ids[key] = id
-                representative.append(a)
-                kindOf[a] = id
-            }
-            if representative.count * m.projectClasses.count > limit { return nil }
+            kindOf[a] = kinds.id(UInt64(UInt32(bitPattern: m.admission.profileOf[a])) << 32 | pattern, first: a)
+            if kinds.first.count * m.projectClasses.count > limit { return nil }
         }
+        let representative = kinds.first
         let order = m.geometry.order
         var table = [UInt8](repeating: 0, count: representative.count * order.count)
         for (kind, a) in representative.enumerated() {
