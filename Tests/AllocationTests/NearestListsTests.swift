@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Allocation
+import TestSupport
 
 /// The lazy, nearest-first preference lists against the eager `ProjectLists` they replace
 /// for serial and deferred acceptance: band after band they must give exactly each
@@ -110,6 +111,30 @@ import Testing
         let g = RandomInstance(seed: instance, shape: .medium)
         let m = Market(g.input, seed: g.seed)
         #expect(ProjectLists.packs(m) == ((m.maxCommute.max() ?? 0) < 65_536))
+    }
+
+    @Test("anywhere on Earth: poles, the antimeridian, clusters and reaches of thousands of km", arguments: 0..<UInt64(60))
+    func anywhere(instance: UInt64) {
+        var g = RandomInstance(seed: 20_000 + instance, shape: .medium)
+        var rng = SplitMix64(seed: instance)
+        // Places at the poles and on both sides of ±180°, some workplaces on top of each
+        // other and some a metre apart, so blocks hold one point, many, or span far.
+        let spots: [(Double, Double)] = [(90, 0), (-90, 45), (89.999, 179.9999), (0, 180), (0, -180), (0.00001, -179.99999), (31.2, 121.4), (-33.9, 151.2)]
+        func point() -> (Double, Double) {
+            if rng.next() % 3 == 0 {
+                let s = spots[Int(rng.next() % UInt64(spots.count))]
+                let jitter = Double(rng.next() % 1000) * 1e-8
+                return (max(-90, min(90, s.0 - jitter)), s.1 == 180 ? s.1 - jitter : s.1 + jitter)
+            }
+            return (Double(rng.next() % 180_000_001) / 1e6 - 90, Double(rng.next() % 360_000_001) / 1e6 - 180)
+        }
+        for i in g.input.projects.indices { (g.input.projects[i].lat, g.input.projects[i].lon) = point() }
+        for i in g.input.applicants.indices {
+            (g.input.applicants[i].workLat, g.input.applicants[i].workLon) = point()
+            // Reaches from a few km to the whole planet.
+            g.input.applicants[i].maxCommuteMin = [30, 600, 6_000, 60_000][Int(rng.next() % 4)]
+        }
+        Self.check(g, instance: instance)
     }
 
     @Test("bands joined are the eager list, on rounds large enough for parallel work", arguments: 7000..<UInt64(7003))
