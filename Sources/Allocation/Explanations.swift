@@ -66,14 +66,15 @@ struct Explanations: Sendable {
             if h >= 0, last < 0 || rank(h) > rank(last) { last = h }
         }
         guard last >= 0 else { return .noPlaceLeft }
-        let mine = m.input.applicants[a], theirs = m.input.applicants[last]
+        // The two fields only: copying two applicants (their strings) per reason showed in profiles.
+        let mine = m.input.applicants[a].priorityPoints, theirs = m.input.applicants[last].priorityPoints
         if mechanism == .deferredAcceptance && m.input.policy.localPriority
             && m.applicantDistrict[last] == m.projectDistrict[project] && m.applicantDistrict[a] != m.projectDistrict[project]
         {
             return .localWorkersFirst(district: m.input.projects[project].district)
         }
-        if theirs.priorityPoints > mine.priorityPoints {
-            return .morePoints(points: theirs.priorityPoints)
+        if theirs > mine {
+            return .morePoints(points: theirs)
         }
         return .earlierLotteryDraw
     }
