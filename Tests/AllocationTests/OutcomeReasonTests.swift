@@ -103,6 +103,26 @@ import TestSupport
         ),
     ]
 
+    @Test("numbers are grouped in threes with commas, as a plain formatter does", arguments: [UInt64(1), 2, 3])
+    func groupedNumbers(seed: UInt64) {
+        // An independent, plain rendering: digits right to left, a comma every three.
+        func plain(_ v: Int) -> String {
+            var out: [Character] = []
+            for (i, c) in String(v.magnitude).reversed().enumerated() {
+                if i > 0 && i % 3 == 0 { out.append(",") }
+                out.append(c)
+            }
+            return (v < 0 ? "-" : "") + String(out.reversed())
+        }
+        var values = [0, 1, -1, 9, 99, 999, 1000, -1000, 12345, 123_456, 1_234_567, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        var rng = SplitMix64(seed: seed)
+        for _ in 0..<2000 {
+            let bits = Int(rng.next() % 64)
+            values.append(Int(truncatingIfNeeded: rng.next() >> UInt64(bits)) &* (rng.next() % 2 == 0 ? 1 : -1))
+        }
+        for v in values { #expect(OutcomeReason.grouped(v) == plain(v), "\(v)") }
+    }
+
     @Test("every kind of reason in English and Chinese", arguments: examples.indices)
     func rendersBothLanguages(index: Int) throws {
         let (reason, english, chinese) = Self.examples[index]
