@@ -53,17 +53,16 @@ struct AdmissionTable: Sendable {
                 maxRent: lo, employer: reserving.contains(employer) ? employer : -1)
             profileOf[a] = profiles.id(key, first: a)
         }
-        let representative = profiles.first
+        let representatives = profiles.first
         self.profileOf = profileOf
         let projects = m.projectClasses.count
         projectCount = projects
-        guard representative.count * projects <= 32_000_000 else {
+        guard representatives.count * projects <= 32_000_000 else {
             masks = []
             exactProject = Array(repeating: false, count: projects)
             return
         }
         exactProject = m.projectClasses.map { $0.count <= 64 }
-        let representatives = representative
         let chunks = max(1, min(16, representatives.count / 64))
         var parts = Parallel.map(chunks: chunks) { chunk -> [UInt64] in
             var out: [UInt64] = []

@@ -67,9 +67,8 @@ public enum Allocator {
         // the round's.)
         switch mechanism {
         case .serial:
-            // The summaries' blocks are built on the reading core too: the mechanism's bands do
-            // not use them.
-            let nearest = NearestLists(market, blocks: false)
+            // What only the summaries read (the blocks) is built on the reading core too.
+            let nearest = NearestLists(market, summaries: false)
             phaseEnded?("eligibility and preferences")
             let ahead = Parallel.Ahead(count: n, prepare: { NearestLists(market) }) {
                 lists, range -> (stored: [Summaries.Stored], reasons: [Int32: OutcomeReason]) in
@@ -79,7 +78,7 @@ public enum Allocator {
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
             var read = ahead.take()
-            ineligibleRead = read.parts.reduce(into: [:]) { all, part in all.merge(part.reasons) { x, _ in x } }
+            ineligibleRead = Self.merged(read.parts.lazy.map(\.reasons))
             var stored = read.parts.map(\.stored)
             read.parts = []
             summaries = Summaries(read.prepared, slotPositionOf: slotPositionOf, after: Parallel.join(&stored))
@@ -89,7 +88,7 @@ public enum Allocator {
             let ahead = Parallel.ahead(count: n) { range in Self.ineligibleReasons(market, range.filter { lists.range(of: $0).isEmpty }) }
             slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
-            ineligibleRead = ahead.take().parts.reduce(into: [:]) { all, part in all.merge(part) { x, _ in x } }
+            ineligibleRead = Self.merged(ahead.take().parts)
             summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
@@ -133,6 +132,11 @@ public enum Allocator {
         counter.set(2 * n)
         phaseEnded?("results and reasons")
         return RoundResult(mechanism: mechanism, seed: seed, rows: rows, slotsAvailable: market.availableSlotIndices.count)
+    }
+
+    /// The reasons read ahead, chunk by chunk, in one dictionary (chunks never overlap).
+    private static func merged<S: Sequence<[Int32: OutcomeReason]>>(_ parts: S) -> [Int32: OutcomeReason] {
+        parts.reduce(into: [:]) { all, part in all.merge(part) { x, _ in x } }
     }
 
     /// The reasons of `applicants`, each eligible for no slot, by applicant index.

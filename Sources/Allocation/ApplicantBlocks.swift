@@ -102,9 +102,12 @@ struct ApplicantBlocks: Sendable {
     /// commute limit that `open`'s table does not rule out for them, nearest their block's
     /// centre first: `position` in `Market.geometry.order`, `chord2` the squared chord when
     /// it was measured (else -1: surely within), `lower` a lower bound on the chord. The
-    /// projects are exactly those `ProjectGeometry.forEachProjectChord` reports.
+    /// projects are exactly those `ProjectGeometry.forEachProjectChord` reports. `u` is the
+    /// unit vector of `a`'s workplace, which the caller needs too, to measure the rest.
     @inline(__always)
-    func forEachProjectWithin(of a: Int, _ m: Market, _ open: OpenProjects, _ body: (Int, Double, Double) -> Void) {
+    func forEachProjectWithin(
+        of a: Int, at u: (Double, Double, Double), _ m: Market, _ open: OpenProjects, _ body: (Int, Double, Double) -> Void
+    ) {
         let model = m.input.policy.commute
         let limit = m.maxCommute[a]
         let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
@@ -112,7 +115,6 @@ struct ApplicantBlocks: Sendable {
         let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
         let maxChord = maxChord2.squareRoot()
         let lat = m.workLat[a], lon = m.workLon[a]
-        let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
         let base = Int(open.kindOf[a]) * open.projects
         let b = Int(blockOf[a])
         let radius = self.radius[b]

@@ -8,7 +8,7 @@ struct Explanations: Sendable {
     /// ranking (-1 when empty):
     /// the cutoff an applicant refused there had to beat.
     let cutoffHolder: [Int32]
-    /// Reasons of ineligible applicants already read (`Explanations.Ahead`), by applicant.
+    /// Reasons of ineligible applicants already read (`Parallel.Ahead`), by applicant.
     let ineligibleRead: [Int32: OutcomeReason]
 
     init(

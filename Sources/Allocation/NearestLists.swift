@@ -26,19 +26,20 @@ struct NearestLists: Sendable {
     let blocks: ApplicantBlocks?
     private let halfCircumferenceKm = CommuteModel.earthRadiusKm * .pi * (1 + 1e-9)
 
-    /// `openTableLimit` caps the table of `OpenProjects` (kinds × projects bytes); beyond
-    /// it `summary` asks the market project by project instead. `blockEntryLimit` caps
-    /// `ApplicantBlocks` (blocks × projects entries); beyond it, or without `blocks` (only
-    /// `summary` reads them), `summary` scans by latitude.
+    /// `summaries: false` builds nothing only `summary` reads (the open-project table and
+    /// the blocks; a mechanism's bands use neither). `openTableLimit` caps the table of
+    /// `OpenProjects` (kinds × projects bytes); beyond it `summary` asks the market project
+    /// by project instead. `blockEntryLimit` caps `ApplicantBlocks` (blocks × projects
+    /// entries); beyond it `summary` scans by latitude.
     init(
-        _ m: Market, firstRadiusKm: Double = 1.5, openTableLimit: Int = 1 << 25, blocks: Bool = true,
+        _ m: Market, firstRadiusKm: Double = 1.5, summaries: Bool = true, openTableLimit: Int = 1 << 25,
         blockEntryLimit: Int = 1 << 23
     ) {
         self.m = m
         self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
         self.firstRadiusKm = firstRadiusKm
-        self.open = eager == nil ? OpenProjects(m, limit: openTableLimit) : nil
-        self.blocks = open == nil || !blocks ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
+        self.open = eager == nil && summaries ? OpenProjects(m, limit: openTableLimit) : nil
+        self.blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
     }
 
     /// Over lists already built in full (a mechanism that needed them all): one band each,
@@ -148,7 +149,7 @@ struct NearestLists: Sendable {
             // the reach are measured (`ApplicantBlocks`).
             let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
             let order = m.geometry.order
-            blocks.forEachProjectWithin(of: a, m, open) { k, measured, lower in
+            blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, lower in
                 let p = order[k]
                 if top.count == 2 && lower > 0 && lower * lower > cut {
                     // Surely farther than the second: counted only.

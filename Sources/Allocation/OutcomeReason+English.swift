@@ -41,7 +41,8 @@ extension OutcomeReason {
             text += ", \(points) points). Nearest: "
             for (i, project) in nearest.enumerated() {
                 if i > 0 { text += "; " }
-                text += "\(project.name) (\(project.minutes) min): "
+                text += Self.describe(project)
+                text += ": "
                 text += project.cutoff?.english ?? ""
             }
             text += "."

@@ -85,7 +85,7 @@ struct ProjectLists: Sendable {
                     let lat = m.workLat[a], lon = m.workLon[a]
                     let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
                     let order = m.geometry.order
-                    blocks.forEachProjectWithin(of: a, m, open) { k, measured, _ in
+                    blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, _ in
                         let p = order[k]
                         let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
                         add(p, m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack))

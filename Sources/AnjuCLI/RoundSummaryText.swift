@@ -12,19 +12,11 @@ enum RoundSummaryText {
         var category: [String: Applicant.Category] = [:]
         if !aligned { for a in input.applicants { category[a.id] = a.category } }
         var table: [Applicant.Category: [ApplicantResult.Outcome: Int]] = [:]
-        var counts = [Int](repeating: 0, count: Applicant.Category.allCases.count * ApplicantResult.Outcome.allCases.count)
-        func cell(_ c: Applicant.Category, _ o: ApplicantResult.Outcome) -> Int {
-            Applicant.Category.allCases.firstIndex(of: c)! * ApplicantResult.Outcome.allCases.count
-                + ApplicantResult.Outcome.allCases.firstIndex(of: o)!
-        }
         var commutes: [Int] = []
         for (i, row) in result.rows.enumerated() {
             let c = aligned ? input.applicants[i].category : category[row.applicantID] ?? .general
-            counts[cell(c, row.outcome)] += 1
+            table[c, default: [:]][row.outcome, default: 0] += 1
             if let m = row.commuteMin, row.outcome == .offered { commutes.append(m) }
-        }
-        for c in Applicant.Category.allCases {
-            for o in ApplicantResult.Outcome.allCases where counts[cell(c, o)] > 0 { table[c, default: [:]][o] = counts[cell(c, o)] }
         }
         commutes.sort()
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
