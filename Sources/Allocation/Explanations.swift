@@ -85,22 +85,27 @@ struct Explanations: Sendable {
         let x = m.input.applicants[a]
         let policy = m.input.policy
         guard !m.classes.isEmpty else { return .noPlaces }
+        // A programme's rules are the same at each of its projects: read once per programme
+        // (nil when it admits `a`, so its projects' slot rules decide).
+        let programmeRule = m.programmeOfIndex.map { programme -> IneligibilityRule? in
+            guard let programme else { return .category }
+            return Eligibility.programmeRule(of: x, for: programme, roundDate: policy.roundDate)
+        }
         var bestRule = IneligibilityRule.notAvailable
         var bestCommute = Int.max
         var bestProject = -1
         var cheapest = Int.max  // among places passing every rule before rent
         var largest = 0  // household size, among places passing every rule before it
-        var programmeName = ""
-        let commute = m.geometry.minutesToAll(fromLat: x.workLat, x.workLon, model: policy.commute)
-        for (p, project) in m.input.projects.enumerated() where !m.projectClasses[p].isEmpty {
-            let minutes = commute[p]
+        let u = ProjectGeometry.unitVector(lat: x.workLat, lon: x.workLon)
+        let slack = ProjectGeometry.edgeSlack(policy.commute)
+        for (k, p) in m.geometry.order.enumerated() where !m.projectClasses[p].isEmpty {
             var rule: IneligibilityRule
-            if let programme = m.projectProgramme[p],
-                let broken = Eligibility.programmeRule(of: x, for: programme, roundDate: policy.roundDate)
-            {
+            if let broken = programmeRule[m.projectProgrammeIndex[p]] {
                 rule = broken
-            } else if m.projectProgramme[p] == nil {
-                rule = .category
+            } else if bestRule == .commute {
+                // Only a project some class of which admits `a` can still be the nearest
+                // miss, and `largest` and `cheapest` are no longer read.
+                rule = m.projectClasses[p].contains { m.admits($0, applicant: a) } ? .commute : .notAvailable
             } else {
                 rule = .notAvailable
                 for c in m.projectClasses[p] {
@@ -110,17 +115,22 @@ struct Explanations: Sendable {
                     rule = max(rule, r)
                 }
             }
+            // Only a project that can be the nearest miss needs its commute.
+            guard rule >= bestRule else { continue }
+            let minutes = m.geometry.minutes(
+                fromLat: x.workLat, x.workLon, to: p, chord2: m.geometry.chord2(u, at: k), model: policy.commute,
+                slack: slack)
             // Ties go to the lower project id (byte-wise), never to input order.
             if rule > bestRule || (rule == bestRule && minutes < bestCommute)
                 || (rule == bestRule && minutes == bestCommute && bestProject >= 0
-                    && project.id.utf8Less(m.input.projects[bestProject].id))
+                    && m.input.projects[p].id.utf8Less(m.input.projects[bestProject].id))
             {
                 bestRule = rule
                 bestCommute = minutes
                 bestProject = p
-                programmeName = project.programme
             }
         }
+        let programmeName = bestProject >= 0 ? m.input.projects[bestProject].programme : ""
         let programme = policy.programmes[programmeName]
         let nearest = bestProject >= 0 ? m.input.projects[bestProject].name : ""
         switch bestRule {

@@ -61,7 +61,9 @@ struct Market: Sendable {
     let geometry: ProjectGeometry
     /// Memoised slot-level admission per applicant profile and project.
     private(set) var admission = AdmissionTable.empty
-    let projectProgramme: [Programme?]
+    /// The policy's programme of each programme index (`projectProgrammeIndex`); nil when
+    /// the policy has none of that name.
+    let programmeOfIndex: [Programme?]
     let projectDistrict: [Int32]
     /// Per applicant: interned work district and employer (-1 when none).
     let applicantDistrict: [Int32]
@@ -95,7 +97,6 @@ struct Market: Sendable {
         var projectIndex: [String: Int32] = [:]
         for (i, p) in input.projects.enumerated() { projectIndex[p.id] = Int32(i) }
         projectDistrict = input.projects.map { intern($0.district, &districts) }
-        projectProgramme = input.projects.map { input.policy.programmes[$0.programme] }
         applicantDistrict = input.applicants.map { intern($0.workDistrict, &districts) }
         householdSize = input.applicants.map(\.householdSize)
         genderCode = input.applicants.map { $0.gender == .female ? 1 : 2 }
@@ -197,6 +198,7 @@ struct Market: Sendable {
         programmeCount = programmeNames.count
         let policy = input.policy
         let programmes = programmeNames.map { policy.programmes[$0] }
+        programmeOfIndex = programmes
         var admitsProgramme = [Bool](repeating: false, count: input.applicants.count * programmeNames.count)
         for (a, x) in input.applicants.enumerated() {
             for (i, programme) in programmes.enumerated() {
