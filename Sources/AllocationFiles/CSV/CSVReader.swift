@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What reading a CSV file established beyond its rows.
 struct CSVReadOutcome {
     var diagnostics: [Diagnostic]
@@ -42,6 +44,82 @@ enum CSVReader {
         return CSVReadOutcome(
             diagnostics: row.diagnostics, complete: !tokenizer.hitUnterminatedQuote,
             present: row.columnField.map { $0 >= 0 })
+    }
+
+    /// Reads a large file as two parts at once, on two cores: the rows up to a record
+    /// boundary near the middle go to `eachRow` with the `first` state, the rest with the
+    /// `second`, each part's rows in file order. Nil, having read nothing, when the file
+    /// is smaller than `minimumSize`, is not UTF-8, or has no boundary that is surely one
+    /// (see `splitPoint`): the caller then reads it whole with `read`. Each part's outcome
+    /// holds the diagnostics found in it (the header's in the first); the two together
+    /// are what `read` would report, but a rule spanning rows (a repeated id) must be
+    /// checked across the parts by the caller.
+    static func readInTwo<State: Sendable>(
+        _ bytes: [UInt8], file: String, columns: [CSVColumn], minimumSize: Int,
+        first: State, second: State, eachRow: @Sendable (inout CSVRow, inout State) -> Void
+    ) -> [(outcome: CSVReadOutcome, state: State)]? {
+        guard bytes.count >= minimumSize, FieldSyntax.utf16Encoding(bytes) == nil,
+            let (cut, cutLine) = splitPoint(bytes)
+        else { return nil }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        defer { buffer.deallocate() }
+        _ = buffer.initialize(from: bytes)
+        let head = UnsafeMutableBufferPointer(rebasing: buffer[0..<cut])
+        let tail = UnsafeMutableBufferPointer(rebasing: buffer[cut...])
+        var tokenizer = CSVTokenizer(buffer: head)
+        var row = CSVRow(file: file, buffer: UnsafeBufferPointer(head), columns: columns)
+        // The header ends before the cut: the cut follows a line feed, and a header
+        // without one ends the file.
+        guard tokenizer.next(into: &row.record) else { return nil }
+        let headValid = FieldSyntax.firstInvalidUTF8(UnsafeBufferPointer(head)) == nil
+        let header = readHeader(&row, validUTF8: headValid)
+        var tailRow = CSVRow(file: file, buffer: UnsafeBufferPointer(tail), columns: columns)
+        tailRow.headerNames = row.headerNames
+        tailRow.columnField = row.columnField
+        // Each part is read by one thread, from its own tokenizer, row and state, over its
+        // own bytes of the private copy (which the tokenizer rewrites while unescaping).
+        nonisolated(unsafe) var parts: [(tokenizer: CSVTokenizer, row: CSVRow, state: State)] = [
+            (tokenizer, row, first), (CSVTokenizer(continuing: tail, line: cutLine), tailRow, second),
+        ]
+        nonisolated(unsafe) let tailBytes = UnsafeBufferPointer(tail)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                let valid = i == 0 ? headValid : FieldSyntax.firstInvalidUTF8(tailBytes) == nil
+                func read(_ part: inout (tokenizer: CSVTokenizer, row: CSVRow, state: State)) {
+                    while part.tokenizer.next(into: &part.row.record) {
+                        guard check(&part.row, headerCount: header.count, validUTF8: valid) else { continue }
+                        part.row.failed = false
+                        eachRow(&part.row, &part.state)
+                    }
+                }
+                read(&slots[i])
+            }
+        }
+        return parts.map { part in
+            (CSVReadOutcome(
+                diagnostics: part.row.diagnostics, complete: !part.tokenizer.hitUnterminatedQuote,
+                present: part.row.columnField.map { $0 >= 0 }), part.state)
+        }
+    }
+
+    /// Where `bytes` can be cut into two parts read independently: just after the first
+    /// line feed at or past the middle, with the physical line number there, when no double
+    /// quote comes before it. Without a quote the tokenizer never opens a quoted field
+    /// there, so every line feed before the cut ends a record or an empty line, and the
+    /// line there is one more than the line feeds before it. Nil when there is no such cut.
+    static func splitPoint(_ bytes: [UInt8]) -> (offset: Int, line: Int)? {
+        bytes.withUnsafeBufferPointer { b -> (offset: Int, line: Int)? in
+            var lf = b.count / 2
+            while lf < b.count && b[lf] != UInt8(ascii: "\n") { lf += 1 }
+            guard lf + 1 < b.count else { return nil }
+            var lines = 1
+            for byte in b[..<(lf + 1)] {
+                if byte == UInt8(ascii: "\"") { return nil }
+                if byte == UInt8(ascii: "\n") { lines += 1 }
+            }
+            return (lf + 1, lines)
+        }
     }
 
     /// The number of line feeds: an upper bound on the number of records (plus one), for

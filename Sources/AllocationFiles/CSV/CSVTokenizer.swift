@@ -39,6 +39,14 @@ struct CSVTokenizer {
         pos = bom ? 3 : 0
     }
 
+    /// A tokenizer over the rest of a file cut at a record boundary, `buffer` starting
+    /// there on physical line `line` (no byte-order mark is looked for).
+    init(continuing buffer: UnsafeMutableBufferPointer<UInt8>, line: Int) {
+        self.buffer = buffer
+        self.line = line
+        pos = 0
+    }
+
     /// The bytes of a field of the last record read.
     @inline(__always)
     func bytes(of field: CSVField) -> UnsafeBufferPointer<UInt8> {

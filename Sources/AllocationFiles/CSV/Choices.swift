@@ -20,3 +20,5 @@ struct Choices<E> {
         return nil
     }
 }
+
+extension Choices: Sendable where E: Sendable {}
