@@ -1,5 +1,3 @@
-import Dispatch
-
 /// What reading a CSV file established beyond its rows.
 struct CSVReadOutcome {
     var diagnostics: [Diagnostic]
@@ -81,20 +79,19 @@ enum CSVReader {
         nonisolated(unsafe) var parts: [(tokenizer: CSVTokenizer, row: CSVRow, state: State)] = [
             (tokenizer, row, first), (CSVTokenizer(continuing: tail, line: cutLine), tailRow, second),
         ]
-        nonisolated(unsafe) let tailBytes = UnsafeBufferPointer(tail)
+        let tailBytes = UnsafeBufferPointer(tail)
+        func read(_ part: inout (tokenizer: CSVTokenizer, row: CSVRow, state: State), valid: Bool) {
+            while part.tokenizer.next(into: &part.row.record) {
+                guard check(&part.row, headerCount: header.count, validUTF8: valid) else { continue }
+                part.row.failed = false
+                eachRow(&part.row, &part.state)
+            }
+        }
         parts.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: 2) { i in
-                let valid = i == 0 ? headValid : FieldSyntax.firstInvalidUTF8(tailBytes) == nil
-                func read(_ part: inout (tokenizer: CSVTokenizer, row: CSVRow, state: State)) {
-                    while part.tokenizer.next(into: &part.row.record) {
-                        guard check(&part.row, headerCount: header.count, validUTF8: valid) else { continue }
-                        part.row.failed = false
-                        eachRow(&part.row, &part.state)
-                    }
-                }
-                read(&slots[i])
-            }
+            _ = concurrently(
+                { read(&slots[0], valid: headValid) },
+                { read(&slots[1], valid: FieldSyntax.firstInvalidUTF8(tailBytes) == nil) })
         }
         return parts.map { part in
             (CSVReadOutcome(

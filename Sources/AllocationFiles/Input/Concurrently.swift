@@ -1,23 +1,22 @@
 import Dispatch
 
-/// Runs two independent pieces of work at once and returns both results. Input files are
-/// read on a 2-core budget, and applicants.csv (the largest file) depends on no other
-/// file, so it can be read beside the chain policy → projects → slots.
-func concurrently<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
-    let first = UnsafeMutablePointer<A?>.allocate(capacity: 1)
-    let second = UnsafeMutablePointer<B?>.allocate(capacity: 1)
-    first.initialize(to: nil)
-    second.initialize(to: nil)
-    defer {
-        first.deinitialize(count: 1)
-        first.deallocate()
-        second.deinitialize(count: 1)
-        second.deallocate()
+/// Runs two independent pieces of work at once and returns both results: `b` on a thread
+/// of the global queue, `a` on the calling one. Input files are read on a 2-core budget:
+/// applicants.csv (the largest file, itself read in two parts) depends on no other file,
+/// so it is read beside the chain policy → projects → slots and the digests.
+///
+/// Not `DispatchQueue.concurrentPerform`: an apply nested in another runs its iterations
+/// one after the other on a 2-core machine (libdispatch divides the width among nested
+/// applies), and these calls nest.
+func concurrently<A: Sendable, B: Sendable>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+    withoutActuallyEscaping(b) { b in
+        // Written by the global-queue thread, read here only after `wait` returns.
+        nonisolated(unsafe) var second: B? = nil
+        nonisolated(unsafe) let work = b
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { second = work() }
+        let first = a()
+        group.wait()
+        return (first, second!)
     }
-    // Each iteration writes only its own result, and concurrentPerform returns after both.
-    nonisolated(unsafe) let (x, y) = (first, second)
-    DispatchQueue.concurrentPerform(iterations: 2) { i in
-        if i == 0 { x.pointee = a() } else { y.pointee = b() }
-    }
-    return (first.pointee!, second.pointee!)
 }

@@ -43,20 +43,22 @@ public enum ApplicantsFile {
     /// file is small or has no sure cut (`CSVReader.readInTwo`), or it has any problem,
     /// which `parseWhole` then reports in the one order and wording the contract fixes.
     static func parseInTwo(_ bytes: [UInt8], fileName: String, minimumSize: Int = twoPartSize) -> ParsedRows<Applicant>? {
-        let capacity = CSVReader.lineCount(bytes) / 2 + 1
+        // The first part's table takes every id in the end: room for all, spared a rehash.
+        let lines = CSVReader.lineCount(bytes)
         guard
-            let parts = CSVReader.readInTwo(
+            var parts = CSVReader.readInTwo(
                 bytes, file: fileName, columns: columns, minimumSize: minimumSize,
-                first: Part(capacity: capacity), second: Part(capacity: capacity), eachRow: read),
+                first: Part(capacity: lines), second: Part(capacity: lines / 2 + 1), eachRow: read),
             parts.allSatisfy({ $0.outcome.diagnostics.isEmpty && $0.outcome.complete })
         else { return nil }
-        var (head, tail) = (parts[0].state, parts[1].state)
+        // Moved out, so each part's arrays are held once and grow in place.
+        var tail = parts.removeLast().state
+        var head = parts.removeLast().state
         // An id repeated across the parts is a problem: read whole to report it.
-        var lines = head.seen.lines
-        for (id, line) in tail.seen.lines where lines.updateValue(line, forKey: id) != nil { return nil }
+        guard head.seen.absorb(tail.seen) else { return nil }
         head.applicants.append(contentsOf: tail.applicants)
         tail.applicants = []
-        return ParsedRows(rows: head.applicants, diagnostics: [], idLines: lines)
+        return ParsedRows(rows: head.applicants, diagnostics: [], idLines: head.seen.lines)
     }
 
     static func parseWhole(_ bytes: [UInt8], fileName: String) -> ParsedRows<Applicant> {

@@ -18,3 +18,13 @@ struct FirstOccurrences {
         }
     }
 }
+
+extension FirstOccurrences {
+    /// Adds the ids of `later`, read from rows after this one's; false when an id is in
+    /// both (this one is then left partly merged).
+    mutating func absorb(_ later: FirstOccurrences) -> Bool {
+        lines.reserveCapacity(lines.count + later.lines.count)
+        for (id, line) in later.lines where lines.updateValue(line, forKey: id) != nil { return false }
+        return true
+    }
+}
