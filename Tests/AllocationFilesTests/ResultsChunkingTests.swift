@@ -35,4 +35,19 @@ import Testing
         }
         #expect(ResultsCSV.render(rows) == Array(expected.utf8))
     }
+
+    @Test("a field is quoted, and its quotes doubled, exactly when the contract says: 20,000 random fields")
+    func fieldsAsThePlainRule() {
+        let pieces = ["a", "Bc", ",", "\"", "\n", "\r", "\r\n", "é", "第", " ", "-", "+"]
+        var rng = SplitMix(seed: 0xF1E1D)
+        for _ in 0..<20_000 {
+            let value = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let plain =
+                value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+                ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+            var out: [UInt8] = [0x41]
+            ResultsCSV.appendField(value, to: &out)
+            #expect(out == [0x41] + Array(plain.utf8), "\(value.debugDescription)")
+        }
+    }
 }

@@ -11,9 +11,9 @@ public enum OutputFolder {
     /// underneath — would leave a new results.csv beside an old summary.json, but never a
     /// half-written file.)
     public static func write(result: RoundResult, digests: [String: String], to directory: String) throws(OutputError) {
-        let files: [(name: String, bytes: [UInt8])] = [
-            ("results.csv", ResultsCSV.render(result.rows)),
-            ("summary.json", SummaryJSON.render(result: result, digests: digests)),
+        let files: [(name: String, parts: [[UInt8]])] = [
+            ("results.csv", ResultsCSV.renderParts(result.rows)),
+            ("summary.json", [SummaryJSON.render(result: result, digests: digests)]),
         ]
         let created: [String]
         do {
@@ -26,7 +26,7 @@ public enum OutputFolder {
         do throws(FileSystem.Failure) {
             for file in files {
                 let temp = FileSystem.join(directory, "." + file.name + tag)
-                try FileSystem.writeNew(temp, file.bytes)
+                try FileSystem.writeNew(temp, parts: file.parts)
                 temporaries.append(temp)
             }
             // A folder in a file's place would make its rename fail halfway: refuse first.
