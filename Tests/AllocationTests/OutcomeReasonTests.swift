@@ -120,7 +120,12 @@ import TestSupport
             let bits = Int(rng.next() % 64)
             values.append(Int(truncatingIfNeeded: rng.next() >> UInt64(bits)) &* (rng.next() % 2 == 0 ? 1 : -1))
         }
-        for v in values { #expect(OutcomeReason.grouped(v) == plain(v), "\(v)") }
+        for v in values {
+            #expect(OutcomeReason.grouped(v) == plain(v), "\(v)")
+            var text = UTF8Text(capacity: 0)
+            text.add(v)
+            #expect(text.string == String(v), "\(v)")
+        }
     }
 
     @Test("every kind of reason in English and Chinese", arguments: examples.indices)
