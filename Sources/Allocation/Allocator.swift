@@ -59,12 +59,11 @@ public enum Allocator {
         let summaries: Summaries
         let slotPositionOf: [Int32]
         var ineligibleRead: [Int32: OutcomeReason] = [:]
-        // Serial and deferred acceptance run on one core. Meanwhile the other reads what
-        // the explanations need that does not depend on their outcome (`Parallel.Ahead`):
-        // for serial the summaries of everyone's open projects and the reasons of those with
-        // none; for deferred acceptance, whose summaries over its eager lists cost little,
-        // only those reasons. (Optimal keeps both cores busy itself, and its memory peak is
-        // the round's.)
+        // Serial runs on one core. Meanwhile the other reads what the explanations need
+        // that does not depend on its outcome (`Parallel.Ahead`): the summaries of everyone's
+        // open projects and the reasons of those with none. (Deferred acceptance builds its
+        // lists on the other core as it runs; optimal keeps both cores busy itself, and its
+        // memory peak is the round's.)
         switch mechanism {
         case .serial:
             // What only the summaries read (the blocks) is built on the reading core too.
@@ -83,12 +82,18 @@ public enum Allocator {
             read.parts = []
             summaries = Summaries(read.prepared, slotPositionOf: slotPositionOf, after: Parallel.join(&stored))
         case .deferredAcceptance:
-            let lists = ProjectLists(market, progress: counter)
-            phaseEnded?("eligibility and preferences")
-            let ahead = Parallel.ahead(count: n) { range in Self.ineligibleReasons(market, range.filter { lists.range(of: $0).isEmpty }) }
-            slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
-            phaseEnded?("mechanism (\(mechanism.rawValue))")
-            ineligibleRead = Self.merged(ahead.take().parts)
+            // The lists are built as the mechanism runs, on both cores (see
+            // `runBuildingLists`); where they need 64-bit entries, first.
+            let lists: ProjectLists
+            if let run = DeferredAcceptanceMechanism.runBuildingLists(market, progress: counter) {
+                (slotPositionOf, lists) = run
+                phaseEnded?("preferences and mechanism (\(mechanism.rawValue))")
+            } else {
+                lists = ProjectLists(market, progress: counter)
+                phaseEnded?("eligibility and preferences")
+                slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
+                phaseEnded?("mechanism (\(mechanism.rawValue))")
+            }
             summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// `deferred_acceptance`: applicant-proposing deferred acceptance over slots, run on groups.
 ///
 /// Why groups suffice: a group (one project, one rent) is contiguous in every applicant's
@@ -19,14 +22,49 @@
 enum DeferredAcceptanceMechanism {
     /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
     static func run(_ m: Market, _ lists: ProjectLists, progress: ProgressCounter?) -> [Int32] {
-        let n = m.input.applicants.count
         var state = GroupStates(m, lists)
+        return run(&state, progress: progress) { _, _ in }
+    }
+
+    /// As `run`, building the lists as it goes instead of before (nil, having done
+    /// nothing, when they would not fit 32-bit entries: then build them first). The
+    /// mechanism needs an applicant's list only at their first proposal, and first
+    /// proposals come in priority order: so lists are built in chunks of that order, on
+    /// the other core and, whenever the mechanism would wait for one, on this one too.
+    /// The lists and the mechanism no longer take turns on two cores and one. Returns the
+    /// lists too, as `ProjectLists` builds them.
+    static func runBuildingLists(
+        _ m: Market, chunkSize: Int = ListChunks.defaultSize, progress: ProgressCounter?
+    ) -> (slots: [Int32], lists: ProjectLists)? {
+        let builder = ProjectLists.Builder(m)
+        guard builder.pack, !builder.wide else { return nil }
+        let chunks = ListChunks(builder, size: chunkSize, progress: progress)
+        var state = GroupStates(m, GrowingLists(count: m.input.applicants.count, chunks: chunks.count))
+        var installed = 0
+        let slots = run(&state, progress: nil) { a, state in
+            // First proposals come in priority order: `a`'s chunk is the next one.
+            while Int(m.globalRank[a]) >= installed * chunks.size {
+                state.lists.install(chunks.take(installed), of: chunks.applicants(installed))
+                installed += 1
+            }
+        }
+        chunks.finish()
+        return (slots, ProjectLists(joining: &state.lists))
+    }
+
+    /// The mechanism over `state`, calling `firstProposal(a, &state)` before `a`'s first proposal.
+    private static func run<L: PreferenceLists>(
+        _ state: inout GroupStates<L>, progress: ProgressCounter?, firstProposal: (Int, inout GroupStates<L>) -> Void
+    ) -> [Int32] {
+        let m = state.m
+        let n = m.input.applicants.count
         var last = [UInt64?](repeating: nil, count: n)  // key of the last group proposed to
         var stack = m.priorityOrder.reversed().map { $0 }
         var firstProposals = 0
         while let a32 = stack.popLast() {
             let a = Int(a32)
             if last[a] == nil {
+                firstProposal(a, &state)
                 firstProposals += 1
                 if firstProposals & 4095 == 0 { progress?.add(2048) }
             }
@@ -44,10 +82,150 @@ enum DeferredAcceptanceMechanism {
     }
 }
 
+/// What deferred acceptance reads of the applicants' lists: entries as `tier << 32 |
+/// project`, ascending, applicant `a`'s at `range(of: a)`.
+protocol PreferenceLists {
+    func range(of a: Int) -> Range<Int>
+    func entry(_ i: Int) -> UInt64
+}
+
+extension PreferenceLists {
+    /// The first position in `a`'s list whose commute tier is at least `tier`.
+    func firstIndex(of a: Int, atLeast tier: Int) -> Int {
+        let range = range(of: a)
+        var lo = range.lowerBound, hi = range.upperBound
+        let key = UInt64(tier) << 32
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entry(mid) < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+/// The lists of `runBuildingLists` as the mechanism installs them, chunk by chunk: entry
+/// `k << 32 | o` is entry `o` of chunk `k`, in `ProjectLists`' 32-bit form.
+struct GrowingLists: PreferenceLists {
+    var chunks: [[UInt32]]
+    private(set) var begin: [Int]
+    private(set) var end: [Int]
+
+    init(count: Int, chunks: Int) {
+        self.chunks = Array(repeating: [], count: chunks)
+        begin = Array(repeating: 0, count: count)
+        end = Array(repeating: 0, count: count)
+    }
+
+    @inline(__always) func range(of a: Int) -> Range<Int> { begin[a]..<end[a] }
+
+    @inline(__always) func entry(_ i: Int) -> UInt64 {
+        let e = chunks[i >> 32][i & 0xFFFF_FFFF]
+        return UInt64(e >> 16) << 32 | UInt64(e & 0xFFFF)
+    }
+
+    /// Chunk `chunk.index`, the lists of `applicants` one after another.
+    mutating func install(_ chunk: ListChunks.Chunk, of applicants: ArraySlice<Int32>) {
+        var offset = 0
+        for (a, count) in zip(applicants, chunk.counts) {
+            begin[Int(a)] = chunk.index << 32 | offset
+            offset += Int(count)
+            end[Int(a)] = chunk.index << 32 | offset
+        }
+        chunks[chunk.index] = chunk.entries
+    }
+}
+
+/// Lists built in chunks of the priority order by two threads: one started here, and the
+/// mechanism's own whenever the chunk it needs is not ready. Each chunk is built once,
+/// by whichever thread claims it; the lists do not depend on which.
+final class ListChunks: Sendable {
+    struct Chunk: Sendable {
+        var index: Int
+        var counts: [Int32]
+        var entries: [UInt32]
+    }
+
+    /// Applicants per chunk: about 10 ms of building at 200k.
+    static let defaultSize = 2048
+    let size: Int
+    let count: Int
+    private let builder: ProjectLists.Builder
+    private let progress: ProgressCounter?
+    private let state: Mutex<(next: Int, built: [Chunk?])>
+    private let stored = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init(_ builder: ProjectLists.Builder, size: Int = defaultSize, progress: ProgressCounter?) {
+        self.builder = builder
+        self.size = size
+        self.progress = progress
+        let n = builder.m.input.applicants.count
+        count = (n + size - 1) / size
+        state = Mutex((0, Array(repeating: nil, count: count)))
+        DispatchQueue.global().async { [self] in
+            while let k = claim() { store(build(k)) }
+            stopped.signal()
+        }
+    }
+
+    /// The applicants of chunk `k`, in priority order.
+    func applicants(_ k: Int) -> ArraySlice<Int32> {
+        builder.m.priorityOrder[(k * size)..<min(builder.m.priorityOrder.count, (k + 1) * size)]
+    }
+
+    /// Chunk `k`, built (here, if need be, with the chunks after it that nobody has
+    /// claimed yet); each chunk is taken once.
+    func take(_ k: Int) -> Chunk {
+        while true {
+            if let chunk = state.withLock({ s -> Chunk? in
+                defer { s.built[k] = nil }
+                return s.built[k]
+            }) {
+                return chunk
+            }
+            if let j = claim() {
+                store(build(j))
+            } else {
+                stored.wait()  // chunk `k` is being built by the other thread
+            }
+        }
+    }
+
+    /// Waits for the other thread to stop (every chunk has been taken by then).
+    func finish() { stopped.wait() }
+
+    private func claim() -> Int? {
+        state.withLock { s in
+            guard s.next < count else { return nil }
+            defer { s.next += 1 }
+            return s.next
+        }
+    }
+
+    private func store(_ chunk: Chunk) {
+        state.withLock { $0.built[chunk.index] = chunk }
+        stored.signal()
+    }
+
+    private func build(_ k: Int) -> Chunk {
+        let applicants = applicants(k)
+        var chunk = Chunk(index: k, counts: [], entries: [])
+        chunk.counts.reserveCapacity(applicants.count)
+        chunk.entries.reserveCapacity(applicants.count * 64)
+        var scratch: [UInt64] = []
+        var minutes: [Int] = []
+        for a in applicants {
+            chunk.counts.append(Int32(builder.append(Int(a), entries: &scratch, packed: &chunk.entries, minutes: &minutes)))
+        }
+        progress?.add(applicants.count / 2)
+        return chunk
+    }
+}
+
 /// The tentative state of every group during deferred acceptance.
-struct GroupStates {
+struct GroupStates<L: PreferenceLists> {
     let m: Market
-    let lists: ProjectLists
+    var lists: L
     /// Holders (applicant indices) of each group, sorted by their rank at the group's
     /// project (best first).
     var holders: [[Int32]]
@@ -61,7 +239,7 @@ struct GroupStates {
     /// projects of more than 64 classes, which are never skipped).
     var openClasses: [UInt64]
 
-    init(_ m: Market, _ lists: ProjectLists) {
+    init(_ m: Market, _ lists: L) {
         self.m = m
         self.lists = lists
         holders = Array(repeating: [], count: m.groups.count)
@@ -76,8 +254,9 @@ struct GroupStates {
     func nextGroup(for a: Int, after: UInt64?) -> (UInt64, Int)? {
         var bestKey = UInt64.max
         var bestGroup = -1
-        let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? lists.start[a]
-        for e in from..<lists.start[a + 1] {
+        let range = lists.range(of: a)
+        let from = after.map { lists.firstIndex(of: a, atLeast: Int($0 >> 32)) } ?? range.lowerBound
+        for e in from..<range.upperBound {
             let entry = lists.entry(e)
             let tier = ProjectLists.tier(entry)
             if tier > Int(bestKey >> 32) { break }

@@ -34,8 +34,8 @@ enum OptimalMechanism {
         // not follow from the restricted problem's duals.
         var least = Int.max, most = Int.min
         for a in 0..<n where !lists.range(of: a).isEmpty {
-            least = min(least, lists.minutes(ofTier: ProjectLists.tier(lists.entry(lists.start[a]))))
-            most = max(most, lists.minutes(ofTier: ProjectLists.tier(lists.entry(lists.start[a + 1] - 1))))
+            least = min(least, lists.minutes(ofTier: ProjectLists.tier(lists.entry(lists.range(of: a).lowerBound))))
+            most = max(most, lists.minutes(ofTier: ProjectLists.tier(lists.entry(lists.range(of: a).upperBound - 1))))
         }
         // Unshifted whenever that fits, so every round that ran before gives the same bytes.
         let base = least == Int.max || most <= Int(TransportationProblem.costLimit) ? 0 : least

@@ -15,8 +15,12 @@
 /// index fits 16 bits — every realistic round: commute limits under 65,536 minutes and at
 /// most 65,536 projects — which halves the engine's largest structure (2.3 GB of lists at
 /// 1,000,000 applicants × 200,000 places); `entry(_:)` reads either form back as 64 bits.
-struct ProjectLists: Sendable {
-    let start: [Int]
+struct ProjectLists: Sendable, PreferenceLists {
+    /// Applicant `a`'s list is entries `begin[a]..<end[a]`. Built here, lists follow one
+    /// another in applicant order; deferred acceptance builds them in priority order as it
+    /// runs (`init(joining:)`).
+    let begin: [Int]
+    let end: [Int]
     /// The entries as `tier << 32 | project` when they do not fit 32 bits; else empty.
     private let wideEntries: [UInt64]
     /// The entries as `tier << 16 | project` when they fit; else empty.
@@ -46,20 +50,17 @@ struct ProjectLists: Sendable {
     /// The commute in minutes of tier `t`.
     @inline(__always) func minutes(ofTier t: Int) -> Int { tierMinutes.isEmpty ? t : tierMinutes[t] }
 
-    @inline(__always) func range(of a: Int) -> Range<Int> { start[a]..<start[a + 1] }
+    @inline(__always) func range(of a: Int) -> Range<Int> { begin[a]..<end[a] }
+
+    /// The number of entries of all lists.
+    var entryCount: Int { isPacked ? packedEntries.count : wideEntries.count }
 
     /// `packing: false` keeps 64-bit entries even where 32 would do (tests compare the two).
     init(_ m: Market, progress: ProgressCounter?, packing: Bool = true) {
         let n = m.input.applicants.count
-        let wide = ProjectLists.needsRankedTiers(m)
-        let pack = packing && ProjectLists.packs(m)
+        let builder = Builder(m, packing: packing)
+        let wide = builder.wide, pack = builder.pack
         let chunks = max(1, min(64, n / 512))
-        // Projects nearest each applicant's block first, measured only near the reach's edge
-        // (`ApplicantBlocks`), instead of a latitude strip of them.
-        let open = OpenProjects(m, limit: 1 << 25)
-        let blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: 1 << 23)
-        let model = m.input.policy.commute
-        let slack = ProjectGeometry.edgeSlack(model)
         typealias Part = (counts: [Int], entries: [UInt64], packed: [UInt32], minutes: [Int])
         var parts = Parallel.map(chunks: chunks) { chunk -> Part in
             var counts: [Int] = []
@@ -70,38 +71,7 @@ struct ProjectLists: Sendable {
             counts.reserveCapacity(range.count)
             if pack { packed.reserveCapacity(range.count * 64) } else { entries.reserveCapacity(range.count * 64) }
             for a in range {
-                if pack { entries.removeAll(keepingCapacity: true) }
-                let before = entries.count
-                func add(_ p: Int, _ commute: Int) {
-                    if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
-                    if wide {
-                        minutes.append(commute)
-                        entries.append(UInt64(p))
-                    } else {
-                        entries.append(UInt64(commute) << 32 | UInt64(p))
-                    }
-                }
-                if let open, let blocks {
-                    let lat = m.workLat[a], lon = m.workLon[a]
-                    let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
-                    let order = m.geometry.order
-                    blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, _ in
-                        let p = order[k]
-                        let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
-                        add(p, m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack))
-                    }
-                } else {
-                    m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }, add)
-                }
-                if !wide {
-                    entries.withUnsafeMutableBufferPointer { buffer in
-                        ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[before...]))
-                    }
-                }
-                counts.append(entries.count - before)
-                if pack {
-                    for e in entries { packed.append(UInt32(truncatingIfNeeded: e >> 32) << 16 | UInt32(truncatingIfNeeded: e & 0xFFFF)) }
-                }
+                counts.append(builder.append(a, entries: &entries, packed: &packed, minutes: &minutes))
                 if a & 1023 == 1023 { progress?.add(512) }
             }
             if pack { entries = [] }
@@ -127,7 +97,8 @@ struct ProjectLists: Sendable {
             minutes.append(contentsOf: parts[i].minutes)
             parts[i] = ([], [], [], [])
         }
-        self.start = start
+        self.begin = Array(start.dropLast())
+        self.end = Array(start.dropFirst())
         self.isPacked = pack
         self.packedEntries = packed
         if wide {
@@ -153,6 +124,90 @@ struct ProjectLists: Sendable {
         self.wideEntries = entries
     }
 
+    /// The lists deferred acceptance built in priority order, in 32-bit entries, moved
+    /// into one array chunk by chunk (each chunk let go once copied, so the lists are held
+    /// about once).
+    init(joining lists: inout GrowingLists) {
+        var packed: [UInt32] = []
+        packed.reserveCapacity(lists.chunks.reduce(0) { $0 + $1.count })
+        var base: [Int] = []
+        for k in lists.chunks.indices {
+            base.append(packed.count)
+            packed.append(contentsOf: lists.chunks[k])
+            lists.chunks[k] = []
+        }
+        // A list at offset `o` of chunk `k` is at `(k << 32 | o)` in `lists`.
+        begin = lists.begin.map { base[$0 >> 32] + $0 & 0xFFFF_FFFF }
+        end = zip(lists.begin, lists.end).map { base[$0 >> 32] + $1 & 0xFFFF_FFFF }
+        packedEntries = packed
+        wideEntries = []
+        isPacked = true
+        tierMinutes = []
+    }
+
+    /// Builds one applicant's list at a time, the same wherever it is called from.
+    struct Builder: Sendable {
+        let m: Market
+        /// Tiers are ranks, computed once every list is known (entries are projects until then).
+        let wide: Bool
+        /// Entries are stored in 32 bits.
+        let pack: Bool
+        // Projects nearest each applicant's block first, measured only near the reach's edge
+        // (`ApplicantBlocks`), instead of a latitude strip of them.
+        private let open: OpenProjects?
+        private let blocks: ApplicantBlocks?
+        private let model: CommuteModel
+        private let slack: Double
+
+        init(_ m: Market, packing: Bool = true) {
+            self.m = m
+            wide = ProjectLists.needsRankedTiers(m)
+            pack = packing && ProjectLists.packs(m)
+            open = OpenProjects(m, limit: 1 << 25)
+            blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: 1 << 23)
+            model = m.input.policy.commute
+            slack = ProjectGeometry.edgeSlack(model)
+        }
+
+        /// Appends `a`'s list and returns its length: to `packed` when packing (`entries`
+        /// is then scratch space), else to `entries`, with each entry's minutes appended to
+        /// `minutes` when tiers are ranks (sorted once the ranks are known).
+        func append(_ a: Int, entries: inout [UInt64], packed: inout [UInt32], minutes: inout [Int]) -> Int {
+            if pack { entries.removeAll(keepingCapacity: true) }
+            let before = entries.count
+            func add(_ p: Int, _ commute: Int) {
+                if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
+                if wide {
+                    minutes.append(commute)
+                    entries.append(UInt64(p))
+                } else {
+                    entries.append(UInt64(commute) << 32 | UInt64(p))
+                }
+            }
+            if let open, let blocks {
+                let lat = m.workLat[a], lon = m.workLon[a]
+                let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
+                let order = m.geometry.order
+                blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, _ in
+                    let p = order[k]
+                    let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
+                    add(p, m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack))
+                }
+            } else {
+                m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }, add)
+            }
+            if !wide {
+                entries.withUnsafeMutableBufferPointer { buffer in
+                    ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[before...]))
+                }
+            }
+            if pack {
+                for e in entries { packed.append(UInt32(truncatingIfNeeded: e >> 32) << 16 | UInt32(truncatingIfNeeded: e & 0xFFFF)) }
+            }
+            return entries.count - before
+        }
+    }
+
     /// Whether some open project may lie 2^32 − 2 minutes or more away, so minutes no longer
     /// fit a tier: only then are tiers ranks. The bound is the farthest commute on Earth
     /// (half its circumference, with a margin for rounding) or the largest limit.
@@ -160,17 +215,6 @@ struct ProjectLists: Sendable {
         let largestLimit = m.maxCommute.max() ?? 0
         let farthest = m.input.policy.commute.minutes(distanceKm: CommuteModel.earthRadiusKm * .pi * (1 + 1e-9))
         return min(largestLimit, farthest == CommuteModel.beyondEveryLimit ? farthest : farthest + 1) >= Int(UInt32.max) - 1
-    }
-
-    /// The first position in `a`'s list whose commute tier is at least `tier`.
-    func firstIndex(of a: Int, atLeast tier: Int) -> Int {
-        var lo = start[a], hi = start[a + 1]
-        let key = UInt64(tier) << 32
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if entry(mid) < key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 
     /// Sorts a short run of keys without allocating (Swift's `sort` is a merge sort that

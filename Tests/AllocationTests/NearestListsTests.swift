@@ -16,9 +16,9 @@ import TestSupport
         // 32-bit entries wherever they fit, read back exactly as the 64-bit ones.
         let unpacked = ProjectLists(m, progress: nil, packing: false)
         #expect(eager.isPacked == ProjectLists.packs(m) && !unpacked.isPacked)
-        #expect(eager.start == unpacked.start, "instance \(instance): list bounds")
+        #expect(eager.begin == unpacked.begin && eager.end == unpacked.end, "instance \(instance): list bounds")
         #expect(
-            (0..<eager.start[eager.start.count - 1]).allSatisfy { eager.entry($0) == unpacked.entry($0) },
+            (0..<eager.entryCount).allSatisfy { eager.entry($0) == unpacked.entry($0) },
             "instance \(instance): packed entries differ from the 64-bit ones")
         for radius in radii {
             let lazy = NearestLists(m, firstRadiusKm: radius)
@@ -140,5 +140,25 @@ import TestSupport
     @Test("bands joined are the eager list, on rounds large enough for parallel work", arguments: 7000..<UInt64(7003))
     func largeRounds(instance: UInt64) {
         Self.check(RandomInstance(seed: instance, shape: .large), instance: instance)
+    }
+
+    /// Deferred acceptance building the lists as it goes (in chunks of the priority order,
+    /// on two threads) against building them first: the same assignment, and the same
+    /// lists once joined, whatever the chunk size and whichever thread built a chunk.
+    @Test("deferred acceptance building its lists as it goes equals building them first", arguments: 0..<UInt64(120))
+    func listsBuiltAsItGoes(instance: UInt64) throws {
+        let g = RandomInstance(seed: 30_000 + instance, shape: instance % 10 == 9 ? .large : .medium)
+        let m = Market(g.input, seed: g.seed)
+        let eager = ProjectLists(m, progress: nil)
+        let expected = DeferredAcceptanceMechanism.run(m, eager, progress: nil)
+        for size in [1, 3, 64, ListChunks.defaultSize] {
+            let built = try #require(DeferredAcceptanceMechanism.runBuildingLists(m, chunkSize: size, progress: nil))
+            #expect(built.slots == expected, "instance \(instance), chunks of \(size): assignment")
+            #expect(built.lists.entryCount == eager.entryCount && built.lists.isPacked)
+            let same = (0..<g.input.applicants.count).allSatisfy { a in
+                built.lists.range(of: a).map(built.lists.entry) == eager.range(of: a).map(eager.entry)
+            }
+            #expect(same, "instance \(instance), chunks of \(size): lists")
+        }
     }
 }
