@@ -84,6 +84,10 @@ struct Market: Sendable {
 
     init(_ input: RoundInput, seed: String) {
         self.input = input
+        // The draw and the priority order need only the applicants: on another core while
+        // this one groups the slots.
+        let applicantsForDraw = input.applicants
+        let priority = Parallel.Background { Market.priority(applicantsForDraw, seed: seed) }
         // Keyed by UTF-8 bytes: the contract compares districts and ids byte-wise, while
         // Swift's String equality treats canonically equivalent spellings as equal.
         var districts: [[UInt8]: Int32] = [:]
@@ -209,16 +213,19 @@ struct Market: Sendable {
         programmeAdmits = admitsProgramme
         geometry = ProjectGeometry(input.projects)
 
-        // Global priority: (−points, lottery number, applicant_id), lower first.
-        let applicantsForDraw = input.applicants
-        let drawChunks = max(1, min(16, applicantsForDraw.count / 4096))
+        (lottery, priorityOrder, globalRank) = priority.value()
+        admission = AdmissionTable(self)
+    }
+
+    /// Each applicant's lottery number, the global priority order — (−points, lottery
+    /// number, applicant_id), lower first — and each applicant's rank in it.
+    private static func priority(_ applicants: [Applicant], seed: String) -> (lottery: [UInt64], order: [Int32], rank: [Int32]) {
+        let drawChunks = max(1, min(16, applicants.count / 4096))
         let lottery = Parallel.map(chunks: drawChunks) { chunk in
-            Parallel.range(chunk, of: drawChunks, count: applicantsForDraw.count).map {
-                Lottery.number(seed: seed, applicantID: applicantsForDraw[$0].id)
+            Parallel.range(chunk, of: drawChunks, count: applicants.count).map {
+                Lottery.number(seed: seed, applicantID: applicants[$0].id)
             }
         }.flatMap { $0 }
-        self.lottery = lottery
-        let applicants = input.applicants
         var order = applicants.indices.map { Int32($0) }
         order.sort { x, y in
             let a = applicants[Int(x)], b = applicants[Int(y)]
@@ -228,9 +235,7 @@ struct Market: Sendable {
         }
         var rank = Array(repeating: Int32(0), count: applicants.count)
         for (r, a) in order.enumerated() { rank[Int(a)] = Int32(r) }
-        priorityOrder = order
-        globalRank = rank
-        admission = AdmissionTable(self)
+        return (lottery, order, rank)
     }
 
     /// Whether class `c` (of project `p`) admits `a`, using the memoised `mask` of

@@ -1,6 +1,12 @@
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Deterministic data parallelism: work is split into a fixed number of chunks whose
 /// results are kept in chunk order, so the output never depends on thread timing.
 enum Parallel {
@@ -84,5 +90,79 @@ extension Parallel {
     /// `Ahead` with nothing to prepare.
     static func ahead<Part: Sendable>(count: Int, _ read: @escaping @Sendable (Range<Int>) -> Part) -> Ahead<Void, Part> {
         Ahead(count: count, prepare: {}, { _, range in read(range) })
+    }
+}
+
+extension Parallel {
+    /// Work started on a thread of its own, whose value the caller takes once, when it
+    /// needs it (`value()` waits). A thread of its own, not Dispatch's pool: the caller
+    /// may itself be a pool thread that then waits, and pools of two threads have made
+    /// such work start late (measured: about a second, reading input files).
+    final class Background<T>: @unchecked Sendable {
+        // Written by the thread before it ends, read only after it is joined.
+        private var result: T?
+        private var thread = pthread_t()
+        private var running = false
+
+        init(_ body: @escaping @Sendable () -> T) {
+            if let thread = startThread({ [unowned self] in self.result = body() }) {
+                self.thread = thread
+                running = true
+            } else {
+                result = body()  // no thread to be had: here and now
+            }
+        }
+
+        /// The work's value; call once.
+        func value() -> T {
+            if running {
+                pthread_join(thread, nil)
+                running = false
+            }
+            defer { result = nil }
+            return result!
+        }
+
+        deinit {
+            if running { pthread_join(thread, nil) }
+        }
+
+    }
+}
+
+/// A new thread running `body`, or nil when none can be had. (Not inside a generic type:
+/// the compiler rejects the C entry point there.)
+private func startThread(_ body: @escaping () -> Void) -> pthread_t? {
+    let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+    var thread = pthread_t()
+    let started = pthread_create(
+        &thread, nil,
+        { context in
+            Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
+            return nil
+        }, context)
+    guard started == 0 else {
+        Unmanaged<ThreadBody>.fromOpaque(context).release()
+        return nil
+    }
+    return thread
+}
+
+private final class ThreadBody: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+/// Runs two independent pieces of work at once and returns both results: `b` on a thread
+/// of its own (`Parallel.Background`), `a` on the calling one. Calls may nest, which
+/// `DispatchQueue.concurrentPerform` handles badly: nested in another apply, its
+/// iterations run one after the other on a 2-core machine.
+public func concurrently<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+    withoutActuallyEscaping(b) { b in
+        // `b` runs before `value()` returns, so inside this call.
+        nonisolated(unsafe) let work = b
+        let background = Parallel.Background { work() }
+        let first = a()
+        return (first, background.value())
     }
 }

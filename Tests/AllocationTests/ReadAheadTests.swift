@@ -7,6 +7,25 @@ import TestSupport
 /// What the engine reads on the idle core while serial or deferred acceptance runs
 /// (`Parallel.Ahead`) must not change anything, however far the reading got.
 @Suite struct ReadAheadTests {
+    @Test("concurrently runs its second piece on another thread, at every depth of nesting")
+    func nestedConcurrently() {
+        // Four levels, as input reading nests them: 16 leaves, each on the thread it reports.
+        func tree(_ depth: Int, _ base: Int) -> [(Int, pthread_t)] {
+            if depth == 0 { return [(base, pthread_self())] }
+            let (left, right) = concurrently({ tree(depth - 1, base * 2) }, { tree(depth - 1, base * 2 + 1) })
+            return left + right
+        }
+        let leaves = tree(4, 0)
+        #expect(leaves.map(\.0) == Array(0..<16))
+        // The leftmost leaf ran on the caller's thread, each right sibling on one of its own.
+        #expect(leaves[0].1 == pthread_self())
+        #expect(Set(leaves.map { UInt($0.1) }).count > 1)
+        #expect(leaves[1].1 != leaves[0].1)
+
+        let background = Parallel.Background { (1...1000).reduce(0, +) }
+        #expect(background.value() == 500_500)
+    }
+
     @Test("Ahead returns items 0..<covered in order, whenever it is stopped", arguments: [0, 1, 2047, 2048, 2049, 50_000])
     func aheadPrefix(count: Int) {
         // Stopped at once, after a while, and after it surely finished.

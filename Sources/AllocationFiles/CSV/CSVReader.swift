@@ -1,3 +1,5 @@
+import Allocation
+
 /// What reading a CSV file established beyond its rows.
 struct CSVReadOutcome {
     var diagnostics: [Diagnostic]
