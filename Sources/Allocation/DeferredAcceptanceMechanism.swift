@@ -49,7 +49,7 @@ enum DeferredAcceptanceMechanism {
             }
         }
         chunks.finish()
-        return (slots, ProjectLists(joining: &state.lists))
+        return (slots, ProjectLists(state.lists))
     }
 
     /// The mechanism over `state`, calling `firstProposal(a, &state)` before `a`'s first proposal.
@@ -106,7 +106,7 @@ extension PreferenceLists {
 /// The lists of `runBuildingLists` as the mechanism installs them, chunk by chunk: entry
 /// `k << 32 | o` is entry `o` of chunk `k`, in `ProjectLists`' 32-bit form.
 struct GrowingLists: PreferenceLists {
-    var chunks: [[UInt32]]
+    private(set) var chunks: [[UInt32]]
     private(set) var begin: [Int]
     private(set) var end: [Int]
 

@@ -23,8 +23,10 @@ struct ProjectLists: Sendable, PreferenceLists {
     let end: [Int]
     /// The entries as `tier << 32 | project` when they do not fit 32 bits; else empty.
     private let wideEntries: [UInt64]
-    /// The entries as `tier << 16 | project` when they fit; else empty.
-    private let packedEntries: [UInt32]
+    /// The entries as `tier << 16 | project` when they fit (else empty), in chunks as they
+    /// were built (never joined: at a million applicants, joining held them twice): entry
+    /// `k << 32 | o` is entry `o` of chunk `k`.
+    private let packedChunks: [[UInt32]]
     let isPacked: Bool
     /// Empty when tiers are minutes; else the minutes of tier `t` at index `t`.
     let tierMinutes: [Int]
@@ -32,7 +34,7 @@ struct ProjectLists: Sendable, PreferenceLists {
     /// Entry `i`, as `tier << 32 | project`.
     @inline(__always) func entry(_ i: Int) -> UInt64 {
         if isPacked {
-            let e = packedEntries[i]
+            let e = packedChunks[i >> 32][i & 0xFFFF_FFFF]
             return UInt64(e >> 16) << 32 | UInt64(e & 0xFFFF)
         }
         return wideEntries[i]
@@ -53,7 +55,7 @@ struct ProjectLists: Sendable, PreferenceLists {
     @inline(__always) func range(of a: Int) -> Range<Int> { begin[a]..<end[a] }
 
     /// The number of entries of all lists.
-    var entryCount: Int { isPacked ? packedEntries.count : wideEntries.count }
+    var entryCount: Int { isPacked ? packedChunks.reduce(0) { $0 + $1.count } : wideEntries.count }
 
     /// `packing: false` keeps 64-bit entries even where 32 would do (tests compare the two).
     init(_ m: Market, progress: ProgressCounter?, packing: Bool = true) {
@@ -77,30 +79,43 @@ struct ProjectLists: Sendable, PreferenceLists {
             if pack { entries = [] }
             return (counts, entries, packed, minutes)
         }
+        self.isPacked = pack
+        if pack {
+            // Chunk `i`'s lists one after another, at `i << 32`.
+            var begin: [Int] = [], end: [Int] = []
+            begin.reserveCapacity(n)
+            end.reserveCapacity(n)
+            for (i, part) in parts.enumerated() {
+                var offset = 0
+                for c in part.counts {
+                    begin.append(i << 32 | offset)
+                    offset += c
+                    end.append(i << 32 | offset)
+                }
+            }
+            self.begin = begin
+            self.end = end
+            packedChunks = parts.map(\.packed)
+            wideEntries = []
+            tierMinutes = []
+            return
+        }
+        packedChunks = []
         var start = [0]
         start.reserveCapacity(n + 1)
         var entries: [UInt64] = []
-        var packed: [UInt32] = []
-        if pack {
-            packed.reserveCapacity(parts.reduce(0) { $0 + $1.packed.count })
-        } else {
-            entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
-        }
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
         var minutes: [Int] = []
         // Each chunk is let go as soon as it is copied, so the lists are held about once,
-        // not twice (chunks plus the joined array): at a million applicants they are the
-        // largest thing the engine holds.
+        // not twice (chunks plus the joined array).
         for i in parts.indices {
             for c in parts[i].counts { start.append(start[start.count - 1] + c) }
             entries.append(contentsOf: parts[i].entries)
-            packed.append(contentsOf: parts[i].packed)
             minutes.append(contentsOf: parts[i].minutes)
             parts[i] = ([], [], [], [])
         }
         self.begin = Array(start.dropLast())
         self.end = Array(start.dropFirst())
-        self.isPacked = pack
-        self.packedEntries = packed
         if wide {
             let distinct = Array(Set(minutes)).sorted()
             precondition(distinct.count < Int(UInt32.max), "more than 2^32 distinct commutes")
@@ -124,22 +139,12 @@ struct ProjectLists: Sendable, PreferenceLists {
         self.wideEntries = entries
     }
 
-    /// The lists deferred acceptance built in priority order, in 32-bit entries, moved
-    /// into one array chunk by chunk (each chunk let go once copied, so the lists are held
-    /// about once).
-    init(joining lists: inout GrowingLists) {
-        var packed: [UInt32] = []
-        packed.reserveCapacity(lists.chunks.reduce(0) { $0 + $1.count })
-        var base: [Int] = []
-        for k in lists.chunks.indices {
-            base.append(packed.count)
-            packed.append(contentsOf: lists.chunks[k])
-            lists.chunks[k] = []
-        }
-        // A list at offset `o` of chunk `k` is at `(k << 32 | o)` in `lists`.
-        begin = lists.begin.map { base[$0 >> 32] + $0 & 0xFFFF_FFFF }
-        end = zip(lists.begin, lists.end).map { base[$0 >> 32] + $1 & 0xFFFF_FFFF }
-        packedEntries = packed
+    /// The lists deferred acceptance built in priority order, in 32-bit entries, in its
+    /// chunks as they are (`GrowingLists`).
+    init(_ lists: GrowingLists) {
+        begin = lists.begin
+        end = lists.end
+        packedChunks = lists.chunks
         wideEntries = []
         isPacked = true
         tierMinutes = []
