@@ -218,6 +218,7 @@ final class ListChunks: Sendable {
             chunk.counts.append(Int32(builder.append(Int(a), entries: &scratch, packed: &chunk.entries, minutes: &minutes)))
         }
         progress?.add(applicants.count / 2)
+        chunk.entries = ProjectLists.trimmed(chunk.entries)
         return chunk
     }
 }

@@ -76,7 +76,10 @@ struct ProjectLists: Sendable, PreferenceLists {
                 counts.append(builder.append(a, entries: &entries, packed: &packed, minutes: &minutes))
                 if a & 1023 == 1023 { progress?.add(512) }
             }
-            if pack { entries = [] }
+            if pack {
+                entries = []
+                packed = ProjectLists.trimmed(packed)
+            }
             return (counts, entries, packed, minutes)
         }
         self.isPacked = pack
@@ -148,6 +151,15 @@ struct ProjectLists: Sendable, PreferenceLists {
         wideEntries = []
         isPacked = true
         tierMinutes = []
+    }
+
+    /// `chunk` in an array of its own size when it grew well past it: chunks are kept as
+    /// built, and a doubled capacity is memory held for nothing (~45 MB at 200k).
+    static func trimmed(_ chunk: [UInt32]) -> [UInt32] {
+        chunk.capacity > chunk.count + chunk.count / 4 ? Array(unsafeUninitializedCapacity: chunk.count) { buffer, count in
+            _ = buffer.initialize(from: chunk)
+            count = chunk.count
+        } : chunk
     }
 
     /// Builds one applicant's list at a time, the same wherever it is called from.
