@@ -154,7 +154,7 @@ struct ProjectLists: Sendable, PreferenceLists {
     }
 
     /// `chunk` in an array of its own size when it grew well past it: chunks are kept as
-    /// built, and a doubled capacity is memory held for nothing (~45 MB at 200k).
+    /// built, and capacity left by doubling (up to the size again) is held for nothing.
     static func trimmed(_ chunk: [UInt32]) -> [UInt32] {
         chunk.capacity > chunk.count + chunk.count / 4 ? Array(unsafeUninitializedCapacity: chunk.count) { buffer, count in
             _ = buffer.initialize(from: chunk)
