@@ -153,7 +153,9 @@ final class ListChunks: Sendable {
     private let progress: ProgressCounter?
     private let state: Mutex<(next: Int, built: [Chunk?])>
     private let stored = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
+    /// The other thread, started at once (not queued on Dispatch's pool, where it could
+    /// start late and leave every chunk to the mechanism's thread).
+    private let other = Mutex<Parallel.Background<Void>?>(nil)
 
     init(_ builder: ProjectLists.Builder, size: Int = defaultSize, progress: ProgressCounter?) {
         self.builder = builder
@@ -162,10 +164,10 @@ final class ListChunks: Sendable {
         let n = builder.m.input.applicants.count
         count = (n + size - 1) / size
         state = Mutex((0, Array(repeating: nil, count: count)))
-        DispatchQueue.global().async { [self] in
+        let thread = Parallel.Background { [self] in
             while let k = claim() { store(build(k)) }
-            stopped.signal()
         }
+        other.withLock { $0 = thread }
     }
 
     /// The applicants of chunk `k`, in priority order.
@@ -192,7 +194,7 @@ final class ListChunks: Sendable {
     }
 
     /// Waits for the other thread to stop (every chunk has been taken by then).
-    func finish() { stopped.wait() }
+    func finish() { other.withLock { $0.take() }?.value() }
 
     private func claim() -> Int? {
         state.withLock { s in

@@ -53,14 +53,15 @@ extension Parallel {
         /// Items read between two looks at the stop flag.
         static var chunk: Int { 2048 }
         private let stop = Atomic<Bool>(false)
-        private let finished = DispatchSemaphore(value: 0)
+        /// The reading thread, started at once (`Background`, not Dispatch's pool).
+        private let reader = Mutex<Background<Void>?>(nil)
         private let state = Mutex<(prepared: Prepared?, parts: [Part], covered: Int)>((nil, [], 0))
 
         init(
             count: Int, prepare: @escaping @Sendable () -> Prepared,
             _ read: @escaping @Sendable (Prepared, Range<Int>) -> Part
         ) {
-            DispatchQueue.global().async { [self] in
+            let thread = Background { [self] in
                 let prepared = prepare()
                 state.withLock { $0.prepared = prepared }
                 var from = 0
@@ -73,13 +74,13 @@ extension Parallel {
                     }
                     from = to
                 }
-                finished.signal()
             }
+            reader.withLock { $0 = thread }
         }
 
         func take() -> (prepared: Prepared, parts: [Part], covered: Int) {
             stop.store(true, ordering: .relaxed)
-            finished.wait()
+            reader.withLock { $0.take() }?.value()
             return state.withLock { s in
                 defer { s = (nil, [], 0) }
                 return (s.prepared!, s.parts, s.covered)
