@@ -156,10 +156,16 @@ struct ProjectLists: Sendable, PreferenceLists {
     /// `chunk` in an array of its own size when it grew well past it: chunks are kept as
     /// built, and capacity left by doubling (up to the size again) is held for nothing.
     static func trimmed(_ chunk: [UInt32]) -> [UInt32] {
-        chunk.capacity > chunk.count + chunk.count / 4 ? Array(unsafeUninitializedCapacity: chunk.count) { buffer, count in
-            _ = buffer.initialize(from: chunk)
-            count = chunk.count
-        } : chunk
+        chunk.capacity > chunk.count + chunk.count / 4 ? copied(chunk) : chunk
+    }
+
+    /// A copy of `entries` in a new array of their size (`Array(_:)` of a whole array or
+    /// slice may share its buffer, capacity and all).
+    static func copied(_ entries: [UInt32]) -> [UInt32] {
+        Array(unsafeUninitializedCapacity: entries.count) { buffer, count in
+            _ = buffer.initialize(from: entries)
+            count = entries.count
+        }
     }
 
     /// Builds one applicant's list at a time, the same wherever it is called from.
