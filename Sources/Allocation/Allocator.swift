@@ -102,6 +102,9 @@ public enum Allocator {
             phaseEnded?("mechanism (\(mechanism.rawValue))")
             summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         }
+        // The lists and the mechanism's state are gone: hand their pages back before the
+        // result rows are made, which would otherwise come on top of them.
+        Parallel.returnFreedMemory()
         counter.set(n)
         let explain = Explanations(
             market, summaries, mechanism: mechanism, slotPositionOf: slotPositionOf, ineligibleRead: ineligibleRead)

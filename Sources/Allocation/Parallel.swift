@@ -154,6 +154,26 @@ private final class ThreadBody: @unchecked Sendable {
     init(_ body: @escaping () -> Void) { self.body = body }
 }
 
+extension Parallel {
+    /// Hands the pages of freed memory back to the system (glibc's `malloc_trim`, found at
+    /// run time: malloc.h is not in the Glibc module). Memory freed by a thread stays in
+    /// its malloc arena otherwise, in the middle of it, unusable by the other thread and
+    /// counted in the process's size: deferred acceptance's lists, built by two threads in
+    /// chunks, stayed resident under the result rows (2,060 MiB peak at a million
+    /// applicants instead of ~1,600). A no-op where there is no `malloc_trim`.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+            if let symbol = mallocTrim { _ = symbol(0) }
+        #endif
+    }
+
+    #if canImport(Glibc)
+        private static let mallocTrim: (@convention(c) (Int) -> Int32)? = dlsym(
+            UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim"
+        ).map { unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self) }
+    #endif
+}
+
 /// Runs two independent pieces of work at once and returns both results: `b` on a thread
 /// of its own (`Parallel.Background`), `a` on the calling one. Calls may nest, which
 /// `DispatchQueue.concurrentPerform` handles badly: nested in another apply, its
