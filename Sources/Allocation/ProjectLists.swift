@@ -101,6 +101,10 @@ struct ProjectLists: Sendable, PreferenceLists {
             packedChunks = parts.map(\.packed)
             wideEntries = []
             tierMinutes = []
+            // The chunks grew by doubling on two threads; what they let go stays resident
+            // in those threads' malloc arenas unless handed back (optimal's peak at 200k:
+            // 321 against 283 MiB when they were joined into one array).
+            Parallel.returnFreedMemory()
             return
         }
         packedChunks = []
