@@ -9,7 +9,7 @@ import Synchronization
 
 /// Deterministic data parallelism: work is split into a fixed number of chunks whose
 /// results are kept in chunk order, so the output never depends on thread timing.
-enum Parallel {
+public enum Parallel {
     static func map<T: Sendable>(chunks: Int, _ body: @Sendable (Int) -> T) -> [T] {
         let results = UnsafeMutablePointer<T?>.allocate(capacity: chunks)
         results.initialize(repeating: nil, count: chunks)
@@ -25,7 +25,7 @@ enum Parallel {
 
     /// The chunks' elements in chunk order, each chunk let go as soon as it is copied, so
     /// the elements are held about once, not twice (the chunks plus the joined array).
-    static func join<T>(_ parts: inout [[T]]) -> [T] {
+    public static func join<T>(_ parts: inout [[T]]) -> [T] {
         var joined: [T] = []
         joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for i in parts.indices {
@@ -86,11 +86,6 @@ extension Parallel {
                 return (s.prepared!, s.parts, s.covered)
             }
         }
-    }
-
-    /// `Ahead` with nothing to prepare.
-    static func ahead<Part: Sendable>(count: Int, _ read: @escaping @Sendable (Range<Int>) -> Part) -> Ahead<Void, Part> {
-        Ahead(count: count, prepare: {}, { _, range in read(range) })
     }
 }
 
