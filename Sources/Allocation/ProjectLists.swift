@@ -17,8 +17,8 @@
 /// 1,000,000 applicants × 200,000 places); `entry(_:)` reads either form back as 64 bits.
 struct ProjectLists: Sendable, PreferenceLists {
     /// Applicant `a`'s list is entries `begin[a]..<end[a]`. Built here, lists follow one
-    /// another in applicant order; deferred acceptance builds them in priority order as it
-    /// runs (`init(joining:)`).
+    /// another in applicant order within each chunk; deferred acceptance builds them in
+    /// chunks of the priority order as it runs (`init(_: GrowingLists)`).
     let begin: [Int]
     let end: [Int]
     /// The entries as `tier << 32 | project` when they do not fit 32 bits; else empty.

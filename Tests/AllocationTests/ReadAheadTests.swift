@@ -4,7 +4,7 @@ import Testing
 @testable import Allocation
 import TestSupport
 
-/// What the engine reads on the idle core while serial or deferred acceptance runs
+/// What the engine reads on the idle core while serial runs
 /// (`Parallel.Ahead`) must not change anything, however far the reading got.
 @Suite struct ReadAheadTests {
     @Test("concurrently runs its second piece on another thread, at every depth of nesting")
