@@ -118,9 +118,12 @@ public struct SolveBenchmark {
             medianPeakRSSMiB: median(runs.map { Double($0.peakRSSKiB) / 1024 }), offered: s.0, totalCommute: s.1)
     }
 
-    /// The mechanism phase from `anju solve --timings` (`timing: mechanism (optimal)   1.234 s`).
+    /// The mechanism phase from `anju solve --timings` (`timing: mechanism (optimal)   1.234 s`;
+    /// deferred acceptance, which builds its lists as it runs, reports `timing: preferences
+    /// and mechanism (deferred_acceptance)`, lists included).
     static func mechanismSeconds(_ output: String) throws -> Double {
-        for line in output.split(separator: "\n") where line.hasPrefix("timing: mechanism (") {
+        for line in output.split(separator: "\n")
+        where line.hasPrefix("timing: mechanism (") || line.hasPrefix("timing: preferences and mechanism (") {
             let fields = line.split(separator: " ")
             if fields.count >= 2, fields.last == "s", let seconds = Double(fields[fields.count - 2]) { return seconds }
         }

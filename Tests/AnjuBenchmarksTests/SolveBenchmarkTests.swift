@@ -17,6 +17,7 @@ import Testing
             """
         #expect(try SolveBenchmark.mechanismSeconds(output) == 111.632)
         #expect(try SolveBenchmark.mechanismSeconds("timing: mechanism (serial) 0.5 s\n") == 0.5)
+        #expect(try SolveBenchmark.mechanismSeconds("timing: preferences and mechanism (deferred_acceptance) 0.75 s\n") == 0.75)
         // No phase line, or a line without a number: a clear error, not 0.
         #expect(throws: BenchmarkError.self) { try SolveBenchmark.mechanismSeconds("timing: total 1.0 s\n") }
         #expect(throws: BenchmarkError.self) { try SolveBenchmark.mechanismSeconds("timing: mechanism (optimal) fast s\n") }

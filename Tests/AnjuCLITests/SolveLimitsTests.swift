@@ -103,8 +103,9 @@ struct SolveLimitsTests {
         #expect(try Files.snapshot(scratch.path("timed")) == Files.snapshot(scratch.path("plain")))
         let lines = timed.stderrLines.filter { $0.hasPrefix("timing: ") }
         for phase in [
-            "read files", "parse, validate, digests", "lottery, priorities, groups", "eligibility and preferences",
-            "mechanism (deferred_acceptance)", "results and reasons", "write results.csv, summary.json", "total",
+            "read files", "parse, validate, digests", "lottery, priorities, groups",
+            "preferences and mechanism (deferred_acceptance)", "results and reasons", "write results.csv, summary.json",
+            "total",
         ] {
             #expect(lines.contains { $0.hasPrefix("timing: \(phase) ") && $0.hasSuffix(" s") }, "\(phase): \(timed)")
         }
