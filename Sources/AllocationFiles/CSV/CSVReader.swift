@@ -36,14 +36,32 @@ enum CSVReader {
             return CSVReadOutcome(diagnostics: row.diagnostics, complete: false, present: columns.map { _ in false })
         }
         let header = readHeader(&row, validUTF8: validUTF8)
-        while tokenizer.next(into: &row.record) {
-            guard check(&row, headerCount: header.count, validUTF8: validUTF8) else { continue }
-            row.failed = false
-            eachRow(&row)
+        var part = Part(tokenizer: tokenizer, row: row, state: ())
+        part.readRecords(headerCount: header.count, validUTF8: validUTF8) { row, _ in eachRow(&row) }
+        return part.outcome
+    }
+
+    /// A file, or a part of one, being read after its header: its tokenizer, the record
+    /// in hand with the diagnostics so far, and what the caller keeps of its rows.
+    struct Part<State> {
+        var tokenizer: CSVTokenizer
+        var row: CSVRow
+        var state: State
+
+        /// Hands each structurally sound record to `eachRow`; the others become diagnostics.
+        mutating func readRecords(headerCount: Int, validUTF8: Bool, eachRow: (inout CSVRow, inout State) -> Void) {
+            while tokenizer.next(into: &row.record) {
+                guard check(&row, headerCount: headerCount, validUTF8: validUTF8) else { continue }
+                row.failed = false
+                eachRow(&row, &state)
+            }
         }
-        return CSVReadOutcome(
-            diagnostics: row.diagnostics, complete: !tokenizer.hitUnterminatedQuote,
-            present: row.columnField.map { $0 >= 0 })
+
+        var outcome: CSVReadOutcome {
+            CSVReadOutcome(
+                diagnostics: row.diagnostics, complete: !tokenizer.hitUnterminatedQuote,
+                present: row.columnField.map { $0 >= 0 })
+        }
     }
 
     /// Reads a large file as two parts at once, on two cores: the rows up to a record
@@ -78,28 +96,21 @@ enum CSVReader {
         tailRow.columnField = row.columnField
         // Each part is read by one thread, from its own tokenizer, row and state, over its
         // own bytes of the private copy (which the tokenizer rewrites while unescaping).
-        nonisolated(unsafe) var parts: [(tokenizer: CSVTokenizer, row: CSVRow, state: State)] = [
-            (tokenizer, row, first), (CSVTokenizer(continuing: tail, line: cutLine), tailRow, second),
+        nonisolated(unsafe) var parts = [
+            Part(tokenizer: tokenizer, row: row, state: first),
+            Part(tokenizer: CSVTokenizer(continuing: tail, line: cutLine), row: tailRow, state: second),
         ]
         let tailBytes = UnsafeBufferPointer(tail)
-        func read(_ part: inout (tokenizer: CSVTokenizer, row: CSVRow, state: State), valid: Bool) {
-            while part.tokenizer.next(into: &part.row.record) {
-                guard check(&part.row, headerCount: header.count, validUTF8: valid) else { continue }
-                part.row.failed = false
-                eachRow(&part.row, &part.state)
-            }
-        }
         parts.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let slots = buffer
             _ = concurrently(
-                { read(&slots[0], valid: headValid) },
-                { read(&slots[1], valid: FieldSyntax.firstInvalidUTF8(tailBytes) == nil) })
+                { slots[0].readRecords(headerCount: header.count, validUTF8: headValid, eachRow: eachRow) },
+                {
+                    let valid = FieldSyntax.firstInvalidUTF8(tailBytes) == nil
+                    slots[1].readRecords(headerCount: header.count, validUTF8: valid, eachRow: eachRow)
+                })
         }
-        return parts.map { part in
-            (CSVReadOutcome(
-                diagnostics: part.row.diagnostics, complete: !part.tokenizer.hitUnterminatedQuote,
-                present: part.row.columnField.map { $0 >= 0 }), part.state)
-        }
+        return parts.map { ($0.outcome, $0.state) }
     }
 
     /// Where `bytes` can be cut into two parts read independently: just after the first
