@@ -42,7 +42,7 @@ enum DeferredAcceptanceMechanism {
         var state = GroupStates(m, GrowingLists(count: m.input.applicants.count, chunks: chunks.count))
         var installed = 0
         var scratch = ListChunks.Scratch()
-        let slots = run(&state, progress: nil) { a, state in
+        let slots = run(&state, progress: progress) { a, state in
             // First proposals come in priority order: `a`'s chunk is the next one.
             while Int(m.globalRank[a]) >= installed * chunks.size {
                 state.lists.install(chunks.take(installed, &scratch), of: chunks.applicants(installed))
