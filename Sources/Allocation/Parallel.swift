@@ -10,7 +10,7 @@ import Synchronization
 /// Deterministic data parallelism: work is split into a fixed number of chunks whose
 /// results are kept in chunk order, so the output never depends on thread timing.
 public enum Parallel {
-    static func map<T: Sendable>(chunks: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(chunks: Int, _ body: @Sendable (Int) -> T) -> [T] {
         let results = UnsafeMutablePointer<T?>.allocate(capacity: chunks)
         results.initialize(repeating: nil, count: chunks)
         defer {
@@ -36,7 +36,7 @@ public enum Parallel {
     }
 
     /// Splits `0..<count` into `chunks` nearly equal ranges.
-    static func range(_ i: Int, of chunks: Int, count: Int) -> Range<Int> {
+    public static func range(_ i: Int, of chunks: Int, count: Int) -> Range<Int> {
         (count * i / chunks)..<(count * (i + 1) / chunks)
     }
 }
@@ -122,7 +122,6 @@ extension Parallel {
         deinit {
             if running { pthread_join(thread, nil) }
         }
-
     }
 }
 

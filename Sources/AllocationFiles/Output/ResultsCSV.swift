@@ -1,4 +1,3 @@
-import Dispatch
 import Allocation
 
 /// Renders `results.csv` byte for byte as the contract fixes it, so two runs on the same
@@ -25,17 +24,10 @@ public enum ResultsCSV {
         // Rows are rendered in fixed chunks on all cores and joined in order: same bytes,
         // whatever the thread timing (a 200k-row file is ~46 MB, mostly reasons).
         let chunks = max(1, min(16, ordered.count / 8192))
-        var parts = [[UInt8]](repeating: [], count: chunks + 1)
-        parts[0] = Array((header + "\n").utf8)
-        parts.withUnsafeMutableBufferPointer { buffer in
-            // Each iteration writes only its own element.
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { i in
-                let range = (ordered.count * i / chunks)..<(ordered.count * (i + 1) / chunks)
-                slots[i + 1] = renderRows(ordered[range])
+        return [Array((header + "\n").utf8)]
+            + Parallel.map(chunks: chunks) { i in
+                renderRows(ordered[Parallel.range(i, of: chunks, count: ordered.count)])
             }
-        }
-        return parts
     }
 
     private static func renderRows(_ rows: ArraySlice<ApplicantResult>) -> [UInt8] {
