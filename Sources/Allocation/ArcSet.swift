@@ -1,10 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The arcs of the restricted problem in CSR form — each applicant's arcs sorted by sink, for
 /// lookups — which is also the layout `TransportationProblem` takes, so handing the arcs to the
 /// solver copies nothing.
 ///
-/// A round adds arcs to few applicants; `merge` writes one new set of arrays (the old ones go as
-/// soon as the caller's problem of the last round does). At a million applicants this takes
-/// three flat arrays instead of two small arrays per applicant plus a flat copy per round.
+/// A round adds arcs to few applicants; `merge` moves the arcs up in place when the arrays have
+/// room, else writes one new set of arrays with room to spare. At a million applicants this
+/// takes three flat arrays instead of two small arrays per applicant plus a flat copy per round.
 struct ArcSet: Sendable {
     /// A chunk's contribution: applicants in ascending order with their new arcs.
     struct Part: Sendable {
@@ -40,20 +44,39 @@ struct ArcSet: Sendable {
 
     /// Adds the parts' arcs (none of them may be in the set already; parts in ascending order of
     /// their applicants, as `Parallel.map` over ascending chunks returns them) and empties `parts`.
+    ///
+    /// Memory: a merge that writes new arrays holds the old ones and the new ones at once —
+    /// at a million applicants 200 MB more than the set, at the moment the optimal round's
+    /// memory peaks. So the arrays are made with room for the arcs later rounds add (pages
+    /// never written take no memory), and a merge that fits moves the arcs up in place instead,
+    /// from the last applicant down. In place needs the arrays not shared: the caller lets go
+    /// of the last round's problem first (else Swift copies them, which is correct, only not lean).
     mutating func merge(_ parts: inout [Part]) {
         let added = parts.reduce(0) { $0 + $1.sink.count }
-        guard added > 0 else {
-            parts = []
-            return
+        defer { parts = [] }
+        guard added > 0 else { return }
+        if sink.capacity - sink.count >= added && cost.capacity - cost.count >= added {
+            mergeInPlace(parts, added: added)
+        } else {
+            mergeIntoNewArrays(parts, added: added)
         }
+    }
+
+    /// Room a merge into new arrays leaves: the arrays hold up to this many times the arcs written.
+    /// Column generation has ended with 1.5 (a million applicants) to 2.1 (50,000 × 50,000) times
+    /// the first round's arcs.
+    static let spareFactor = 2
+
+    private mutating func mergeIntoNewArrays(_ parts: [Part], added: Int) {
         let n = start.count - 1
         var newStart: [Int] = []
         newStart.reserveCapacity(n + 1)
         newStart.append(0)
+        let capacity = (sink.count + added) * Self.spareFactor
         var newSink: [Int32] = []
-        newSink.reserveCapacity(sink.count + added)
+        newSink.reserveCapacity(capacity)
         var newCost: [Int32] = []
-        newCost.reserveCapacity(sink.count + added)
+        newCost.reserveCapacity(capacity)
         var next = 0  // the first applicant not yet written
         var fresh: [(sink: Int32, cost: Int32)] = []
         for part in parts {
@@ -61,9 +84,7 @@ struct ArcSet: Sendable {
                 let a = Int(a32)
                 precondition(a >= next && a < n, "ArcSet.merge: applicants out of order")
                 Self.copy(next..<a, from: self, into: &newStart, &newSink, &newCost)
-                fresh.removeAll(keepingCapacity: true)
-                for i in part.start[k]..<part.start[k + 1] { fresh.append((part.sink[i], part.cost[i])) }
-                fresh.sort { $0.sink < $1.sink }
+                Self.sortedArcs(of: part, k, into: &fresh)
                 var i = start[a], j = 0
                 let end = start[a + 1]
                 while i < end || j < fresh.count {
@@ -82,10 +103,80 @@ struct ArcSet: Sendable {
             }
         }
         Self.copy(next..<n, from: self, into: &newStart, &newSink, &newCost)
-        parts = []
         start = newStart
         sink = newSink
         cost = newCost
+    }
+
+    /// The same merge within the arrays' spare room: applicants from the last down, each one's
+    /// arcs moved up by the number of new arcs of the applicants before it and up to it. A write
+    /// never lands below what is still to be read, so nothing is overwritten before it is moved.
+    private mutating func mergeInPlace(_ parts: [Part], added: Int) {
+        let n = start.count - 1
+        let oldCount = sink.count
+        sink.append(contentsOf: repeatElement(0, count: added))
+        cost.append(contentsOf: repeatElement(0, count: added))
+        var fresh: [(sink: Int32, cost: Int32)] = []
+        start.withUnsafeMutableBufferPointer { start in
+            sink.withUnsafeMutableBufferPointer { sink in
+                cost.withUnsafeMutableBufferPointer { cost in
+                    var shift = added  // new arcs of the applicants not yet placed
+                    var top = n  // applicants top..<n are placed, and start[top...] is final
+                    var oldTopStart = oldCount  // start[top] before this merge
+                    start[n] = oldCount + added
+                    var below = n  // parts come in ascending order of applicants
+                    for part in parts.reversed() {
+                        for k in part.applicants.indices.reversed() {
+                            let a = Int(part.applicants[k])
+                            precondition(a < below, "ArcSet.merge: applicants out of order")
+                            below = a
+                            // Applicants a+1..<top gain nothing: their arcs move up by `shift` as a block.
+                            let blockFrom = a + 1 == top ? oldTopStart : start[a + 1]
+                            let blockCount = oldTopStart - blockFrom
+                            if blockCount > 0 && shift > 0 {
+                                memmove(sink.baseAddress! + blockFrom + shift, sink.baseAddress! + blockFrom, blockCount * 4)
+                                memmove(cost.baseAddress! + blockFrom + shift, cost.baseAddress! + blockFrom, blockCount * 4)
+                            }
+                            if a + 1 < top { for x in (a + 1)..<top { start[x] += shift } }
+                            // Applicant a: its old arcs and its new ones, merged by sink from the top.
+                            Self.sortedArcs(of: part, k, into: &fresh)
+                            let oldLo = start[a]
+                            var i = blockFrom - 1, j = fresh.count - 1
+                            var w = blockFrom + shift
+                            while j >= 0 {
+                                w -= 1
+                                if i >= oldLo && sink[i] > fresh[j].sink {
+                                    sink[w] = sink[i]
+                                    cost[w] = cost[i]
+                                    i -= 1
+                                } else {
+                                    sink[w] = fresh[j].sink
+                                    cost[w] = fresh[j].cost
+                                    j -= 1
+                                }
+                            }
+                            shift -= fresh.count
+                            // The old arcs left (below all new ones) move up by what is left of the shift.
+                            if shift > 0 && i >= oldLo {
+                                memmove(sink.baseAddress! + oldLo + shift, sink.baseAddress! + oldLo, (i - oldLo + 1) * 4)
+                                memmove(cost.baseAddress! + oldLo + shift, cost.baseAddress! + oldLo, (i - oldLo + 1) * 4)
+                            }
+                            start[a] = oldLo + shift
+                            top = a
+                            oldTopStart = oldLo
+                        }
+                    }
+                    precondition(shift == 0, "ArcSet.merge: arcs counted and placed differ")
+                }
+            }
+        }
+    }
+
+    /// Part `part`'s arcs of its `k`-th applicant, ascending by sink.
+    private static func sortedArcs(of part: Part, _ k: Int, into fresh: inout [(sink: Int32, cost: Int32)]) {
+        fresh.removeAll(keepingCapacity: true)
+        for i in part.start[k]..<part.start[k + 1] { fresh.append((part.sink[i], part.cost[i])) }
+        fresh.sort { $0.sink < $1.sink }
     }
 
     /// Appends applicants `range`'s arcs unchanged.

@@ -60,60 +60,65 @@ enum OptimalMechanism {
         var round = 0
         while true {
             round += 1
-            let problem = arcs.problem(capacities: (0..<m.classes.count).map { m.size(ofClass: $0) })
-            let solution = TransportationSolver.solve(problem, minimumReward: reward)
-            precondition(solution.unitReward >= reward)
-            if let failure = TransportationSolver.certify(solution, for: problem) {
-                preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
-            }
-            // Price out every eligible pair not yet in the problem.
-            let current = arcs
-            let minPrice = m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
-            var violated = Parallel.map(chunks: chunkCount(n)) { chunk in
-                var part = ArcSet.Part()
-                for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
-                    // Dual feasibility u_a + price_j ≥ M − c(a, j), with u_a the surplus a
-                    // already has: M − c − price of its own class, or 0 when unassigned.
-                    let own = Int(solution.sinkOf[a])
-                    var surplus = 0
-                    if own >= 0 {
-                        let cost = current.cost(applicant: a, sink: Int32(own))!
-                        surplus = solution.unitReward - cost - solution.classPrice[own]
-                    }
-                    // An arc violates iff cost + price < M − surplus; prices are ≥ 0 and the
-                    // list is in commute order, so the scan stops at the first commute that
-                    // reaches the bound, and skips projects whose cheapest class is above it.
-                    let need = solution.unitReward - surplus
-                    var bad: [(sink: Int32, cost: Int32)] = []
-                    for e in lists.range(of: a) {
-                        let entry = lists.entry(e)
-                        let minutes = cost(ProjectLists.tier(entry))
-                        if minutes >= need { break }
-                        let p = ProjectLists.project(entry)
-                        if minutes + minPrice[p] >= need { continue }
-                        let mask = m.admission.mask(applicant: a, project: p)
-                        for c in m.projectClasses[p]
-                        where minutes + solution.classPrice[c] < need && m.admits(c, applicant: a, project: p, mask: mask)
-                            && !current.contains(applicant: a, sink: Int32(c))
-                        {
-                            bad.append((Int32(c), Int32(minutes)))
-                        }
-                    }
-                    if bad.count > budget.addedArcs {
-                        // The most violated first (ties by class): enough to move the duals,
-                        // few enough to keep the restricted problem small.
-                        func gain(_ arc: (sink: Int32, cost: Int32)) -> Int {
-                            solution.unitReward - Int(arc.cost) - solution.classPrice[Int(arc.sink)]
-                        }
-                        bad.sort { gain($0) != gain($1) ? gain($0) > gain($1) : $0.sink < $1.sink }
-                        bad.removeLast(bad.count - budget.addedArcs)
-                    }
-                    part.append(applicant: a, bad)
+            // The round's problem and solution go at the end of this scope, so the merge below
+            // finds the arc arrays unshared and moves them in place (see `ArcSet.merge`).
+            var violated: [ArcSet.Part]
+            do {
+                let problem = arcs.problem(capacities: (0..<m.classes.count).map { m.size(ofClass: $0) })
+                let solution = TransportationSolver.solve(problem, minimumReward: reward)
+                precondition(solution.unitReward >= reward)
+                if let failure = TransportationSolver.certify(solution, for: problem) {
+                    preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
                 }
-                return part
-            }
-            if violated.allSatisfy({ $0.isEmpty }) {
-                return assignSlots(m, solution.sinkOf)
+                // Price out every eligible pair not yet in the problem.
+                let current = arcs
+                let minPrice = m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
+                violated = Parallel.map(chunks: chunkCount(n)) { chunk in
+                    var part = ArcSet.Part()
+                    for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
+                        // Dual feasibility u_a + price_j ≥ M − c(a, j), with u_a the surplus a
+                        // already has: M − c − price of its own class, or 0 when unassigned.
+                        let own = Int(solution.sinkOf[a])
+                        var surplus = 0
+                        if own >= 0 {
+                            let cost = current.cost(applicant: a, sink: Int32(own))!
+                            surplus = solution.unitReward - cost - solution.classPrice[own]
+                        }
+                        // An arc violates iff cost + price < M − surplus; prices are ≥ 0 and the
+                        // list is in commute order, so the scan stops at the first commute that
+                        // reaches the bound, and skips projects whose cheapest class is above it.
+                        let need = solution.unitReward - surplus
+                        var bad: [(sink: Int32, cost: Int32)] = []
+                        for e in lists.range(of: a) {
+                            let entry = lists.entry(e)
+                            let minutes = cost(ProjectLists.tier(entry))
+                            if minutes >= need { break }
+                            let p = ProjectLists.project(entry)
+                            if minutes + minPrice[p] >= need { continue }
+                            let mask = m.admission.mask(applicant: a, project: p)
+                            for c in m.projectClasses[p]
+                            where minutes + solution.classPrice[c] < need && m.admits(c, applicant: a, project: p, mask: mask)
+                                && !current.contains(applicant: a, sink: Int32(c))
+                            {
+                                bad.append((Int32(c), Int32(minutes)))
+                            }
+                        }
+                        if bad.count > budget.addedArcs {
+                            // The most violated first (ties by class): enough to move the duals,
+                            // few enough to keep the restricted problem small.
+                            func gain(_ arc: (sink: Int32, cost: Int32)) -> Int {
+                                solution.unitReward - Int(arc.cost) - solution.classPrice[Int(arc.sink)]
+                            }
+                            bad.sort { gain($0) != gain($1) ? gain($0) > gain($1) : $0.sink < $1.sink }
+                            bad.removeLast(bad.count - budget.addedArcs)
+                        }
+                        part.append(applicant: a, bad)
+                    }
+                    return part
+                }
+                if violated.allSatisfy({ $0.isEmpty }) {
+                    return assignSlots(m, solution.sinkOf)
+                }
             }
             arcs.merge(&violated)
             precondition(round < 500, "column generation did not converge")

@@ -6,8 +6,12 @@ import Testing
 /// The restricted problem's arc set (`ArcSet`, CSR) against a plain model: a dictionary per
 /// applicant, merged round after round in random parts.
 @Suite struct ArcSetTests {
-    @Test("merging random rounds equals a dictionary per applicant", arguments: 0..<UInt64(40))
+    /// Each round's problem either kept until after the next merge (arrays shared: Swift copies
+    /// them) or let go first (the merge moves arcs in place when the arrays have room); rounds
+    /// adding more arcs than the room left take the copying merge.
+    @Test("merging random rounds equals a dictionary per applicant", arguments: 0..<UInt64(80))
     func randomRounds(seed: UInt64) {
+        let keepProblem = seed % 2 == 0
         var r = SplitMix64(seed: 0xA5C_5E7 &+ seed)
         let n = r.int(0...60)
         let classes = r.int(1...40)
@@ -22,7 +26,7 @@ import Testing
                 var part = ArcSet.Part()
                 for x in a..<end where r.chance(0.4) {
                     var arcs: [(sink: Int32, cost: Int32)] = []
-                    for _ in 0..<r.int(0...5) {
+                    for _ in 0..<r.int(0...(r.chance(0.1) ? 30 : 5)) {
                         let c = Int32(r.int(0...(classes - 1)))
                         if model[x][c] == nil && !arcs.contains(where: { $0.sink == c }) {
                             arcs.append((c, Int32(r.int(0...1000))))
@@ -34,10 +38,12 @@ import Testing
                 parts.append(part)
                 a = end
             }
+            let kept = keepProblem ? set.problem(capacities: []) : nil
             set.merge(&parts)
             #expect(parts.isEmpty)
+            if let kept { #expect(kept.arcCount <= set.count) }
             let p = set.problem(capacities: Array(repeating: 1, count: classes))
-            #expect(p.validationError() == nil)
+            #expect(p.validationError() == nil, "seed \(seed)")
             #expect(p.sourceCount == n && set.count == model.reduce(0) { $0 + $1.count })
             for x in 0..<n {
                 let expected = model[x].sorted { $0.key < $1.key }
@@ -48,5 +54,28 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The memory the in-place merge is for: with room in the arrays and nothing else holding
+    /// them, a round's arcs go into the same storage (a copy would double the set's memory at the
+    /// moment a million-applicant round peaks).
+    @Test("a merge with room and unshared arrays keeps their storage")
+    func inPlace() {
+        var set = ArcSet(count: 4)
+        func part(_ arcs: [Int: [(sink: Int32, cost: Int32)]]) -> [ArcSet.Part] {
+            var part = ArcSet.Part()
+            for a in arcs.keys.sorted() { part.append(applicant: a, arcs[a]!) }
+            return [part]
+        }
+        var first = part([0: [(5, 50), (1, 10)], 2: [(3, 30)], 3: [(2, 20), (4, 40)]])
+        set.merge(&first)
+        let address = set.sink.withUnsafeBufferPointer { $0.baseAddress }
+        var second = part([0: [(3, 31)], 1: [(0, 1)], 3: [(3, 33), (9, 99)]])
+        set.merge(&second)
+        #expect(set.sink.withUnsafeBufferPointer { $0.baseAddress } == address)
+        let p = set.problem(capacities: Array(repeating: 1, count: 10))
+        #expect(p.arcStart == [0, 3, 4, 5, 9])
+        #expect(p.arcSink == [1, 3, 5, 0, 3, 2, 3, 4, 9])
+        #expect(p.arcCost == [10, 31, 50, 1, 30, 20, 33, 40, 99])
     }
 }
