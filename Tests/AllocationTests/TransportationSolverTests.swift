@@ -191,6 +191,7 @@ import Testing
     ) {
         var runs = strategies.map { ("\($0)", TransportationSolver.solve(p, strategy: $0, progress: nil)) }
         runs.append(("slots, lists of 1", TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 1 }, progress: nil)))
+        runs.append(("slots, 64-bit keys", TransportationSolver.solve(p, strategy: .slots, wideKeys: true, progress: nil)))
         runs.append((
             "slots, lists of 2, 3 chunks",
             TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 2 }, chunks: 3, progress: nil)
@@ -264,6 +265,50 @@ import Testing
             arcStart.append(arcSink.count)
         }
         return TransportationProblem(capacities: capacities, arcStart: arcStart, arcSink: arcSink, arcCost: arcCost)
+    }
+
+    /// Slot routing's 32-bit keys order arcs as its 64-bit ones do, so the searches take the same
+    /// steps: same assignment, same prices, same counts — on problems whose applicants and cost
+    /// span just fit 32 bits and on ones that need 64.
+    @Test("32-bit and 64-bit arc keys: the same steps", arguments: 0..<UInt64(24))
+    func keyWidths(seed: UInt64) {
+        var r = Self.random(seed: seed &+ 0x4B_E7)
+        var p = seed % 3 == 0
+            ? Self.spatialProblem(seed: seed, applicants: r.int(200...1500), classes: r.int(5...60))
+            : Self.randomProblem(seed: seed, .mid)
+        // Cost spans around the 32-bit limit for this many applicants.
+        let edge = seed % 3 == 1 && !p.arcCost.isEmpty
+        if edge {
+            let span = ClassArcs<UInt32>.narrowCostLimit - 1 + r.int(0...1)  // the last span that fits, or the first that does not
+            let base = Int32(r.int(0...5))
+            p.arcCost = p.arcCost.map { base + Int32(Int($0) * span / 60) }
+            p.arcCost[0] = base
+            p.arcCost[p.arcCost.count - 1] = base + Int32(span)
+        }
+        let range = (p.arcCost.min() ?? 0, p.arcCost.max() ?? 0)
+        let narrow = TransportationSolver.solve(p, strategy: .slots, progress: nil)
+        let wide = TransportationSolver.solve(p, strategy: .slots, wideKeys: true, progress: nil)
+        let holds = ClassArcs<UInt32>.holds(sourceCount: p.sourceCount, minCost: range.0, maxCost: range.1)
+        #expect(narrow.statistics.narrowKeys == holds && !wide.statistics.narrowKeys, "seed \(seed)")
+        if edge { #expect(holds == (Int(range.1) - Int(range.0) < 2047), "seed \(seed)") }
+        #expect(narrow.sinkOf == wide.sinkOf && narrow.classPrice == wide.classPrice, "seed \(seed)")
+        var a = narrow.statistics, b = wide.statistics
+        a.narrowKeys = false
+        b.narrowKeys = false
+        #expect(a == b, "seed \(seed)")
+        #expect(TransportationSolver.certify(narrow, for: p) == nil, "seed \(seed)")
+    }
+
+    @Test("when 32-bit arc keys hold: applicants and the cost span at their edges")
+    func keyWidthEdges() {
+        typealias Narrow = ClassArcs<UInt32>
+        // Applicant indices in 21 bits, costs less the least in the other 11, below 2,047.
+        #expect(Narrow.holds(sourceCount: 1 << 21, minCost: 7, maxCost: 7 + 2046))
+        #expect(!Narrow.holds(sourceCount: 1 << 21, minCost: 7, maxCost: 7 + 2047))
+        #expect(!Narrow.holds(sourceCount: (1 << 21) + 1, minCost: 0, maxCost: 0))
+        #expect(Narrow.holds(sourceCount: 0, minCost: 0, maxCost: 0))
+        #expect(!Narrow.holds(sourceCount: 10, minCost: 0, maxCost: TransportationProblem.costLimit))
+        #expect(ClassArcs<UInt64>.holds(sourceCount: Int(Int32.max), minCost: 0, maxCost: TransportationProblem.costLimit))
     }
 
     @Test("degenerate problems")

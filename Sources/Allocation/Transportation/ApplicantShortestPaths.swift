@@ -29,7 +29,7 @@ final class ApplicantShortestPaths {
     private let problem: TransportationProblem
 
     /// Per applicant: its class (-1: unassigned) and the cost of that arc.
-    let seat: UnsafeMutablePointer<ClassShortestPaths.Seat>
+    let seat: UnsafeMutablePointer<TransportationSeat>
     /// Per applicant: its index in its class's member segment.
     private let memberIndex: UnsafeMutablePointer<Int32>
     /// Members of class j: `members[memberStart[j] ..< memberStart[j] + load[j]]`.
@@ -43,7 +43,7 @@ final class ApplicantShortestPaths {
     private let settled: UnsafeMutablePointer<Int>
     /// How class j was reached: applicant `applicant` moves into j from class `from` (-1: the source)
     /// at cost `cost`.
-    private let via: UnsafeMutablePointer<ClassShortestPaths.Via>
+    private let via: UnsafeMutablePointer<TransportationVia>
     private let settledList: UnsafeMutablePointer<Int32>
     private var heap = ClassHeap()
     private var stamp = 0
@@ -57,7 +57,7 @@ final class ApplicantShortestPaths {
         classCount = p.sinkCount
         sourceCount = p.sourceCount
         self.reward = reward
-        seat = filled(ClassShortestPaths.Seat(cls: -1, cost: 0), sourceCount)
+        seat = filled(TransportationSeat(cls: -1, cost: 0), sourceCount)
         memberIndex = filled(-1, sourceCount)
         memberStart = filled(0, classCount + 1)
         capacity = filled(0, classCount)
@@ -76,7 +76,7 @@ final class ApplicantShortestPaths {
         distance = filled(0, classCount)
         seen = filled(0, classCount)
         settled = filled(0, classCount)
-        via = filled(ClassShortestPaths.Via(applicant: -1, from: -1, cost: 0), classCount)
+        via = filled(TransportationVia(applicant: -1, from: -1, cost: 0), classCount)
         settledList = filled(0, classCount)
     }
 
@@ -101,7 +101,7 @@ final class ApplicantShortestPaths {
     }
 
     private func addMember(_ i: Int, to j: Int, cost: Int32) {
-        seat[i] = ClassShortestPaths.Seat(cls: Int32(j), cost: cost)
+        seat[i] = TransportationSeat(cls: Int32(j), cost: cost)
         let slot = load[j]
         members[memberStart[j] + slot] = Int32(i)
         memberIndex[i] = Int32(slot)
@@ -116,7 +116,7 @@ final class ApplicantShortestPaths {
         members[memberStart[j] + slot] = moved
         memberIndex[Int(moved)] = Int32(slot)
         load[j] = last
-        seat[i] = ClassShortestPaths.Seat(cls: -1, cost: 0)
+        seat[i] = TransportationSeat(cls: -1, cost: 0)
         memberIndex[i] = -1
     }
 
@@ -143,7 +143,7 @@ final class ApplicantShortestPaths {
             if nd < best && (seen[j] != stamp || nd < distance[j]) {
                 distance[j] = nd
                 seen[j] = stamp
-                via[j] = ClassShortestPaths.Via(applicant: Int32(source), from: -1, cost: cost[e])
+                via[j] = TransportationVia(applicant: Int32(source), from: -1, cost: cost[e])
                 heap.push(nd, Int32(j))
             }
         }
@@ -171,7 +171,7 @@ final class ApplicantShortestPaths {
                     if nd < best && (seen[k] != stamp || nd < distance[k]) {
                         distance[k] = nd
                         seen[k] = stamp
-                        via[k] = ClassShortestPaths.Via(applicant: Int32(m), from: j32, cost: cost[e])
+                        via[k] = TransportationVia(applicant: Int32(m), from: j32, cost: cost[e])
                         heap.push(nd, Int32(k))
                     }
                 }

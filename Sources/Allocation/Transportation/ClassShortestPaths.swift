@@ -44,11 +44,11 @@
 /// At the end `λ_j = −π(j)` ∈ [0, M] (potentials only decrease; the unfilled arc keeps π(j) ≥ −M, and a
 /// class with an unfilled slot has T → j residual, so π(j) = −M): λ is the dual that
 /// `TransportationSolver.certify` checks, as `classPrice[j] = M − λ_j`.
-final class ClassShortestPaths {
+final class ClassShortestPaths<Key: ArcKey> {
     let classCount: Int
     let sourceCount: Int
     let reward: Int
-    let arcs: ClassArcs
+    let arcs: ClassArcs<Key>
 
     /// Per applicant: its class (-1: free) and the cost of that arc.
     let seat: UnsafeMutablePointer<Seat>
@@ -76,19 +76,10 @@ final class ClassShortestPaths {
 
     func potential(of j: Int) -> Int { node[j].potential }
 
-    struct Seat {
-        var cls: Int32
-        var cost: Int32
-    }
+    typealias Seat = TransportationSeat
+    typealias Via = TransportationVia
 
-    /// How a class was reached: applicant `applicant` (assigned to it) moves to `from` at `cost`.
-    struct Via {
-        var applicant: Int32
-        var from: Int32
-        var cost: Int32
-    }
-
-    init(arcs: ClassArcs, sourceCount: Int, reward: Int) {
+    init(arcs: ClassArcs<Key>, sourceCount: Int, reward: Int) {
         let classCount = arcs.classCount
         self.arcs = arcs
         self.classCount = classCount
@@ -152,6 +143,14 @@ final class ClassShortestPaths {
         var endApplicant = -1
         var endCost: Int32 = 0
         let keys = arcs.keys, segmentStart = arcs.segmentStart, listEnd = arcs.listEnd
+        // The key layout in locals (see `ClassArcs`): the loops below read nothing else of `arcs`.
+        // Both layouts are fixed, written as constants so the compiler folds them.
+        let applicantBits = Key.bitWidth == 64 ? 32 : ClassArcs<Key>.narrowApplicantBits
+        assert(applicantBits == arcs.applicantBits)
+        let costBase = Key.bitWidth == 64 ? 0 : Int(arcs.costBase)
+        let applicantMask: Key = (1 << applicantBits) - 1
+        @inline(__always) func applicant(_ key: Key) -> Int { Int(truncatingIfNeeded: key & applicantMask) }
+        @inline(__always) func cost(_ key: Key) -> Int { Int(truncatingIfNeeded: key >> applicantBits) + costBase }
         let seat = self.seat, node = self.node, via = self.via
         while let (d, j32) = heap.popMin() {
             let j = Int(j32)
@@ -167,16 +166,16 @@ final class ClassShortestPaths {
             var p = freePointer[j]
             let base = d + node[j].potential
             while true {
-                while p < hi && seat[Int(keys[p] & 0xFFFF_FFFF)].cls >= 0 { p += 1 }
+                while p < hi && seat[applicant(keys[p])].cls >= 0 { p += 1 }
                 if p < hi || base + arcs.unlistedCostBound(j) >= best || !arcs.extend(j) { break }
                 hi = listEnd[j]
             }
             freePointer[j] = p
             if p < hi {
-                let candidate = base + Int(keys[p] >> 32)
+                let candidate = base + cost(keys[p])
                 if candidate < best {
                     best = candidate; endClass = j
-                    endApplicant = Int(keys[p] & 0xFFFF_FFFF); endCost = Int32(truncatingIfNeeded: keys[p] >> 32)
+                    endApplicant = applicant(keys[p]); endCost = Int32(truncatingIfNeeded: cost(keys[p]))
                 }
             }
             let viaUnfilled = base + reward
@@ -184,15 +183,15 @@ final class ClassShortestPaths {
                 best = viaUnfilled; endClass = j; endApplicant = -1
             }
             // Entries before p are all assigned. An entry costs at least base + its cost: stop at `best`.
-            let limit = UInt64(min(max(best - base, 0), 1 << 31)) << 32
+            let limit = arcs.keyLimit(below: best - base)
             var e = lo
             while e < p && keys[e] < limit {
                 let key = keys[e]
-                let i = Int(key & 0xFFFF_FFFF)
+                let i = applicant(key)
                 let k = Int(seat[i].cls)
                 let target = node[k]
                 if k != j && target.settled != stamp {
-                    let c = Int(key >> 32)
+                    let c = cost(key)
                     let nd = base + c - Int(seat[i].cost) - target.potential
                     if nd < best && (target.seen != stamp || nd < target.distance) {
                         node[k].distance = nd
@@ -226,6 +225,19 @@ final class ClassShortestPaths {
         }
         return endApplicant < 0 && endClass == s
     }
+}
+
+/// Per applicant, in both routings: its class (-1: free) and the cost of that arc.
+struct TransportationSeat {
+    var cls: Int32
+    var cost: Int32
+}
+
+/// How a class was reached: applicant `applicant` (assigned to it) moves to `from` at `cost`.
+struct TransportationVia {
+    var applicant: Int32
+    var from: Int32
+    var cost: Int32
 }
 
 /// A buffer of `count` copies of `value` (at least one element allocated, so an empty

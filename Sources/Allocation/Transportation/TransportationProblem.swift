@@ -127,6 +127,8 @@ public struct TransportationStatistics: Sendable, Equatable {
     public var settledClasses: Int = 0
     /// List entries examined over all searches.
     public var scannedEntries: Int = 0
+    /// True when slot routing's arc keys were 32-bit (`ClassArcs`), false for 64-bit or applicant routing.
+    public var narrowKeys = false
 
     public init() {}
 }

@@ -68,9 +68,10 @@ public enum TransportationSolver {
     ///   - initialListLength: tests only — overrides `expectedListLength` (what slot routing prepares
     ///     eagerly), to exercise the on-demand passes.
     ///   - chunks: tests only — forces the number of parallel chunks of the arc passes.
+    ///   - wideKeys: tests only — slot routing keeps 64-bit keys even where 32-bit ones hold.
     static func solve(
         _ p: TransportationProblem, strategy: Strategy, initialListLength: ((_ capacity: Int, _ share: Double) -> Int)? = nil,
-        chunks: Int? = nil, minimumReward: Int = 0, progress: ((Double) -> Void)?
+        chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, progress: ((Double) -> Void)?
     ) -> TransportationSolution {
         let range: (minCost: Int32, maxCost: Int32)
         switch p.scan() {
@@ -81,7 +82,7 @@ public enum TransportationSolver {
         let reward = max(p.sinkCount * Int(range.maxCost) + 1, minimumReward)
         let totalCapacity = p.capacities.reduce(0, +)
         var statistics = TransportationStatistics()
-        let seat: UnsafeMutablePointer<ClassShortestPaths.Seat>
+        let seat: UnsafeMutablePointer<TransportationSeat>
         var classPrice: [Int]
         let keepAlive: AnyObject
         var routeApplicants: Bool
@@ -105,22 +106,18 @@ public enum TransportationSolver {
             keepAlive = core
         } else {
             let meanCapacity = Double(totalCapacity) / Double(max(p.sinkCount, 1))
-            let arcs = ClassArcs(p, minCost: range.minCost, maxCost: range.maxCost, chunks: chunks) { capacity, share in
+            let listLength: (Int, Double) -> Int = { capacity, share in
                 initialListLength?(capacity, share)
                     ?? Self.expectedListLength(capacity: capacity, share: share, meanCapacity: meanCapacity)
             }
-            progress?(0.1)
-            let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
-            core.run(capacities: p.capacities, progress: progress.map { report in { report(0.1 + 0.9 * $0) } })
-            seat = core.seat
-            // λ_j = −π_j; the dual price is M − λ_j = M + π_j.
-            classPrice = (0..<p.sinkCount).map { reward + core.potential(of: $0) }
-            statistics.listedArcs = arcs.listedArcs
-            statistics.scatterPasses = arcs.scatterPasses
-            statistics.searches = core.searches
-            statistics.settledClasses = core.settledClasses
-            statistics.scannedEntries = core.scannedEntries
-            keepAlive = core
+            let routed =
+                !wideKeys && ClassArcs<UInt32>.holds(sourceCount: p.sourceCount, minCost: range.minCost, maxCost: range.maxCost)
+                ? routeSlots(UInt32.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, progress: progress)
+                : routeSlots(UInt64.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, progress: progress)
+            seat = routed.seat
+            classPrice = routed.classPrice
+            statistics = routed.statistics
+            keepAlive = routed.keepAlive
         }
         var sinkOf = [Int32](repeating: -1, count: p.sourceCount)
         var assigned = 0, totalCost = 0
@@ -134,5 +131,25 @@ public enum TransportationSolver {
         return TransportationSolution(
             sinkOf: sinkOf, assigned: assigned, totalCost: totalCost, classPrice: classPrice, unitReward: reward,
             statistics: statistics)
+    }
+
+    /// Slot routing with `Key`-sized arc keys (the same steps with either width).
+    private static func routeSlots<Key: ArcKey>(
+        _: Key.Type, _ p: TransportationProblem, range: (minCost: Int32, maxCost: Int32), reward: Int, chunks: Int?,
+        listLength: @escaping (Int, Double) -> Int, progress: ((Double) -> Void)?
+    ) -> (seat: UnsafeMutablePointer<TransportationSeat>, classPrice: [Int], statistics: TransportationStatistics, keepAlive: AnyObject) {
+        let arcs = ClassArcs<Key>(p, minCost: range.minCost, maxCost: range.maxCost, chunks: chunks, initialLength: listLength)
+        progress?(0.1)
+        let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
+        core.run(capacities: p.capacities, progress: progress.map { report in { report(0.1 + 0.9 * $0) } })
+        var statistics = TransportationStatistics()
+        statistics.listedArcs = arcs.listedArcs
+        statistics.scatterPasses = arcs.scatterPasses
+        statistics.searches = core.searches
+        statistics.settledClasses = core.settledClasses
+        statistics.scannedEntries = core.scannedEntries
+        statistics.narrowKeys = Key.bitWidth < 64
+        // λ_j = −π_j; the dual price is M − λ_j = M + π_j.
+        return (core.seat, (0..<p.sinkCount).map { reward + core.potential(of: $0) }, statistics, core)
     }
 }
