@@ -23,9 +23,10 @@
 /// Both end with class potentials that give the dual prices `classPrice` checked by `certify`.
 ///
 /// **Cost.** Slot routing: a validation pass, a parallel counting pass and a parallel scatter of each
-/// class's cheapest arcs (more scatter passes only if some class needs deeper arcs), 8 bytes per arc,
-/// then one search per unit of capacity, settling only the classes nearer than the nearest free
-/// applicant — about 1.1 classes per search when applicants outnumber slots 4 to 1. The searches get
+/// class's cheapest arcs (more scatter passes only if some class needs deeper arcs), 4 bytes per arc
+/// (8 where 32-bit keys do not hold, see `ClassArcs`), then one search per unit of capacity,
+/// settling only the classes nearer than the nearest free applicant — about 1.1 classes per search
+/// when applicants outnumber slots 4 to 1. The searches get
 /// long when applicants barely outnumber capacity with strong local imbalance (the end game of
 /// successive shortest paths); the answer stays exact, only slower.
 public enum TransportationSolver {
