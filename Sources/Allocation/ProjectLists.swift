@@ -335,16 +335,6 @@ struct ProjectLists: Sendable, PreferenceLists {
                 hi = j
             }
         }
-        if hi > lo {
-            for k in (lo + 1)...hi {
-                let x = a[k]
-                var m = k - 1
-                while m >= lo && a[m] > x {
-                    a[m + 1] = a[m]
-                    m -= 1
-                }
-                a[m + 1] = x
-            }
-        }
+        if hi > lo { insertionSort(UnsafeMutableBufferPointer(rebasing: a[lo...hi])) }
     }
 }

@@ -279,7 +279,7 @@ import Testing
         // Cost spans around the 32-bit limit for this many applicants.
         let edge = seed % 3 == 1 && !p.arcCost.isEmpty
         if edge {
-            let span = ClassArcs<UInt32>.narrowCostLimit - 1 + r.int(0...1)  // the last span that fits, or the first that does not
+            let span = ClassArcs<UInt32>.costFieldLimit - 1 + r.int(0...1)  // the last span that fits, or the first that does not
             let base = Int32(r.int(0...5))
             p.arcCost = p.arcCost.map { base + Int32(Int($0) * span / 60) }
             p.arcCost[0] = base

@@ -3,8 +3,10 @@
 /// the applicants' indices and the span of costs fit (`holds`), else 64-bit with
 /// `cost << 32 | applicant`. Both order the arcs alike, so the solver does the same steps
 /// with either; the 32-bit keys halve the solver's largest array (at a million applicants
-/// about 100 MB, at the moment the optimal round's memory peaks). A class's arcs are revealed cheapest-first: its *list* is the sorted
-/// prefix of its segment made of whole buckets, and `extend` sorts and appends the next non-empty
+/// about 100 MB, at the moment the optimal round's memory peaks).
+///
+/// A class's arcs are revealed cheapest-first: its *list* is the sorted prefix of its segment
+/// made of whole buckets, and `extend` sorts and appends the next non-empty
 /// bucket. Because buckets partition the cost range in order, a list is always a cost prefix: every
 /// arc of the class outside its list costs more than every arc inside.
 ///
@@ -22,11 +24,6 @@ final class ClassArcs<Key: ArcKey> {
     let arcCount: Int
     /// Keys by (class, bucket); bucket (j, b) is sorted once it is in j's list.
     let keys: UnsafeMutablePointer<Key>
-    /// Key layout: the applicant in the low `applicantBits` bits, the cost less `costBase` above.
-    let applicantBits: Int
-    let costBase: Int32
-    /// The largest cost field a key holds (every arc's is below it).
-    private let costFieldLimit: Int
     /// Per class: start of its segment (count classCount + 1).
     let segmentStart: UnsafeMutablePointer<Int>
     /// Per class: end of its list (its sorted prefix).
@@ -56,15 +53,6 @@ final class ClassArcs<Key: ArcKey> {
     ) {
         problem = p
         precondition(Self.holds(sourceCount: p.sourceCount, minCost: minCost, maxCost: maxCost), "ClassArcs: keys too narrow")
-        if Key.bitWidth >= 64 {
-            applicantBits = 32
-            costBase = 0
-        } else {
-            applicantBits = Self.narrowApplicantBits
-            costBase = minCost
-        }
-        costFieldLimit = Key.bitWidth - applicantBits >= Int.bitWidth - 1
-            ? Int.max : (1 << (Key.bitWidth - applicantBits)) - 1
         let classCount = p.sinkCount
         self.classCount = classCount
         self.minCost = minCost
@@ -166,7 +154,7 @@ final class ClassArcs<Key: ArcKey> {
         let p = problem, buckets = bucketCount, shift = shift, minCost = minCost
         let ranges = chunkRanges
         nonisolated(unsafe) let keys = self.keys
-        let applicantBits = applicantBits, costBase = costBase
+        let applicantBits = Self.applicantBits, costBase = costBase
         nonisolated(unsafe) let low = self.scatteredCut
         nonisolated(unsafe) let high = self.targetCut
         nonisolated(unsafe) let tables = self.chunkNext
@@ -182,7 +170,7 @@ final class ClassArcs<Key: ArcKey> {
                                 let b = Int32(truncatingIfNeeded: Int(c &- minCost) >> shift)
                                 if b > low[j] && b <= high[j] {
                                     let cell = j * buckets + Int(b)
-                                    keys[Int(next[cell])] = Key(truncatingIfNeeded: Int(c) - Int(costBase)) << applicantBits | applicant
+                                    keys[Int(next[cell])] = Key(truncatingIfNeeded: Int(c) - costBase) << applicantBits | applicant
                                     next[cell] += 1
                                 }
                             }
@@ -222,29 +210,44 @@ final class ClassArcs<Key: ArcKey> {
         scatter()
     }
 
+    // MARK: Key layout
+    //
+    // The applicant in the low `applicantBits` bits, the cost less `costBase` above. The layout
+    // is fixed per key width, so once the code is specialized for a width its shifts and masks
+    // are constants: read from variables they cost the search about 9% at 50,000 × 50,000.
+
+    /// Bits of a key for the applicant: 32 in 64-bit keys; 21 in 32-bit ones (indices below
+    /// 2^21, 2,097,152 applicants), leaving 11 for the cost.
+    static var applicantBits: Int { Key.bitWidth >= 64 ? 32 : 21 }
+
+    /// The largest cost field a key holds: every arc's must be below it, so that a limit
+    /// above every cost exists (`keyLimit`). For 32-bit keys 2^11 − 1, a span of 2,046 minutes.
+    static var costFieldLimit: Int { (1 << (Key.bitWidth - applicantBits)) - 1 }
+
     /// Whether `Key` holds every arc of a problem with these applicants and costs: 64-bit keys
-    /// always (costs are at most `TransportationProblem.costLimit`); 32-bit ones, whose layout is
-    /// fixed (`narrowApplicantBits` for the applicant, the rest for the cost less the least), when
-    /// the applicants' indices fit and the cost span leaves room for a limit above every cost.
-    /// A fixed layout lets the compiler fold the shifts: read from a variable they cost the
-    /// search about 9% at 50,000 × 50,000.
+    /// always (costs are at most `TransportationProblem.costLimit`); 32-bit ones when the
+    /// applicants' indices fit and the span of costs stays below `costFieldLimit`.
     static func holds(sourceCount: Int, minCost: Int32, maxCost: Int32) -> Bool {
         if Key.bitWidth >= 64 { return true }
-        return sourceCount <= 1 << narrowApplicantBits && Int(maxCost) - Int(minCost) < narrowCostLimit
+        return sourceCount <= 1 << applicantBits && Int(maxCost) - Int(minCost) < costFieldLimit
     }
 
-    /// 32-bit keys: applicant indices below 2^21 (2,097,152 applicants)…
-    static var narrowApplicantBits: Int { 21 }
-    /// …and costs less the least below 2^11 − 1 (a span of 2,046 commute minutes).
-    static var narrowCostLimit: Int { (1 << (32 - narrowApplicantBits)) - 1 }
+    /// What a key's cost field is counted from: the least cost in 32-bit keys, 0 in 64-bit ones.
+    @inline(__always) var costBase: Int { Key.bitWidth >= 64 ? 0 : Int(minCost) }
 
-    @inline(__always) func applicant(_ key: Key) -> Int { Int(truncatingIfNeeded: key & ((1 << applicantBits) - 1)) }
-    @inline(__always) func cost(_ key: Key) -> Int { Int(truncatingIfNeeded: key >> applicantBits) + Int(costBase) }
+    @inline(__always) static func applicant(_ key: Key) -> Int {
+        Int(truncatingIfNeeded: key & ((1 << applicantBits) - 1))
+    }
+    @inline(__always) static func cost(_ key: Key, base: Int) -> Int {
+        Int(truncatingIfNeeded: key >> applicantBits) + base
+    }
+    @inline(__always) func applicant(_ key: Key) -> Int { Self.applicant(key) }
+    @inline(__always) func cost(_ key: Key) -> Int { Self.cost(key, base: costBase) }
 
     /// The least key of an arc costing `bound` or more: the keys below it are exactly the arcs
     /// cheaper than `bound` (every key, for a bound above every cost).
     @inline(__always) func keyLimit(below bound: Int) -> Key {
-        Key(truncatingIfNeeded: min(max(bound - Int(costBase), 0), costFieldLimit)) << applicantBits
+        Key(truncatingIfNeeded: min(max(bound - costBase, 0), Self.costFieldLimit)) << Self.applicantBits
     }
 
     /// A lower bound on the cost of every arc of class j outside its list (Int.max when complete).

@@ -143,14 +143,11 @@ final class ClassShortestPaths<Key: ArcKey> {
         var endApplicant = -1
         var endCost: Int32 = 0
         let keys = arcs.keys, segmentStart = arcs.segmentStart, listEnd = arcs.listEnd
-        // The key layout in locals (see `ClassArcs`): the loops below read nothing else of `arcs`.
-        // Both layouts are fixed, written as constants so the compiler folds them.
-        let applicantBits = Key.bitWidth == 64 ? 32 : ClassArcs<Key>.narrowApplicantBits
-        assert(applicantBits == arcs.applicantBits)
-        let costBase = Key.bitWidth == 64 ? 0 : Int(arcs.costBase)
-        let applicantMask: Key = (1 << applicantBits) - 1
-        @inline(__always) func applicant(_ key: Key) -> Int { Int(truncatingIfNeeded: key & applicantMask) }
-        @inline(__always) func cost(_ key: Key) -> Int { Int(truncatingIfNeeded: key >> applicantBits) + costBase }
+        // Keys decode through `ClassArcs`' fixed layout, with its cost base in a local so the
+        // loops below read nothing else of `arcs`.
+        let costBase = arcs.costBase
+        @inline(__always) func applicant(_ key: Key) -> Int { ClassArcs<Key>.applicant(key) }
+        @inline(__always) func cost(_ key: Key) -> Int { ClassArcs<Key>.cost(key, base: costBase) }
         let seat = self.seat, node = self.node, via = self.via
         while let (d, j32) = heap.popMin() {
             let j = Int(j32)
