@@ -84,17 +84,17 @@ public enum Allocator {
         case .deferredAcceptance:
             // The lists are built as the mechanism runs, on both cores (see
             // `runBuildingLists`); where they need 64-bit entries, first.
-            let lists: ProjectLists
             if let run = DeferredAcceptanceMechanism.runBuildingLists(market, progress: counter) {
-                (slotPositionOf, lists) = run
+                slotPositionOf = run.slots
                 phaseEnded?("preferences and mechanism (\(mechanism.rawValue))")
+                summaries = Summaries(built: run.summaries, slotPositionOf: slotPositionOf)
             } else {
-                lists = ProjectLists(market, progress: counter)
+                let lists = ProjectLists(market, progress: counter)
                 phaseEnded?("eligibility and preferences")
                 slotPositionOf = DeferredAcceptanceMechanism.run(market, lists, progress: counter)
                 phaseEnded?("mechanism (\(mechanism.rawValue))")
+                summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
             }
-            summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
             phaseEnded?("eligibility and preferences")

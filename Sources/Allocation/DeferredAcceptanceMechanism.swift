@@ -31,26 +31,36 @@ enum DeferredAcceptanceMechanism {
     /// mechanism needs an applicant's list only at their first proposal, and first
     /// proposals come in priority order: so lists are built in chunks of that order, on
     /// the other core and, whenever the mechanism would wait for one, on this one too.
-    /// The lists and the mechanism no longer take turns on two cores and one. Returns the
-    /// lists too, as `ProjectLists` builds them.
+    /// The lists and the mechanism no longer take turns on two cores and one.
+    ///
+    /// Each list leaves out the projects that had already refused its applicant when it
+    /// was built (the mechanism publishes its projects' state as it installs each chunk):
+    /// a refusal is permanent, so the mechanism would only have skipped them, and late in
+    /// a crowded round that is most of every list. So each applicant's summary for the
+    /// explanations (`Summaries.Stored`, of the whole list) is made as the list is built.
+    /// Returns the lists as kept and every applicant's summary.
     static func runBuildingLists(
-        _ m: Market, chunkSize: Int = ListChunks.defaultSize, progress: ProgressCounter?
-    ) -> (slots: [Int32], lists: ProjectLists)? {
-        let builder = ProjectLists.Builder(m)
+        _ m: Market, chunkSize: Int = ListChunks.defaultSize, progress: ProgressCounter?, helper: Bool = true,
+        openTableLimit: Int = 1 << 25
+    ) -> (slots: [Int32], lists: ProjectLists, summaries: [Summaries.Stored])? {
+        let builder = ProjectLists.Builder(m, openTableLimit: openTableLimit)
         guard builder.pack, !builder.wide else { return nil }
-        let chunks = ListChunks(builder, size: chunkSize, progress: progress)
+        let chunks = ListChunks(builder, size: chunkSize, progress: progress, helper: helper)
         var state = GroupStates(m, GrowingLists(count: m.input.applicants.count, chunks: chunks.count))
         var installed = 0
         var scratch = ListChunks.Scratch()
         let slots = run(&state, progress: progress) { a, state in
             // First proposals come in priority order: `a`'s chunk is the next one.
             while Int(m.globalRank[a]) >= installed * chunks.size {
+                chunks.publish(ProjectLists.Refusals(open: state.openClasses, cutoff: state.projectCutoff))
                 state.lists.install(chunks.take(installed, &scratch), of: chunks.applicants(installed))
                 installed += 1
             }
         }
         chunks.finish()
-        return (slots, ProjectLists(state.lists))
+        let summaries = state.lists.summaries
+        state.lists.summaries = []
+        return (slots, ProjectLists(state.lists), summaries)
     }
 
     /// The mechanism over `state`, calling `firstProposal(a, &state)` before `a`'s first proposal.
@@ -110,11 +120,14 @@ struct GrowingLists: PreferenceLists {
     private(set) var chunks: [[UInt32]]
     private(set) var begin: [Int]
     private(set) var end: [Int]
+    /// Per applicant, the summary of their whole list (`Builder.appendOpen`).
+    var summaries: [Summaries.Stored]
 
     init(count: Int, chunks: Int) {
         self.chunks = Array(repeating: [], count: chunks)
         begin = Array(repeating: 0, count: count)
         end = Array(repeating: 0, count: count)
+        summaries = Array(repeating: Summaries.Stored(), count: count)
     }
 
     @inline(__always) func range(of a: Int) -> Range<Int> { begin[a]..<end[a] }
@@ -127,10 +140,11 @@ struct GrowingLists: PreferenceLists {
     /// Chunk `chunk.index`, the lists of `applicants` one after another.
     mutating func install(_ chunk: ListChunks.Chunk, of applicants: ArraySlice<Int32>) {
         var offset = 0
-        for (a, count) in zip(applicants, chunk.counts) {
+        for (i, a) in applicants.enumerated() {
             begin[Int(a)] = chunk.index << 32 | offset
-            offset += Int(count)
+            offset += Int(chunk.counts[i])
             end[Int(a)] = chunk.index << 32 | offset
+            summaries[Int(a)] = chunk.summaries[i]
         }
         chunks[chunk.index] = chunk.entries
     }
@@ -144,6 +158,7 @@ final class ListChunks: Sendable {
         var index: Int
         var counts: [Int32]
         var entries: [UInt32]
+        var summaries: [Summaries.Stored]
     }
 
     /// Applicants per chunk: about 10 ms of building at 200k.
@@ -153,18 +168,25 @@ final class ListChunks: Sendable {
     private let builder: ProjectLists.Builder
     private let progress: ProgressCounter?
     private let state: Mutex<(next: Int, built: [Chunk?])>
+    /// The mechanism's projects as last published (nil: nothing refused yet). A chunk
+    /// built from an older state leaves out fewer projects, never a wrong one: a project
+    /// that refused an applicant refuses them for good.
+    private let refusals = Mutex<ProjectLists.Refusals?>(nil)
     private let stored = DispatchSemaphore(value: 0)
     /// The other thread, started at once (not queued on Dispatch's pool, where it could
     /// start late and leave every chunk to the mechanism's thread).
     private let other = Mutex<Parallel.Background<Void>?>(nil)
 
-    init(_ builder: ProjectLists.Builder, size: Int = defaultSize, progress: ProgressCounter?) {
+    /// `helper: false` starts no other thread, so every chunk is built by the caller when
+    /// it is needed, from the state just published (tests of what lists leave out).
+    init(_ builder: ProjectLists.Builder, size: Int = defaultSize, progress: ProgressCounter?, helper: Bool = true) {
         self.builder = builder
         self.size = size
         self.progress = progress
         let n = builder.m.input.applicants.count
         count = (n + size - 1) / size
         state = Mutex((0, Array(repeating: nil, count: count)))
+        guard helper else { return }
         let thread = Parallel.Background { [self] in
             var scratch = Scratch()
             while let k = claim() { store(build(k, &scratch)) }
@@ -195,6 +217,9 @@ final class ListChunks: Sendable {
         }
     }
 
+    /// Publishes the mechanism's projects as they are now, for the chunks built next.
+    func publish(_ now: ProjectLists.Refusals) { refusals.withLock { $0 = now } }
+
     /// Waits for the other thread to stop (every chunk has been taken by then).
     func finish() { other.withLock { $0.take() }?.value() }
 
@@ -218,20 +243,24 @@ final class ListChunks: Sendable {
     struct Scratch {
         var packed: [UInt32] = []
         var entries: [UInt64] = []
-        var minutes: [Int] = []
     }
 
     private func build(_ k: Int, _ scratch: inout Scratch) -> Chunk {
         let applicants = applicants(k)
+        let refusals = self.refusals.withLock { $0 }
         var counts: [Int32] = []
         counts.reserveCapacity(applicants.count)
+        var summaries = [Summaries.Stored](repeating: Summaries.Stored(), count: applicants.count)
         scratch.packed.removeAll(keepingCapacity: true)
-        for a in applicants {
+        for (i, a) in applicants.enumerated() {
             counts.append(
-                Int32(builder.append(Int(a), entries: &scratch.entries, packed: &scratch.packed, minutes: &scratch.minutes)))
+                Int32(
+                    builder.appendOpen(
+                        Int(a), refusals: refusals, entries: &scratch.entries, packed: &scratch.packed,
+                        summary: &summaries[i])))
         }
         progress?.add(applicants.count / 2)
-        return Chunk(index: k, counts: counts, entries: ProjectLists.copied(scratch.packed))
+        return Chunk(index: k, counts: counts, entries: ProjectLists.copied(scratch.packed), summaries: summaries)
     }
 }
 

@@ -171,11 +171,24 @@ struct Summaries: Sendable {
     }
 
     /// A fixed-size record, so a million of them are one allocation.
-    struct Stored: Sendable {
+    struct Stored: Sendable, Equatable {
         var count: Int32 = 0
         var tops: Int8 = 0
         var first = Top(key: 0, project: 0, minutes: 0)
         var second = Top(key: 0, project: 0, minutes: 0)
+
+        init() {}
+
+        /// From `NearestLists.summary`'s count and two, with each tier's minutes.
+        init(count: Int, top tops: [(key: UInt64, project: Int)], minutes: (Int) -> Int) {
+            self.count = Int32(count)
+            self.tops = Int8(tops.count)
+            func top(_ t: (key: UInt64, project: Int)) -> Top {
+                Top(key: t.key, project: t.project, minutes: minutes(Int(t.key >> 32)))
+            }
+            if let t = tops.first { first = top(t) }
+            if tops.count > 1 { second = top(tops[1]) }
+        }
     }
 
     let stored: [Stored]
@@ -196,18 +209,19 @@ struct Summaries: Sendable {
         stored = Parallel.join(&parts)
     }
 
+    /// Summaries made while deferred acceptance built its lists (`ListChunks`), one per
+    /// applicant; as `init(_:slotPositionOf:after:)`, those of applicants with a slot are
+    /// left empty.
+    init(built: [Stored], slotPositionOf: [Int32]) {
+        var stored = built
+        for a in stored.indices where slotPositionOf[a] >= 0 { stored[a] = Stored() }
+        self.stored = stored
+    }
+
     /// Applicant `a`'s summary, read from `lists`.
     static func store(_ lists: NearestLists, _ a: Int) -> Stored {
         let (count, tops) = lists.summary(of: a)
-        var s = Stored()
-        s.count = Int32(count)
-        s.tops = Int8(tops.count)
-        func top(_ t: (key: UInt64, project: Int)) -> Top {
-            Top(key: t.key, project: t.project, minutes: lists.minutes(ofTier: Int(t.key >> 32)))
-        }
-        if let t = tops.first { s.first = top(t) }
-        if tops.count > 1 { s.second = top(tops[1]) }
-        return s
+        return Stored(count: count, top: tops, minutes: lists.minutes(ofTier:))
     }
 
     func summary(of a: Int) -> (count: Int, top: [Top]) {

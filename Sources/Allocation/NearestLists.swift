@@ -108,18 +108,7 @@ struct NearestLists: Sendable {
     /// while it might still be among the two.
     func summary(of a: Int) -> (count: Int, top: [(key: UInt64, project: Int)]) {
         var top: [(key: UInt64, project: Int)] = []
-        func consider(_ p: Int, tier: Int) {
-            let mask = m.admission.mask(applicant: a, project: p)
-            guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
-                return
-            }
-            let key = m.key(group: Int(m.classGroup[c]), tier: tier)
-            if top.count < 2 || key < top[1].key {
-                if top.count == 2 { top.removeLast() }
-                let at = top.firstIndex { $0.key > key } ?? top.count
-                top.insert((key, p), at: at)
-            }
-        }
+        func consider(_ p: Int, tier: Int) { Self.consider(m, a, p, tier: tier, into: &top) }
         if let eager {
             for e in eager.range(of: a) {
                 let entry = eager.entry(e)
@@ -175,6 +164,23 @@ struct NearestLists: Sendable {
                 }, visit)
         }
         return (count, top)
+    }
+
+    /// Offers project `p` at commute tier `tier` to `top`, the two least keys so far (in
+    /// whatever order projects are offered: keys are distinct, a group's `order` being its
+    /// own): its key is that of the first class of `p` that admits `a`.
+    @inline(__always)
+    static func consider(_ m: Market, _ a: Int, _ p: Int, tier: Int, into top: inout [(key: UInt64, project: Int)]) {
+        let mask = m.admission.mask(applicant: a, project: p)
+        guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
+            return
+        }
+        let key = m.key(group: Int(m.classGroup[c]), tier: tier)
+        if top.count < 2 || key < top[1].key {
+            if top.count == 2 { top.removeLast() }
+            let at = top.firstIndex { $0.key > key } ?? top.count
+            top.insert((key, p), at: at)
+        }
     }
 
     /// The position of the first entry in `entries` whose tier is at least `tier`.

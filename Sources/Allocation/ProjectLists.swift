@@ -186,11 +186,12 @@ struct ProjectLists: Sendable, PreferenceLists {
         private let model: CommuteModel
         private let slack: Double
 
-        init(_ m: Market, packing: Bool = true) {
+        /// `openTableLimit`: as `NearestLists`' (tests pass 0 to take the scan without tables).
+        init(_ m: Market, packing: Bool = true, openTableLimit: Int = 1 << 25) {
             self.m = m
             wide = ProjectLists.needsRankedTiers(m)
             pack = packing && ProjectLists.packs(m)
-            open = OpenProjects(m, limit: 1 << 25)
+            open = OpenProjects(m, limit: openTableLimit)
             blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: 1 << 23)
             model = m.input.policy.commute
             slack = ProjectGeometry.edgeSlack(model)
@@ -202,27 +203,43 @@ struct ProjectLists: Sendable, PreferenceLists {
         func append(_ a: Int, entries: inout [UInt64], packed: inout [UInt32], minutes: inout [Int]) -> Int {
             if pack { entries.removeAll(keepingCapacity: true) }
             let before = entries.count
-            func add(_ p: Int, _ commute: Int) {
-                if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
-                if wide {
-                    minutes.append(commute)
-                    entries.append(UInt64(p))
-                } else {
-                    entries.append(UInt64(commute) << 32 | UInt64(p))
+            collect(a, entries: &entries, minutes: &minutes)
+            return finish(from: before, entries: &entries, packed: &packed)
+        }
+
+        /// Deferred acceptance's `append` (packed entries only): makes `a`'s summary from
+        /// the whole list first, then leaves out every project that `refusals` says refuses
+        /// `a` — refused once, refused for good (see `ListChunks`), so the mechanism would
+        /// only have skipped it. Returns the length of the list kept.
+        func appendOpen(
+            _ a: Int, refusals: Refusals?, entries: inout [UInt64], packed: inout [UInt32], summary: inout Summaries.Stored
+        ) -> Int {
+            precondition(pack && !wide, "deferred acceptance's chunks hold 32-bit entries")
+            entries.removeAll(keepingCapacity: true)
+            // The summary as `NearestLists.summary` makes it, over every open project; a
+            // refused project's commute is computed only while it might be among the two.
+            var count = 0
+            var top: [(key: UInt64, project: Int)] = []
+            var cut = Double.infinity  // beyond this squared chord, surely farther than top[1]'s tier
+            forEachOpen(a) { p, chord2, minutes in
+                count += 1
+                let kept = !(refusals?.refuse(a, at: p, m) ?? false)
+                if !kept && chord2 > cut { return }
+                let t = minutes()
+                if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
+                if top.count == 2 && t > Int(top[1].key >> 32) { return }
+                let second = top.count == 2 ? top[1].key : nil
+                NearestLists.consider(m, a, p, tier: t, into: &top)
+                if top.count == 2 && top[1].key != second {
+                    cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: model)
                 }
             }
-            if let open, let blocks {
-                let lat = m.workLat[a], lon = m.workLon[a]
-                let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
-                let order = m.geometry.order
-                blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, _ in
-                    let p = order[k]
-                    let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
-                    add(p, m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack))
-                }
-            } else {
-                m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }, add)
-            }
+            summary = Summaries.Stored(count: count, top: top, minutes: { $0 })
+            return finish(from: 0, entries: &entries, packed: &packed)
+        }
+
+        /// Sorts the list appended at `before` and packs it when packing; returns its length.
+        private func finish(from before: Int, entries: inout [UInt64], packed: inout [UInt32]) -> Int {
             if !wide {
                 entries.withUnsafeMutableBufferPointer { buffer in
                     ProjectLists.sortInPlace(UnsafeMutableBufferPointer(rebasing: buffer[before...]))
@@ -232,6 +249,59 @@ struct ProjectLists: Sendable, PreferenceLists {
                 for e in entries { packed.append(UInt32(truncatingIfNeeded: e >> 32) << 16 | UInt32(truncatingIfNeeded: e & 0xFFFF)) }
             }
             return entries.count - before
+        }
+
+        /// Appends `a`'s open projects to `entries`, unsorted (`minutes`: see `append`).
+        private func collect(_ a: Int, entries: inout [UInt64], minutes: inout [Int]) {
+            forEachOpen(a) { p, _, commute in
+                if wide {
+                    minutes.append(commute())
+                    entries.append(UInt64(p))
+                } else {
+                    entries.append(UInt64(commute()) << 32 | UInt64(p))
+                }
+            }
+        }
+
+        /// Calls `body(p, chord2, minutes)` for each of `a`'s open projects, in no set
+        /// order: `chord2` is the squared chord to it (-1 where not known, so no bound
+        /// skips it), `minutes()` its commute, computed when asked.
+        @inline(__always)
+        private func forEachOpen(_ a: Int, _ body: (Int, Double, () -> Int) -> Void) {
+            @inline(__always) func admitted(_ p: Int) -> Bool {
+                m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) })
+            }
+            if let open, let blocks {
+                let lat = m.workLat[a], lon = m.workLon[a]
+                let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
+                let order = m.geometry.order
+                blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, _ in
+                    let p = order[k]
+                    guard admitted(p) else { return }
+                    let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
+                    body(p, chord2) { m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack) }
+                }
+            } else {
+                m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }) { p, commute in
+                    if admitted(p) { body(p, -1) { commute } }
+                }
+            }
+        }
+    }
+
+    /// Deferred acceptance's project state at some moment, for `Builder.appendOpen`: per
+    /// project, the bits of its classes with a free slot and the rank at or below which
+    /// every full class refuses (`GroupStates.openClasses`, `projectCutoff`).
+    struct Refusals: Sendable {
+        var open: [UInt64]
+        var cutoff: [Int]
+
+        /// Whether project `p` refused `a` at that moment: none of `a`'s classes there had
+        /// a free slot and every full one held only applicants ranked above `a` — the test
+        /// deferred acceptance skips a project by.
+        @inline(__always)
+        func refuse(_ a: Int, at p: Int, _ m: Market) -> Bool {
+            m.admission.mask(applicant: a, project: p) & open[p] == 0 && m.projectRank(of: a, at: p) >= cutoff[p]
         }
     }
 
