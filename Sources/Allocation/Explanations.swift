@@ -94,6 +94,7 @@ struct Explanations: Sendable {
         var bestRule = IneligibilityRule.notAvailable
         var bestCommute = Int.max
         var bestProject = -1
+        var cut = Double.infinity  // beyond this squared chord, surely more than `bestCommute` minutes
         var cheapest = Int.max  // among places passing every rule before rent
         var largest = 0  // household size, among places passing every rule before it
         let u = ProjectGeometry.unitVector(lat: x.workLat, lon: x.workLon)
@@ -115,11 +116,13 @@ struct Explanations: Sendable {
                     rule = max(rule, r)
                 }
             }
-            // Only a project that can be the nearest miss needs its commute.
+            // Only a project that can be the nearest miss needs its commute: one breaking
+            // the best rule so far and surely farther than its project cannot.
             guard rule >= bestRule else { continue }
+            let chord2 = m.geometry.chord2(u, at: k)
+            if rule == bestRule && chord2 > cut { continue }
             let minutes = m.geometry.minutes(
-                fromLat: x.workLat, x.workLon, to: p, chord2: m.geometry.chord2(u, at: k), model: policy.commute,
-                slack: slack)
+                fromLat: x.workLat, x.workLon, to: p, chord2: chord2, model: policy.commute, slack: slack)
             // Ties go to the lower project id (byte-wise), never to input order.
             if rule > bestRule || (rule == bestRule && minutes < bestCommute)
                 || (rule == bestRule && minutes == bestCommute && bestProject >= 0
@@ -128,6 +131,7 @@ struct Explanations: Sendable {
                 bestRule = rule
                 bestCommute = minutes
                 bestProject = p
+                cut = ProjectGeometry.maxChord2(withinMinutes: minutes, model: policy.commute)
             }
         }
         let programmeName = bestProject >= 0 ? m.input.projects[bestProject].programme : ""
