@@ -225,7 +225,7 @@ struct Summaries: Sendable {
     /// Applicant `a`'s summary, read from `lists`.
     static func store(_ lists: NearestLists, _ a: Int) -> Stored {
         let (count, tops) = lists.summary(of: a)
-        return Stored(count: count, top: tops, minutes: lists.minutes(ofTier:))
+        return Stored(count: count, top: tops) { lists.minutes(ofTier: $0) }
     }
 
     func summary(of a: Int) -> (count: Int, top: [Top]) {
