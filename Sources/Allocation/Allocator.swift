@@ -59,6 +59,8 @@ public enum Allocator {
         let summaries: Summaries
         let slotPositionOf: [Int32]
         var ineligibleRead: [Int32: OutcomeReason] = [:]
+        // Shared by whoever reads the ineligible applicants' reasons (`IneligibleMemo`).
+        let memo = IneligibleMemo()
         // Serial runs on one core. Meanwhile the other reads what the explanations need
         // that does not depend on its outcome (`Parallel.Ahead`): the summaries of everyone's
         // open projects and the reasons of those with none. (Deferred acceptance builds its
@@ -72,7 +74,10 @@ public enum Allocator {
             let ahead = Parallel.Ahead(count: n, prepare: { NearestLists(market) }) {
                 lists, range -> (stored: [Summaries.Stored], reasons: [Int32: OutcomeReason]) in
                 let stored = range.map { Summaries.store(lists, $0) }
-                return (stored, Self.ineligibleReasons(market, range.filter { stored[$0 - range.lowerBound].count == 0 }))
+                return (
+                    stored,
+                    Self.ineligibleReasons(market, range.filter { stored[$0 - range.lowerBound].count == 0 }, memo: memo)
+                )
             }
             slotPositionOf = SerialMechanism.run(market, nearest, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
@@ -107,7 +112,8 @@ public enum Allocator {
         Parallel.returnFreedMemory()
         counter.set(n)
         let explain = Explanations(
-            market, summaries, mechanism: mechanism, slotPositionOf: slotPositionOf, ineligibleRead: ineligibleRead)
+            market, summaries, mechanism: mechanism, slotPositionOf: slotPositionOf, ineligibleRead: ineligibleRead,
+            ineligibleMemo: memo)
         // Rows are made in the contract's order (applicant id, byte-wise) straight away:
         // sorting the finished rows moved every row twice and held them twice.
         let order = idOrder(input.applicants)
@@ -148,8 +154,8 @@ public enum Allocator {
     }
 
     /// The reasons of `applicants`, each eligible for no slot, by applicant index.
-    private static func ineligibleReasons(_ m: Market, _ applicants: [Int]) -> [Int32: OutcomeReason] {
-        Dictionary(uniqueKeysWithValues: applicants.map { (Int32($0), Explanations.ineligible(m, $0)) })
+    private static func ineligibleReasons(_ m: Market, _ applicants: [Int], memo: IneligibleMemo) -> [Int32: OutcomeReason] {
+        Dictionary(uniqueKeysWithValues: applicants.map { (Int32($0), Explanations.ineligible(m, $0, memo: memo)) })
     }
 
     /// The applicants' indices ordered by id, byte-wise (the order of `results.csv`); ids

@@ -15,8 +15,11 @@ import TestSupport
         for i in g.input.projects.indices { g.input.projects[i].name = g.input.projects[i].id }
         let m = Market(g.input, seed: g.seed)
         let lists = ProjectLists(m, progress: nil)
+        // Every other round shares one memo over its applicants, so later ones may take an
+        // earlier one's outcome; the plain search below knows nothing of it.
+        let memo = instance % 2 == 0 ? IneligibleMemo() : nil
         for a in g.input.applicants.indices where lists.range(of: a).isEmpty {
-            let reason = Explanations.ineligible(m, a)
+            let reason = Explanations.ineligible(m, a, memo: memo)
             guard let (rule, project, minutes) = Self.plainNearestMiss(m, a) else {
                 #expect(reason == .noPlaces, "instance \(instance), applicant \(a)")
                 continue
@@ -31,6 +34,35 @@ import TestSupport
                 #expect(Self.rule(of: reason) == rule, "instance \(instance), applicant \(a): \(reason) against \(rule)")
             }
         }
+    }
+
+    /// The memo is used (else the test above checks nothing of it): each round gets a
+    /// copy of every applicant working elsewhere (a few km off, or across the globe), so
+    /// the copies' reasons that name no project come from the memo — and each equals the
+    /// search made without it.
+    @Test("applicants whose rules read alike share the search for their reason")
+    func memoShared() {
+        var shareable = 0, keys = 0
+        for instance in 0..<UInt64(200) {
+            var g = RandomInstance(seed: 50_000 + instance, shape: instance % 3 == 0 ? .medium : .small)
+            for (i, x) in g.input.applicants.enumerated() {
+                var copy = x
+                copy.id = "copy\(i)"
+                copy.workLat = i % 2 == 0 ? x.workLat + 0.03 : -x.workLat
+                copy.workLon = i % 2 == 0 ? x.workLon - 0.04 : x.workLon - 180
+                g.input.applicants.append(copy)
+            }
+            let m = Market(g.input, seed: g.seed)
+            let lists = ProjectLists(m, progress: nil)
+            let memo = IneligibleMemo()
+            for a in g.input.applicants.indices where lists.range(of: a).isEmpty {
+                let plain = Explanations.ineligible(m, a)
+                #expect(Explanations.ineligible(m, a, memo: memo) == plain, "instance \(instance), applicant \(a)")
+                if let rule = Self.rule(of: plain), IneligibleMemo.keeps(rule) { shareable += 1 }
+            }
+            keys += memo.count
+        }
+        #expect(shareable >= 2 * keys, "\(shareable) shareable reasons, \(keys) keys")
     }
 
     /// Every project with places, one by one: its rule (the programme's, else the most
