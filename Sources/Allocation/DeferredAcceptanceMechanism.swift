@@ -305,7 +305,9 @@ struct GroupStates<L: PreferenceLists> {
             let p = ProjectLists.project(entry)
             let mask = m.admission.mask(applicant: a, project: p)
             let rank = m.projectRank(of: a, at: p)
-            if mask & openClasses[p] == 0 && rank >= projectCutoff[p] { continue }
+            if ProjectLists.Refusals.refuses(mask: mask, rank: rank, open: openClasses[p], cutoff: projectCutoff[p]) {
+                continue
+            }
             for g in m.projectGroups[p] {
                 let key = m.key(group: g, tier: tier)
                 if let after, key <= after { continue }

@@ -304,4 +304,11 @@ struct Market: Sendable {
     /// Whether class `c` admits applicant `a` by the slot-level rules.
     @inline(__always)
     func admits(_ c: Int, applicant a: Int) -> Bool { slotRule(c, applicant: a) == nil }
+
+    /// Whether some class of project `p` admits `a` (the admission table answers alone
+    /// where it is exact for `p`).
+    @inline(__always)
+    func hasClassAdmitting(_ a: Int, at p: Int) -> Bool {
+        admission.exact(p) || projectClasses[p].contains(where: { admits($0, applicant: a) })
+    }
 }

@@ -94,7 +94,7 @@ struct NearestLists: Sendable {
             if chord2 <= inner { return }  // surely within the earlier bands
             let minutes = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
             if minutes <= lower { return }
-            if !m.admission.exact(p) && !m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { return }
+            if !m.hasClassAdmitting(a, at: p) { return }
             out.append(UInt64(minutes) << 32 | UInt64(p))
         }
         out.withUnsafeMutableBufferPointer { ProjectLists.sortInPlace($0) }
@@ -107,31 +107,23 @@ struct NearestLists: Sendable {
     /// nothing is sorted or stored, and a project's commute in minutes is computed only
     /// while it might still be among the two.
     func summary(of a: Int) -> (count: Int, top: [(key: UInt64, project: Int)]) {
-        var top: [(key: UInt64, project: Int)] = []
-        func consider(_ p: Int, tier: Int) { Self.consider(m, a, p, tier: tier, into: &top) }
+        var scan = SummaryScan()
         if let eager {
             for e in eager.range(of: a) {
                 let entry = eager.entry(e)
-                if top.count == 2 && ProjectLists.tier(entry) > Int(top[1].key >> 32) { break }
-                consider(ProjectLists.project(entry), tier: ProjectLists.tier(entry))
+                if scan.top.count == 2 && ProjectLists.tier(entry) > Int(scan.top[1].key >> 32) { break }
+                scan.consider(m, a, ProjectLists.project(entry), tier: ProjectLists.tier(entry))
             }
-            return (eager.range(of: a).count, top)
+            return (eager.range(of: a).count, scan.top)
         }
-        var count = 0
         let model = m.input.policy.commute
         let lat = m.workLat[a], lon = m.workLon[a]
         let slack = ProjectGeometry.edgeSlack(model)
-        var cut = Double.infinity  // beyond this squared chord, surely farther than top[1]'s tier
         func visit(_ p: Int, _ chord2: Double) {
-            guard m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) else { return }
-            count += 1
-            if chord2 > cut { return }
-            let minutes = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
-            let second = top.count == 2 ? top[1].key : nil
-            consider(p, tier: minutes)
-            if top.count == 2 && top[1].key != second {
-                cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: model)
-            }
+            guard m.hasClassAdmitting(a, at: p) else { return }
+            scan.count += 1
+            if chord2 > scan.cut { return }
+            scan.offer(m, a, p, minutes: m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack))
         }
         if let open, let blocks {
             // Projects nearest the applicant's block first; only those near the edge of
@@ -140,9 +132,9 @@ struct NearestLists: Sendable {
             let order = m.geometry.order
             blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, lower in
                 let p = order[k]
-                if top.count == 2 && lower > 0 && lower * lower > cut {
+                if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut {
                     // Surely farther than the second: counted only.
-                    if m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) }) { count += 1 }
+                    if m.hasClassAdmitting(a, at: p) { scan.count += 1 }
                     return
                 }
                 visit(p, measured >= 0 ? measured : m.geometry.chord2(u, at: k))
@@ -163,23 +155,45 @@ struct NearestLists: Sendable {
                         || m.admission.mask(applicant: a, project: p) == 0
                 }, visit)
         }
-        return (count, top)
+        return (scan.count, scan.top)
     }
 
-    /// Offers project `p` at commute tier `tier` to `top`, the two least keys so far (in
-    /// whatever order projects are offered: keys are distinct, a group's `order` being its
-    /// own): its key is that of the first class of `p` that admits `a`.
-    @inline(__always)
-    static func consider(_ m: Market, _ a: Int, _ p: Int, tier: Int, into top: inout [(key: UInt64, project: Int)]) {
-        let mask = m.admission.mask(applicant: a, project: p)
-        guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
-            return
+    /// `summary`'s running state, shared with deferred acceptance's list builder
+    /// (`ProjectLists.Builder.appendOpen`): open projects counted, the two most preferred
+    /// so far, and the squared chord beyond which a project is surely farther than the
+    /// second of them.
+    struct SummaryScan {
+        var count = 0
+        var top: [(key: UInt64, project: Int)] = []
+        var cut = Double.infinity
+
+        /// Offers project `p` at commute tier `tier` to `top`, the two least keys so far
+        /// (in whatever order projects are offered: keys are distinct, a group's `order`
+        /// being its own): its key is that of the first class of `p` that admits `a`.
+        @inline(__always)
+        mutating func consider(_ m: Market, _ a: Int, _ p: Int, tier: Int) {
+            let mask = m.admission.mask(applicant: a, project: p)
+            guard let c = m.projectClasses[p].first(where: { m.admits($0, applicant: a, project: p, mask: mask) }) else {
+                return
+            }
+            let key = m.key(group: Int(m.classGroup[c]), tier: tier)
+            if top.count < 2 || key < top[1].key {
+                if top.count == 2 { top.removeLast() }
+                let at = top.firstIndex { $0.key > key } ?? top.count
+                top.insert((key, p), at: at)
+            }
         }
-        let key = m.key(group: Int(m.classGroup[c]), tier: tier)
-        if top.count < 2 || key < top[1].key {
-            if top.count == 2 { top.removeLast() }
-            let at = top.firstIndex { $0.key > key } ?? top.count
-            top.insert((key, p), at: at)
+
+        /// `consider` for a project `minutes` away (tiers being minutes), keeping `cut`
+        /// up to date; a project past the second's minutes cannot enter, so is not asked.
+        @inline(__always)
+        mutating func offer(_ m: Market, _ a: Int, _ p: Int, minutes: Int) {
+            if top.count == 2 && minutes > Int(top[1].key >> 32) { return }
+            let second = top.count == 2 ? top[1].key : nil
+            consider(m, a, p, tier: minutes)
+            if top.count == 2 && top[1].key != second {
+                cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: m.input.policy.commute)
+            }
         }
     }
 

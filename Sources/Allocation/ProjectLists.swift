@@ -218,23 +218,16 @@ struct ProjectLists: Sendable, PreferenceLists {
             entries.removeAll(keepingCapacity: true)
             // The summary as `NearestLists.summary` makes it, over every open project; a
             // refused project's commute is computed only while it might be among the two.
-            var count = 0
-            var top: [(key: UInt64, project: Int)] = []
-            var cut = Double.infinity  // beyond this squared chord, surely farther than top[1]'s tier
+            var scan = NearestLists.SummaryScan()
             forEachOpen(a) { p, chord2, minutes in
-                count += 1
+                scan.count += 1
                 let kept = !(refusals?.refuse(a, at: p, m) ?? false)
-                if !kept && chord2 > cut { return }
+                if !kept && chord2 > scan.cut { return }
                 let t = minutes()
                 if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
-                if top.count == 2 && t > Int(top[1].key >> 32) { return }
-                let second = top.count == 2 ? top[1].key : nil
-                NearestLists.consider(m, a, p, tier: t, into: &top)
-                if top.count == 2 && top[1].key != second {
-                    cut = ProjectGeometry.maxChord2(withinMinutes: Int(top[1].key >> 32), model: model)
-                }
+                scan.offer(m, a, p, minutes: t)
             }
-            summary = Summaries.Stored(count: count, top: top, minutes: { $0 })
+            summary = Summaries.Stored(count: scan.count, top: scan.top, minutes: { $0 })
             return finish(from: 0, entries: &entries, packed: &packed)
         }
 
@@ -268,22 +261,19 @@ struct ProjectLists: Sendable, PreferenceLists {
         /// skips it), `minutes()` its commute, computed when asked.
         @inline(__always)
         private func forEachOpen(_ a: Int, _ body: (Int, Double, () -> Int) -> Void) {
-            @inline(__always) func admitted(_ p: Int) -> Bool {
-                m.admission.exact(p) || m.projectClasses[p].contains(where: { m.admits($0, applicant: a) })
-            }
             if let open, let blocks {
                 let lat = m.workLat[a], lon = m.workLon[a]
                 let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
                 let order = m.geometry.order
                 blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, _ in
                     let p = order[k]
-                    guard admitted(p) else { return }
+                    guard m.hasClassAdmitting(a, at: p) else { return }
                     let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
                     body(p, chord2) { m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack) }
                 }
             } else {
                 m.forEachReachableProject(of: a, skip: { m.admission.mask(applicant: a, project: $0) == 0 }) { p, commute in
-                    if admitted(p) { body(p, -1) { commute } }
+                    if m.hasClassAdmitting(a, at: p) { body(p, -1) { commute } }
                 }
             }
         }
@@ -301,7 +291,17 @@ struct ProjectLists: Sendable, PreferenceLists {
         /// deferred acceptance skips a project by.
         @inline(__always)
         func refuse(_ a: Int, at p: Int, _ m: Market) -> Bool {
-            m.admission.mask(applicant: a, project: p) & open[p] == 0 && m.projectRank(of: a, at: p) >= cutoff[p]
+            Self.refuses(
+                mask: m.admission.mask(applicant: a, project: p), rank: m.projectRank(of: a, at: p), open: open[p],
+                cutoff: cutoff[p])
+        }
+
+        /// The test itself, for an applicant of admission `mask` and `rank` at a project of
+        /// open-class bits `open` and cutoff `cutoff` (deferred acceptance's `nextGroup`
+        /// skips a project by it too).
+        @inline(__always)
+        static func refuses(mask: UInt64, rank: Int, open: UInt64, cutoff: Int) -> Bool {
+            mask & open == 0 && rank >= cutoff
         }
     }
 
