@@ -118,21 +118,42 @@ struct ApplicantBlocks: Sendable {
         let base = Int(open.kindOf[a]) * open.projects
         let b = Int(blockOf[a])
         let radius = self.radius[b]
-        for i in start[b]..<start[b + 1] {
-            let (lower, upper) = Self.bounds(distance[i], radius: radius)
-            if lower > maxChord { break }  // so is every later one
-            let k = Int(position[i])
-            guard open.table[base + k] != 0 else { continue }
-            var chord2 = -1.0
-            if !(upper * upper <= sureChord2) {
-                chord2 = m.geometry.chord2(u, at: k)
-                guard chord2 <= maxChord2 else { continue }
-                if chord2 > sureChord2 && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model) {
-                    continue
-                }
-            }
-            body(k, chord2, lower)
+        // Both bounds grow with the stored distance (sorted ascending), so the projects
+        // surely within form a prefix and those surely out a suffix: found by bisection,
+        // the prefix is then read without measuring or bounding each entry.
+        let end = Self.firstIndex(in: distance, start[b]..<start[b + 1]) { Self.bounds($0, radius: radius).lower > maxChord }
+        let sure = Self.firstIndex(in: distance, start[b]..<end) {
+            let upper = Self.bounds($0, radius: radius).upper
+            return !(upper * upper <= sureChord2)
         }
+        let table = open.table, position = self.position, distance = self.distance
+        for i in start[b]..<sure {
+            let k = Int(position[i])
+            guard table[base + k] != 0 else { continue }
+            body(k, -1, Self.bounds(distance[i], radius: radius).lower)
+        }
+        for i in sure..<end {
+            let k = Int(position[i])
+            guard table[base + k] != 0 else { continue }
+            let chord2 = m.geometry.chord2(u, at: k)
+            guard chord2 <= maxChord2 else { continue }
+            if chord2 > sureChord2 && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model) {
+                continue
+            }
+            body(k, chord2, Self.bounds(distance[i], radius: radius).lower)
+        }
+    }
+
+    /// The first index of `range` whose stored distance satisfies `past` (which, once
+    /// true, stays true further on), or `range.upperBound`.
+    @inline(__always)
+    static func firstIndex(in distance: [Float], _ range: Range<Int>, past: (Float) -> Bool) -> Int {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if past(distance[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
     }
 
     /// Bounds on an applicant's distance to a project `stored` from their block's centre,
