@@ -23,6 +23,15 @@ struct ApplicantBlocks: Sendable {
     let position: [Int32]
     /// Per block: at least the largest distance from its centre to one of its applicants.
     let radius: [Double]
+    /// Words of a set of positions (`Market.geometry.order`) as a bitset; 0 when the
+    /// prefix sets below were not kept (too large).
+    let words: Int
+    /// Prefix sets kept per block (one per 64 entries, and the empty one).
+    let prefixes: Int
+    /// `prefixBits[(b * prefixes + q) * words ..< + words]`: the positions of block `b`'s
+    /// first `64 q` entries, so that any run of its entries is a set in a few word
+    /// operations (`entryBits`).
+    let prefixBits: [UInt64]
 
     /// Grid cells of this many degrees, doubled until the entries fit the limit.
     static let cellDegrees = 0.01
@@ -96,6 +105,57 @@ struct ApplicantBlocks: Sendable {
         self.start = (0...blocks).map { $0 * projects }
         self.distance = parts.flatMap(\.distance)
         self.position = parts.flatMap(\.position)
+        let words = (projects + 63) / 64, prefixes = projects / 64 + 1
+        if blocks * prefixes * words <= Self.prefixWordLimit {
+            var bits = [UInt64](repeating: 0, count: blocks * prefixes * words)
+            var current = [UInt64](repeating: 0, count: words)
+            for b in 0..<blocks {
+                for w in 0..<words { current[w] = 0 }
+                for j in 0..<projects {
+                    if j & 63 == 0 {
+                        let at = (b * prefixes + j / 64) * words
+                        for w in 0..<words { bits[at + w] = current[w] }
+                    }
+                    let k = Int(position[b * projects + j])
+                    current[k >> 6] |= 1 << UInt64(k & 63)
+                }
+                if projects & 63 == 0 {
+                    let at = (b * prefixes + projects / 64) * words
+                    for w in 0..<words { bits[at + w] = current[w] }
+                }
+            }
+            (self.words, self.prefixes, self.prefixBits) = (words, prefixes, bits)
+        } else {
+            (self.words, self.prefixes, self.prefixBits) = (0, 0, [])
+        }
+    }
+
+    /// At most this many words of prefix sets (64 MiB).
+    static let prefixWordLimit = 1 << 23
+
+    /// Writes to `bits` (`words` words) the positions of block `b`'s entries `first ..<
+    /// last`, counted from the block's start: the prefix set of `last` less that of
+    /// `first`, each the kept set below it and the few entries after. Precondition:
+    /// `words > 0`, `first <= last <= ` the block's entry count.
+    @inline(__always)
+    func entryBits(block b: Int, from first: Int, to last: Int, into bits: UnsafeMutablePointer<UInt64>) {
+        let s = start[b]
+        prefixBits.withUnsafeBufferPointer { kept in
+            position.withUnsafeBufferPointer { position in
+                let upper = (b * prefixes + last / 64) * words
+                for w in 0..<words { bits[w] = kept[upper + w] }
+                for j in (last & ~63)..<last {
+                    let k = Int(position[s + j])
+                    bits[k >> 6] |= 1 << UInt64(k & 63)
+                }
+                let lower = (b * prefixes + first / 64) * words
+                for w in 0..<words { bits[w] &= ~kept[lower + w] }
+                for j in (first & ~63)..<first {
+                    let k = Int(position[s + j])
+                    bits[k >> 6] &= ~(1 << UInt64(k & 63))
+                }
+            }
+        }
     }
 
     /// Calls `body(position, chord2, lower)` for every project within applicant `a`'s

@@ -252,11 +252,13 @@ final class ListChunks: Sendable {
         counts.reserveCapacity(applicants.count)
         var summaries = [Summaries.Stored](repeating: Summaries.Stored(), count: applicants.count)
         scratch.packed.removeAll(keepingCapacity: true)
+        let lowestRank = applicants.lazy.map { Int(self.builder.m.globalRank[Int($0)]) }.min() ?? 0
+        let filter = refusals.flatMap { builder.chunkFilter($0, lowestRank: lowestRank) }
         for (i, a) in applicants.enumerated() {
             counts.append(
                 Int32(
                     builder.appendOpen(
-                        Int(a), refusals: refusals, entries: &scratch.entries, packed: &scratch.packed,
+                        Int(a), refusals: refusals, filter: filter, entries: &scratch.entries, packed: &scratch.packed,
                         summary: &summaries[i])))
         }
         progress?.add(applicants.count / 2)

@@ -252,6 +252,9 @@ struct OpenProjects: Sendable {
     /// kind, or no class's slot-level rules admit it. Else 1.
     let table: [UInt8]
     let projects: Int
+    /// The same table as bitsets over positions: kind `k`'s at `bits[k * words ..< + words]`.
+    let bits: [UInt64]
+    let words: Int
 
     /// Nil when the table would exceed `limit` bytes, or the programmes are too many to key.
     init?(_ m: Market, limit: Int) {
@@ -280,5 +283,14 @@ struct OpenProjects: Sendable {
         self.kindOf = kindOf
         self.table = table
         self.projects = order.count
+        let words = (order.count + 63) / 64
+        var bits = [UInt64](repeating: 0, count: representative.count * words)
+        for kind in 0..<representative.count {
+            for k in 0..<order.count where table[kind * order.count + k] != 0 {
+                bits[kind * words + (k >> 6)] |= 1 << UInt64(k & 63)
+            }
+        }
+        self.bits = bits
+        self.words = words
     }
 }

@@ -185,9 +185,16 @@ struct ProjectLists: Sendable, PreferenceLists {
         private let blocks: ApplicantBlocks?
         private let model: CommuteModel
         private let slack: Double
+        /// Whether `appendOpen` may count and filter the projects surely in reach as sets
+        /// (`ChunkFilter`): blocks with prefix sets, and the admission table exact for every
+        /// project (so the open-project table alone says who is admitted).
+        let setsAllowed: Bool
+        /// Per project district: the positions (`Market.geometry.order`) of its projects.
+        private let districtBits: [UInt64]
 
         /// `openTableLimit`: as `NearestLists`' (tests pass 0 to take the scan without tables).
-        init(_ m: Market, packing: Bool = true, openTableLimit: Int = 1 << 25) {
+        /// `sets: false` makes `appendOpen` read every project one by one (tests compare).
+        init(_ m: Market, packing: Bool = true, openTableLimit: Int = 1 << 25, sets: Bool = true) {
             self.m = m
             wide = ProjectLists.needsRankedTiers(m)
             pack = packing && ProjectLists.packs(m)
@@ -195,6 +202,44 @@ struct ProjectLists: Sendable, PreferenceLists {
             blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: 1 << 23)
             model = m.input.policy.commute
             slack = ProjectGeometry.edgeSlack(model)
+            let order = m.geometry.order
+            setsAllowed = sets && open != nil && (blocks?.words ?? 0) > 0
+                && m.projectClasses.indices.allSatisfy { m.admission.exact($0) }
+            if setsAllowed, let blocks {
+                let districts = Int(m.projectDistrict.max() ?? -1) + 1
+                var bits = [UInt64](repeating: 0, count: districts * blocks.words)
+                for (k, p) in order.enumerated() where m.projectDistrict[p] >= 0 {
+                    bits[Int(m.projectDistrict[p]) * blocks.words + (k >> 6)] |= 1 << UInt64(k & 63)
+                }
+                districtBits = bits
+            } else {
+                districtBits = []
+            }
+        }
+
+        /// For one chunk of applicants ranked `lowestRank` or worse, built from `refusals`:
+        /// a superset of the projects that may still admit any of them, as positions —
+        /// those with a free class, or whose cutoff is above the best rank any of them can
+        /// have there (a rank at a project is at least the global one, plus the applicant
+        /// count unless the project is local to them).
+        struct ChunkFilter {
+            /// Free class, or cutoff above `applicants + lowestRank`.
+            var anyone: [UInt64]
+            /// Cutoff above `lowestRank` (only local applicants can rank that well).
+            var local: [UInt64]
+        }
+
+        func chunkFilter(_ refusals: Refusals, lowestRank: Int) -> ChunkFilter? {
+            guard setsAllowed, let blocks else { return nil }
+            let n = m.input.applicants.count
+            var filter = ChunkFilter(
+                anyone: [UInt64](repeating: 0, count: blocks.words), local: [UInt64](repeating: 0, count: blocks.words))
+            for (k, p) in m.geometry.order.enumerated() {
+                let bit: UInt64 = 1 << UInt64(k & 63)
+                if refusals.open[p] != 0 || refusals.cutoff[p] > n + lowestRank { filter.anyone[k >> 6] |= bit }
+                if refusals.cutoff[p] > lowestRank { filter.local[k >> 6] |= bit }
+            }
+            return filter
         }
 
         /// Appends `a`'s list and returns its length: to `packed` when packing (`entries`
@@ -212,23 +257,120 @@ struct ProjectLists: Sendable, PreferenceLists {
         /// `a` — refused once, refused for good (see `ListChunks`), so the mechanism would
         /// only have skipped it. Returns the length of the list kept.
         func appendOpen(
-            _ a: Int, refusals: Refusals?, entries: inout [UInt64], packed: inout [UInt32], summary: inout Summaries.Stored
+            _ a: Int, refusals: Refusals?, filter: ChunkFilter? = nil, entries: inout [UInt64], packed: inout [UInt32],
+            summary: inout Summaries.Stored
         ) -> Int {
             precondition(pack && !wide, "deferred acceptance's chunks hold 32-bit entries")
             entries.removeAll(keepingCapacity: true)
             // The summary as `NearestLists.summary` makes it, over every open project; a
             // refused project's commute is computed only while it might be among the two.
             var scan = NearestLists.SummaryScan()
-            forEachOpen(a) { p, chord2, minutes in
-                scan.count += 1
-                let kept = !(refusals?.refuse(a, at: p, m) ?? false)
-                if !kept && chord2 > scan.cut { return }
-                let t = minutes()
-                if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
-                scan.offer(m, a, p, minutes: t)
+            if let refusals, let filter, let open, let blocks {
+                appendOpenBySets(a, refusals, filter, open, blocks, &scan, &entries)
+            } else {
+                forEachOpen(a) { p, chord2, minutes in
+                    scan.count += 1
+                    let kept = !(refusals?.refuse(a, at: p, m) ?? false)
+                    if !kept && chord2 > scan.cut { return }
+                    let t = minutes()
+                    if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
+                    scan.offer(m, a, p, minutes: t)
+                }
             }
             summary = Summaries.Stored(count: scan.count, top: scan.top, minutes: { $0 })
             return finish(from: 0, entries: &entries, packed: &packed)
+        }
+
+        /// `appendOpen` with blocks, every project exact and a chunk's filter: the same
+        /// projects, counted and kept, read in three parts. The block's entries nearest its
+        /// centre are read one by one, as `ApplicantBlocks.forEachProjectWithin` does,
+        /// until the summary's two are found and the next entry is surely farther than the
+        /// second (nothing after it can enter the two). Of the rest, those surely in reach
+        /// are a run of the block's entries: they are counted as a set (the run's positions
+        /// and the kind's open projects), and only the set's members the filter lets
+        /// through are asked whether they refuse. The entries near the reach's edge are
+        /// read one by one again.
+        private func appendOpenBySets(
+            _ a: Int, _ refusals: Refusals, _ filter: ChunkFilter, _ open: OpenProjects, _ blocks: ApplicantBlocks,
+            _ scan: inout NearestLists.SummaryScan, _ entries: inout [UInt64]
+        ) {
+            let limit = m.maxCommute[a]
+            let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
+            guard maxChord2 >= 0 else { return }
+            let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
+            let maxChord = maxChord2.squareRoot()
+            let lat = m.workLat[a], lon = m.workLon[a]
+            let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
+            let order = m.geometry.order
+            let base = Int(open.kindOf[a]) * open.projects
+            let b = Int(blocks.blockOf[a])
+            let radius = blocks.radius[b]
+            let s = blocks.start[b]
+            let end = ApplicantBlocks.firstIndex(in: blocks.distance, s..<blocks.start[b + 1]) {
+                ApplicantBlocks.bounds($0, radius: radius).lower > maxChord
+            }
+            let sure = ApplicantBlocks.firstIndex(in: blocks.distance, s..<end) {
+                let upper = ApplicantBlocks.bounds($0, radius: radius).upper
+                return !(upper * upper <= sureChord2)
+            }
+            // One entry, as `forEachProjectWithin` and `appendOpen` read it.
+            func read(_ i: Int) {
+                let k = Int(blocks.position[i])
+                guard open.table[base + k] != 0 else { return }
+                let chord2 = m.geometry.chord2(u, at: k)
+                if i >= sure {
+                    guard chord2 <= maxChord2 else { return }
+                    if chord2 > sureChord2 && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model) {
+                        return
+                    }
+                }
+                let p = order[k]
+                scan.count += 1
+                let kept = !refusals.refuse(a, at: p, m)
+                if !kept && chord2 > scan.cut { return }
+                let t = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
+                if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
+                scan.offer(m, a, p, minutes: t)
+            }
+            var i = s
+            while i < end {
+                let lower = ApplicantBlocks.bounds(blocks.distance[i], radius: radius).lower
+                if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut { break }
+                read(i)
+                i += 1
+            }
+            if i < sure {
+                let words = blocks.words
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
+                    let set = bits.baseAddress!
+                    blocks.entryBits(block: b, from: i - s, to: sure - s, into: set)
+                    let local = m.input.policy.localPriority && m.applicantDistrict[a] >= 0
+                        && Int(m.applicantDistrict[a]) * words < districtBits.count
+                    let district = local ? Int(m.applicantDistrict[a]) * words : 0
+                    let kind = Int(open.kindOf[a]) * words
+                    var count = 0
+                    for w in 0..<words {
+                        var x = set[w] & open.bits[kind + w]
+                        count += x.nonzeroBitCount
+                        x &= filter.anyone[w] | (local ? filter.local[w] & districtBits[district + w] : 0)
+                        while x != 0 {
+                            let k = w << 6 | x.trailingZeroBitCount
+                            x &= x - 1
+                            let p = order[k]
+                            if refusals.refuse(a, at: p, m) { continue }
+                            let t = m.geometry.minutes(
+                                fromLat: lat, lon, to: p, chord2: m.geometry.chord2(u, at: k), model: model, slack: slack)
+                            entries.append(UInt64(t) << 32 | UInt64(p))
+                        }
+                    }
+                    scan.count += count
+                }
+                i = sure
+            }
+            while i < end {
+                read(i)
+                i += 1
+            }
         }
 
         /// Sorts the list appended at `before` and packs it when packing; returns its length.

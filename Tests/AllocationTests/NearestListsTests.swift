@@ -199,4 +199,66 @@ import TestSupport
         }
         #expect(kept < all - all / 10, "kept \(kept) of \(all) entries")
     }
+
+    /// Deferred acceptance's builder counting and filtering the projects surely in reach as
+    /// sets (`Builder.ChunkFilter`, the blocks' prefix sets) against reading every project
+    /// one by one: the same kept list and summary for every applicant the chunk could hold,
+    /// under random project states. Rounds widened to 70–330 projects (copies of a large
+    /// round's projects, a few km off, with their slots), so runs cross the 64-entry
+    /// prefix sets; half of them with local priority, so the local filter is used.
+    @Test("chunks counted and filtered as sets keep what reading every project keeps", arguments: 0..<UInt64(16))
+    func chunkSets(instance: UInt64) throws {
+        var g = RandomInstance(seed: 40_000 + instance, shape: .large)
+        var rng = SplitMix64(seed: 900 + instance)
+        g.input.policy.localPriority = instance % 2 == 0
+        let original = g.input.projects
+        let extra = 60 + Int(instance) * 17
+        for c in 0..<extra {
+            var copy = original[c % original.count]
+            let source = copy.id
+            copy.id = "X\(c)"
+            copy.lat += Double(Int(rng.next() % 2001) - 1000) * 5e-5
+            copy.lon += Double(Int(rng.next() % 2001) - 1000) * 5e-5
+            g.input.projects.append(copy)
+            for slot in g.input.slots where slot.projectID == source {
+                var s = slot
+                s.id = "\(slot.id)-X\(c)"
+                s.projectID = copy.id
+                g.input.slots.append(s)
+            }
+        }
+        let m = Market(g.input, seed: g.seed)
+        let sets = ProjectLists.Builder(m)
+        let plain = ProjectLists.Builder(m, sets: false)
+        try #require(sets.setsAllowed, "instance \(instance): the sets must be in use")
+        let n = g.input.applicants.count, projects = m.projectClasses.count
+        var compared = 0, keptEntries = 0, filtered = 0
+        for trial in 0..<6 {
+            // Some projects with free classes, cutoffs anywhere from "refuses everyone" to
+            // "refuses no one", more of them as the trials go on.
+            // A third of the cutoffs right at the filter's edges for the chunk's best rank.
+            let openShare = [0, 2, 10, 30, 60, 100][trial]
+            let lowestRank = Int(rng.next() % UInt64(n))
+            let edges = [lowestRank, lowestRank + 1, n + lowestRank, n + lowestRank + 1]
+            let refusals = ProjectLists.Refusals(
+                open: (0..<projects).map { _ in Int(rng.next() % 100) < openShare ? rng.next() : 0 },
+                cutoff: (0..<projects).map { _ in
+                    rng.next() % 3 == 0 ? edges[Int(rng.next() % 4)] : Int(rng.next() % UInt64(2 * n + 2))
+                })
+            let filter = try #require(sets.chunkFilter(refusals, lowestRank: lowestRank))
+            let rank = m.globalRank
+            for a in 0..<n where Int(rank[a]) == lowestRank || (Int(rank[a]) > lowestRank && rng.next() % 3 == 0) {
+                var e1: [UInt64] = [], p1: [UInt32] = [], s1 = Summaries.Stored()
+                var e2: [UInt64] = [], p2: [UInt32] = [], s2 = Summaries.Stored()
+                let c1 = sets.appendOpen(a, refusals: refusals, filter: filter, entries: &e1, packed: &p1, summary: &s1)
+                let c2 = plain.appendOpen(a, refusals: refusals, entries: &e2, packed: &p2, summary: &s2)
+                #expect(c1 == c2 && p1 == p2, "instance \(instance), trial \(trial), applicant \(a): list")
+                #expect(s1 == s2, "instance \(instance), trial \(trial), applicant \(a): summary")
+                compared += 1
+                keptEntries += c2
+                filtered += Int(s2.count) - c2
+            }
+        }
+        #expect(compared > 500 && keptEntries > 0 && filtered > 0, "compared \(compared), kept \(keptEntries), left out \(filtered)")
+    }
 }
