@@ -164,9 +164,16 @@ struct ApplicantBlocks: Sendable {
     /// it was measured (else -1: surely within), `lower` a lower bound on the chord. The
     /// projects are exactly those `ProjectGeometry.forEachProjectChord` reports. `u` is the
     /// unit vector of `a`'s workplace, which the caller needs too, to measure the rest.
+    ///
+    /// With prefix sets kept: at the first project surely within for which
+    /// `setFrom(lower)` is true, the projects surely within from there on are handed to
+    /// `set` instead, as a bitset of positions (`words` words) that `open`'s table has not
+    /// yet been applied to; the projects near the edge of the reach still go to `body`.
     @inline(__always)
     func forEachProjectWithin(
-        of a: Int, at u: (Double, Double, Double), _ m: Market, _ open: OpenProjects, _ body: (Int, Double, Double) -> Void
+        of a: Int, at u: (Double, Double, Double), _ m: Market, _ open: OpenProjects,
+        setFrom: (Double) -> Bool = { _ in false }, set: (UnsafeMutablePointer<UInt64>) -> Void = { _ in },
+        _ body: (Int, Double, Double) -> Void
     ) {
         let model = m.input.policy.commute
         let limit = m.maxCommute[a]
@@ -180,17 +187,27 @@ struct ApplicantBlocks: Sendable {
         let radius = self.radius[b]
         // Both bounds grow with the stored distance (sorted ascending), so the projects
         // surely within form a prefix and those surely out a suffix: found by bisection,
-        // the prefix is then read without measuring or bounding each entry.
+        // the prefix is then read without measuring each entry.
         let end = Self.firstIndex(in: distance, start[b]..<start[b + 1]) { Self.bounds($0, radius: radius).lower > maxChord }
         let sure = Self.firstIndex(in: distance, start[b]..<end) {
             let upper = Self.bounds($0, radius: radius).upper
             return !(upper * upper <= sureChord2)
         }
         let table = open.table, position = self.position, distance = self.distance
-        for i in start[b]..<sure {
+        var i = start[b]
+        let sets = words > 0
+        while i < sure {
+            let lower = Self.bounds(distance[i], radius: radius).lower
+            if sets && setFrom(lower) { break }
             let k = Int(position[i])
-            guard table[base + k] != 0 else { continue }
-            body(k, -1, Self.bounds(distance[i], radius: radius).lower)
+            if table[base + k] != 0 { body(k, -1, lower) }
+            i += 1
+        }
+        if i < sure {
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
+                entryBits(block: b, from: i - start[b], to: sure - start[b], into: bits.baseAddress!)
+                set(bits.baseAddress!)
+            }
         }
         for i in sure..<end {
             let k = Int(position[i])

@@ -24,6 +24,11 @@ struct NearestLists: Sendable {
     /// Workplaces in blocks, each with the projects nearest first, for `summary` (nil when
     /// too large, or without `open`).
     let blocks: ApplicantBlocks?
+    /// Whether `summary` counts the projects surely in reach past its two as a set (the
+    /// blocks' prefix sets and the open-project bitsets): only where the admission table
+    /// alone says who is admitted, at every project. `sets: false` in the initialiser
+    /// turns it off (tests compare).
+    let countsSets: Bool
     private let halfCircumferenceKm = CommuteModel.earthRadiusKm * .pi * (1 + 1e-9)
 
     /// `summaries: false` builds nothing only `summary` reads (the open-project table and
@@ -33,13 +38,14 @@ struct NearestLists: Sendable {
     /// entries); beyond it `summary` scans by latitude.
     init(
         _ m: Market, firstRadiusKm: Double = 1.5, summaries: Bool = true, openTableLimit: Int = 1 << 25,
-        blockEntryLimit: Int = 1 << 23
+        blockEntryLimit: Int = 1 << 23, sets: Bool = true
     ) {
         self.m = m
         self.eager = ProjectLists.needsRankedTiers(m) ? ProjectLists(m, progress: nil) : nil
         self.firstRadiusKm = firstRadiusKm
         self.open = eager == nil && summaries ? OpenProjects(m, limit: openTableLimit) : nil
         self.blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
+        self.countsSets = sets && (blocks?.words ?? 0) > 0 && m.projectClasses.indices.allSatisfy { m.admission.exact($0) }
     }
 
     /// Over lists already built in full (a mechanism that needed them all): one band each,
@@ -50,6 +56,7 @@ struct NearestLists: Sendable {
         self.firstRadiusKm = 1.5
         self.open = nil
         self.blocks = nil
+        self.countsSets = false
     }
 
     /// The commute in minutes of tier `t`.
@@ -130,7 +137,15 @@ struct NearestLists: Sendable {
             // the reach are measured (`ApplicantBlocks`).
             let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
             let order = m.geometry.order
-            blocks.forEachProjectWithin(of: a, at: u, m, open) { k, measured, lower in
+            let words = open.words, kind = Int(open.kindOf[a]) * open.words
+            blocks.forEachProjectWithin(
+                of: a, at: u, m, open,
+                // Past the two, the rest surely in reach are only counted: as a set.
+                setFrom: { lower in countsSets && scan.top.count == 2 && lower > 0 && lower * lower > scan.cut },
+                set: { set in
+                    for w in 0..<words { scan.count += (set[w] & open.bits[kind + w]).nonzeroBitCount }
+                }
+            ) { k, measured, lower in
                 let p = order[k]
                 if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut {
                     // Surely farther than the second: counted only.

@@ -282,94 +282,54 @@ struct ProjectLists: Sendable, PreferenceLists {
         }
 
         /// `appendOpen` with blocks, every project exact and a chunk's filter: the same
-        /// projects, counted and kept, read in three parts. The block's entries nearest its
-        /// centre are read one by one, as `ApplicantBlocks.forEachProjectWithin` does,
-        /// until the summary's two are found and the next entry is surely farther than the
-        /// second (nothing after it can enter the two). Of the rest, those surely in reach
-        /// are a run of the block's entries: they are counted as a set (the run's positions
-        /// and the kind's open projects), and only the set's members the filter lets
-        /// through are asked whether they refuse. The entries near the reach's edge are
-        /// read one by one again.
+        /// projects, counted and kept. The block's entries nearest its centre are read one
+        /// by one until the summary's two are found and the next entry is surely farther
+        /// than the second (nothing after it can enter the two); the rest of those surely
+        /// in reach are one set (`ApplicantBlocks.forEachProjectWithin`), counted with the
+        /// kind's open projects, and only its members the filter lets through are asked
+        /// whether they refuse. The entries near the reach's edge are read one by one.
         private func appendOpenBySets(
             _ a: Int, _ refusals: Refusals, _ filter: ChunkFilter, _ open: OpenProjects, _ blocks: ApplicantBlocks,
             _ scan: inout NearestLists.SummaryScan, _ entries: inout [UInt64]
         ) {
-            let limit = m.maxCommute[a]
-            let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
-            guard maxChord2 >= 0 else { return }
-            let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
-            let maxChord = maxChord2.squareRoot()
             let lat = m.workLat[a], lon = m.workLon[a]
             let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
             let order = m.geometry.order
-            let base = Int(open.kindOf[a]) * open.projects
-            let b = Int(blocks.blockOf[a])
-            let radius = blocks.radius[b]
-            let s = blocks.start[b]
-            let end = ApplicantBlocks.firstIndex(in: blocks.distance, s..<blocks.start[b + 1]) {
-                ApplicantBlocks.bounds($0, radius: radius).lower > maxChord
+            let words = blocks.words
+            let local = m.input.policy.localPriority && m.applicantDistrict[a] >= 0
+                && Int(m.applicantDistrict[a]) * words < districtBits.count
+            let district = local ? Int(m.applicantDistrict[a]) * words : 0
+            let kind = Int(open.kindOf[a]) * words
+            func minutes(_ p: Int, _ chord2: Double) -> Int {
+                m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
             }
-            let sure = ApplicantBlocks.firstIndex(in: blocks.distance, s..<end) {
-                let upper = ApplicantBlocks.bounds($0, radius: radius).upper
-                return !(upper * upper <= sureChord2)
-            }
-            // One entry, as `forEachProjectWithin` and `appendOpen` read it.
-            func read(_ i: Int) {
-                let k = Int(blocks.position[i])
-                guard open.table[base + k] != 0 else { return }
-                let chord2 = m.geometry.chord2(u, at: k)
-                if i >= sure {
-                    guard chord2 <= maxChord2 else { return }
-                    if chord2 > sureChord2 && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model) {
-                        return
-                    }
-                }
-                let p = order[k]
-                scan.count += 1
-                let kept = !refusals.refuse(a, at: p, m)
-                if !kept && chord2 > scan.cut { return }
-                let t = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
-                if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
-                scan.offer(m, a, p, minutes: t)
-            }
-            var i = s
-            while i < end {
-                let lower = ApplicantBlocks.bounds(blocks.distance[i], radius: radius).lower
-                if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut { break }
-                read(i)
-                i += 1
-            }
-            if i < sure {
-                let words = blocks.words
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bits in
-                    let set = bits.baseAddress!
-                    blocks.entryBits(block: b, from: i - s, to: sure - s, into: set)
-                    let local = m.input.policy.localPriority && m.applicantDistrict[a] >= 0
-                        && Int(m.applicantDistrict[a]) * words < districtBits.count
-                    let district = local ? Int(m.applicantDistrict[a]) * words : 0
-                    let kind = Int(open.kindOf[a]) * words
-                    var count = 0
+            blocks.forEachProjectWithin(
+                of: a, at: u, m, open,
+                setFrom: { lower in scan.top.count == 2 && lower > 0 && lower * lower > scan.cut },
+                set: { set in
                     for w in 0..<words {
                         var x = set[w] & open.bits[kind + w]
-                        count += x.nonzeroBitCount
+                        scan.count += x.nonzeroBitCount
                         x &= filter.anyone[w] | (local ? filter.local[w] & districtBits[district + w] : 0)
                         while x != 0 {
                             let k = w << 6 | x.trailingZeroBitCount
                             x &= x - 1
                             let p = order[k]
-                            if refusals.refuse(a, at: p, m) { continue }
-                            let t = m.geometry.minutes(
-                                fromLat: lat, lon, to: p, chord2: m.geometry.chord2(u, at: k), model: model, slack: slack)
-                            entries.append(UInt64(t) << 32 | UInt64(p))
+                            if !refusals.refuse(a, at: p, m) {
+                                entries.append(UInt64(minutes(p, m.geometry.chord2(u, at: k))) << 32 | UInt64(p))
+                            }
                         }
                     }
-                    scan.count += count
                 }
-                i = sure
-            }
-            while i < end {
-                read(i)
-                i += 1
+            ) { k, measured, _ in
+                let p = order[k]
+                let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
+                scan.count += 1
+                let kept = !refusals.refuse(a, at: p, m)
+                if !kept && chord2 > scan.cut { return }
+                let t = minutes(p, chord2)
+                if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
+                scan.offer(m, a, p, minutes: t)
             }
         }
 

@@ -200,13 +200,14 @@ import TestSupport
         #expect(kept < all - all / 10, "kept \(kept) of \(all) entries")
     }
 
-    /// Deferred acceptance's builder counting and filtering the projects surely in reach as
-    /// sets (`Builder.ChunkFilter`, the blocks' prefix sets) against reading every project
-    /// one by one: the same kept list and summary for every applicant the chunk could hold,
-    /// under random project states. Rounds widened to 70–330 projects (copies of a large
+    /// Serial's summaries counting the projects surely in reach as sets, and deferred
+    /// acceptance's builder counting and filtering them as sets (`Builder.ChunkFilter`, the
+    /// blocks' prefix sets), against reading every project one by one: the same summaries,
+    /// and the same kept list and summary for every applicant the chunk could hold under
+    /// random project states. Rounds widened to 70–330 projects (copies of a large
     /// round's projects, a few km off, with their slots), so runs cross the 64-entry
     /// prefix sets; half of them with local priority, so the local filter is used.
-    @Test("chunks counted and filtered as sets keep what reading every project keeps", arguments: 0..<UInt64(16))
+    @Test("projects counted and filtered as sets: what reading every project gives", arguments: 0..<UInt64(16))
     func chunkSets(instance: UInt64) throws {
         var g = RandomInstance(seed: 40_000 + instance, shape: .large)
         var rng = SplitMix64(seed: 900 + instance)
@@ -228,6 +229,13 @@ import TestSupport
             }
         }
         let m = Market(g.input, seed: g.seed)
+        // Serial's summaries count as sets too: the same as counting one by one.
+        let nearest = NearestLists(m), oneByOne = NearestLists(m, sets: false)
+        try #require(nearest.countsSets && !oneByOne.countsSets)
+        let summariesAgree = g.input.applicants.indices.allSatisfy {
+            Summaries.store(nearest, $0) == Summaries.store(oneByOne, $0)
+        }
+        #expect(summariesAgree, "instance \(instance): summaries")
         let sets = ProjectLists.Builder(m)
         let plain = ProjectLists.Builder(m, sets: false)
         try #require(sets.setsAllowed, "instance \(instance): the sets must be in use")
