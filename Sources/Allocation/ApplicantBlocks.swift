@@ -175,24 +175,11 @@ struct ApplicantBlocks: Sendable {
         setFrom: (Double) -> Bool = { _ in false }, set: (UnsafeMutablePointer<UInt64>) -> Void = { _ in },
         _ body: (Int, Double, Double) -> Void
     ) {
-        let model = m.input.policy.commute
-        let limit = m.maxCommute[a]
-        let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
-        guard maxChord2 >= 0 else { return }
-        let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
-        let maxChord = maxChord2.squareRoot()
+        guard let r = reach(of: a, m) else { return }
+        let (b, radius, end, sure) = (r.block, r.radius, r.end, r.sure)
+        let (limit, maxChord2, sureChord2, model) = (r.limit, r.maxChord2, r.sureChord2, m.input.policy.commute)
         let lat = m.workLat[a], lon = m.workLon[a]
         let base = Int(open.kindOf[a]) * open.projects
-        let b = Int(blockOf[a])
-        let radius = self.radius[b]
-        // Both bounds grow with the stored distance (sorted ascending), so the projects
-        // surely within form a prefix and those surely out a suffix: found by bisection,
-        // the prefix is then read without measuring each entry.
-        let end = Self.firstIndex(in: distance, start[b]..<start[b + 1]) { Self.bounds($0, radius: radius).lower > maxChord }
-        let sure = Self.firstIndex(in: distance, start[b]..<end) {
-            let upper = Self.bounds($0, radius: radius).upper
-            return !(upper * upper <= sureChord2)
-        }
         let table = open.table, position = self.position, distance = self.distance
         var i = start[b]
         let sets = words > 0
@@ -219,6 +206,38 @@ struct ApplicantBlocks: Sendable {
             }
             body(k, chord2, Self.bounds(distance[i], radius: radius).lower)
         }
+    }
+
+    /// Where applicant `a`'s reach falls in their block's entries: entries `start[block]
+    /// ..< sure` are surely within it, `sure ..< end` near its edge (to be measured), the
+    /// rest surely out. Both bounds grow with the stored distance (sorted ascending), so
+    /// both boundaries are found by bisection. Nil when the limit reaches nothing.
+    @inline(__always)
+    func reach(of a: Int, _ m: Market) -> Reach? {
+        let model = m.input.policy.commute
+        let limit = m.maxCommute[a]
+        let maxChord2 = ProjectGeometry.maxChord2(withinMinutes: limit, model: model)
+        guard maxChord2 >= 0 else { return nil }
+        let sureChord2 = ProjectGeometry.sureChord2(withinMinutes: limit, model: model)
+        let maxChord = maxChord2.squareRoot()
+        let b = Int(blockOf[a])
+        let radius = self.radius[b]
+        let end = Self.firstIndex(in: distance, start[b]..<start[b + 1]) { Self.bounds($0, radius: radius).lower > maxChord }
+        let sure = Self.firstIndex(in: distance, start[b]..<end) {
+            let upper = Self.bounds($0, radius: radius).upper
+            return !(upper * upper <= sureChord2)
+        }
+        return Reach(block: b, radius: radius, sure: sure, end: end, limit: limit, maxChord2: maxChord2, sureChord2: sureChord2)
+    }
+
+    struct Reach {
+        var block: Int
+        var radius: Double
+        var sure: Int
+        var end: Int
+        var limit: Int
+        var maxChord2: Double
+        var sureChord2: Double
     }
 
     /// The first index of `range` whose stored distance satisfies `past` (which, once

@@ -282,54 +282,78 @@ struct ProjectLists: Sendable, PreferenceLists {
         }
 
         /// `appendOpen` with blocks, every project exact and a chunk's filter: the same
-        /// projects, counted and kept. The block's entries nearest its centre are read one
-        /// by one until the summary's two are found and the next entry is surely farther
-        /// than the second (nothing after it can enter the two); the rest of those surely
-        /// in reach are one set (`ApplicantBlocks.forEachProjectWithin`), counted with the
-        /// kind's open projects, and only its members the filter lets through are asked
-        /// whether they refuse. The entries near the reach's edge are read one by one.
+        /// projects, counted and kept. The block's entries surely in reach are read one by
+        /// one until the summary's two are found and the next entry is surely farther than
+        /// the second (nothing after it can enter the two); the rest of them are one set
+        /// (`ApplicantBlocks.entryBits`), counted with the kind's open projects, and only its
+        /// members the filter lets through are asked whether they refuse. The entries near
+        /// the reach's edge are read one by one. (Written out rather than through
+        /// `forEachProjectWithin`'s closures, which copied the builder for every applicant.)
         private func appendOpenBySets(
             _ a: Int, _ refusals: Refusals, _ filter: ChunkFilter, _ open: OpenProjects, _ blocks: ApplicantBlocks,
             _ scan: inout NearestLists.SummaryScan, _ entries: inout [UInt64]
         ) {
+            guard let r = blocks.reach(of: a, m) else { return }
             let lat = m.workLat[a], lon = m.workLon[a]
             let u = ProjectGeometry.unitVector(lat: lat, lon: lon)
             let order = m.geometry.order
-            let words = blocks.words
-            let local = m.input.policy.localPriority && m.applicantDistrict[a] >= 0
-                && Int(m.applicantDistrict[a]) * words < districtBits.count
-            let district = local ? Int(m.applicantDistrict[a]) * words : 0
-            let kind = Int(open.kindOf[a]) * words
-            func minutes(_ p: Int, _ chord2: Double) -> Int {
-                m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
-            }
-            blocks.forEachProjectWithin(
-                of: a, at: u, m, open,
-                setFrom: { lower in scan.top.count == 2 && lower > 0 && lower * lower > scan.cut },
-                set: { set in
-                    for w in 0..<words {
-                        var x = set[w] & open.bits[kind + w]
-                        scan.count += x.nonzeroBitCount
-                        x &= filter.anyone[w] | (local ? filter.local[w] & districtBits[district + w] : 0)
-                        while x != 0 {
-                            let k = w << 6 | x.trailingZeroBitCount
-                            x &= x - 1
-                            let p = order[k]
-                            if !refusals.refuse(a, at: p, m) {
-                                entries.append(UInt64(minutes(p, m.geometry.chord2(u, at: k))) << 32 | UInt64(p))
-                            }
-                        }
+            let base = Int(open.kindOf[a]) * open.projects
+            let s = blocks.start[r.block]
+            // One entry, as `forEachProjectWithin` and `appendOpen` read it.
+            func read(_ i: Int, _ scan: inout NearestLists.SummaryScan, _ entries: inout [UInt64]) {
+                let k = Int(blocks.position[i])
+                guard open.table[base + k] != 0 else { return }
+                let chord2 = m.geometry.chord2(u, at: k)
+                if i >= r.sure {
+                    guard chord2 <= r.maxChord2 else { return }
+                    if chord2 > r.sureChord2
+                        && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: r.limit, model: model)
+                    {
+                        return
                     }
                 }
-            ) { k, measured, _ in
                 let p = order[k]
-                let chord2 = measured >= 0 ? measured : m.geometry.chord2(u, at: k)
                 scan.count += 1
                 let kept = !refusals.refuse(a, at: p, m)
                 if !kept && chord2 > scan.cut { return }
-                let t = minutes(p, chord2)
+                let t = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
                 if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
                 scan.offer(m, a, p, minutes: t)
+            }
+            var i = s
+            while i < r.sure {
+                let lower = ApplicantBlocks.bounds(blocks.distance[i], radius: r.radius).lower
+                if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut { break }
+                read(i, &scan, &entries)
+                i += 1
+            }
+            if i < r.sure {
+                let words = blocks.words
+                let local = m.input.policy.localPriority && m.applicantDistrict[a] >= 0
+                    && Int(m.applicantDistrict[a]) * words < districtBits.count
+                let district = local ? Int(m.applicantDistrict[a]) * words : 0
+                let kind = Int(open.kindOf[a]) * words
+                var set = [UInt64](repeating: 0, count: words)
+                set.withUnsafeMutableBufferPointer { blocks.entryBits(block: r.block, from: i - s, to: r.sure - s, into: $0.baseAddress!) }
+                for w in 0..<words {
+                    var x = set[w] & open.bits[kind + w]
+                    scan.count += x.nonzeroBitCount
+                    x &= filter.anyone[w] | (local ? filter.local[w] & districtBits[district + w] : 0)
+                    while x != 0 {
+                        let k = w << 6 | x.trailingZeroBitCount
+                        x &= x - 1
+                        let p = order[k]
+                        if refusals.refuse(a, at: p, m) { continue }
+                        let t = m.geometry.minutes(
+                            fromLat: lat, lon, to: p, chord2: m.geometry.chord2(u, at: k), model: model, slack: slack)
+                        entries.append(UInt64(t) << 32 | UInt64(p))
+                    }
+                }
+                i = r.sure
+            }
+            while i < r.end {
+                read(i, &scan, &entries)
+                i += 1
             }
         }
 
