@@ -12,6 +12,9 @@ struct AdmissionTable: Sendable {
     private let projectCount: Int
     private let exactProject: [Bool]
     let profileOf: [Int32]
+    /// Whether `exact` holds for every project: then the table alone says who is admitted
+    /// anywhere (what counting open projects as sets needs).
+    let exactEverywhere: Bool
 
     /// A placeholder while `Market` is being initialised.
     static let empty = AdmissionTable(masks: [], projectCount: 0, exactProject: [], profileOf: [])
@@ -21,6 +24,7 @@ struct AdmissionTable: Sendable {
         self.projectCount = projectCount
         self.exactProject = exactProject
         self.profileOf = profileOf
+        exactEverywhere = !masks.isEmpty && !exactProject.contains(false)
     }
 
     private struct Profile: Hashable {
@@ -60,6 +64,7 @@ struct AdmissionTable: Sendable {
         guard representatives.count * projects <= 32_000_000 else {
             masks = []
             exactProject = Array(repeating: false, count: projects)
+            exactEverywhere = false
             return
         }
         exactProject = m.projectClasses.map { $0.count <= 64 }
@@ -82,6 +87,7 @@ struct AdmissionTable: Sendable {
             return out
         }
         masks = Parallel.join(&parts)
+        exactEverywhere = !masks.isEmpty && !exactProject.contains(false)
     }
 
     /// The classes of project `p` that may admit applicant `a` (see the type's comment).

@@ -177,7 +177,6 @@ struct ApplicantBlocks: Sendable {
     ) {
         guard let r = reach(of: a, m) else { return }
         let (b, radius, end, sure) = (r.block, r.radius, r.end, r.sure)
-        let (limit, maxChord2, sureChord2, model) = (r.limit, r.maxChord2, r.sureChord2, m.input.policy.commute)
         let lat = m.workLat[a], lon = m.workLon[a]
         let base = Int(open.kindOf[a]) * open.projects
         let table = open.table, position = self.position, distance = self.distance
@@ -198,14 +197,24 @@ struct ApplicantBlocks: Sendable {
         }
         for i in sure..<end {
             let k = Int(position[i])
-            guard table[base + k] != 0 else { continue }
-            let chord2 = m.geometry.chord2(u, at: k)
-            guard chord2 <= maxChord2 else { continue }
-            if chord2 > sureChord2 && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: limit, model: model) {
-                continue
-            }
+            guard table[base + k] != 0, let chord2 = chord2Within(k, u, lat, lon, r, m) else { continue }
             body(k, chord2, Self.bounds(distance[i], radius: radius).lower)
         }
+    }
+
+    /// The squared chord to the project at position `k`, near the edge of `r` (an
+    /// applicant's reach, their workplace at `u`, `lat`, `lon`), when it is within the
+    /// commute limit after all; nil when it is not.
+    @inline(__always)
+    func chord2Within(_ k: Int, _ u: (Double, Double, Double), _ lat: Double, _ lon: Double, _ r: Reach, _ m: Market) -> Double? {
+        let chord2 = m.geometry.chord2(u, at: k)
+        guard chord2 <= r.maxChord2 else { return nil }
+        if chord2 > r.sureChord2
+            && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: r.limit, model: m.input.policy.commute)
+        {
+            return nil
+        }
+        return chord2
     }
 
     /// Where applicant `a`'s reach falls in their block's entries: entries `start[block]

@@ -45,7 +45,7 @@ struct NearestLists: Sendable {
         self.firstRadiusKm = firstRadiusKm
         self.open = eager == nil && summaries ? OpenProjects(m, limit: openTableLimit) : nil
         self.blocks = open == nil ? nil : ApplicantBlocks(m, entryLimit: blockEntryLimit)
-        self.countsSets = sets && (blocks?.words ?? 0) > 0 && m.projectClasses.indices.allSatisfy { m.admission.exact($0) }
+        self.countsSets = sets && (blocks?.words ?? 0) > 0 && m.admission.exactEverywhere
     }
 
     /// Over lists already built in full (a mechanism that needed them all): one band each,
@@ -141,13 +141,13 @@ struct NearestLists: Sendable {
             blocks.forEachProjectWithin(
                 of: a, at: u, m, open,
                 // Past the two, the rest surely in reach are only counted: as a set.
-                setFrom: { lower in countsSets && scan.top.count == 2 && lower > 0 && lower * lower > scan.cut },
+                setFrom: { lower in countsSets && scan.surelyPast(lower: lower) },
                 set: { set in
                     for w in 0..<words { scan.count += (set[w] & open.bits[kind + w]).nonzeroBitCount }
                 }
             ) { k, measured, lower in
                 let p = order[k]
-                if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut {
+                if scan.surelyPast(lower: lower) {
                     // Surely farther than the second: counted only.
                     if m.hasClassAdmitting(a, at: p) { scan.count += 1 }
                     return
@@ -198,6 +198,11 @@ struct NearestLists: Sendable {
                 top.insert((key, p), at: at)
             }
         }
+
+        /// Whether a project at least `lower` away (a chord) is surely farther than the
+        /// second of two already found, so can only be counted.
+        @inline(__always)
+        func surelyPast(lower: Double) -> Bool { top.count == 2 && lower > 0 && lower * lower > cut }
 
         /// `consider` for a project `minutes` away (tiers being minutes), keeping `cut`
         /// up to date; a project past the second's minutes cannot enter, so is not asked.

@@ -203,8 +203,7 @@ struct ProjectLists: Sendable, PreferenceLists {
             model = m.input.policy.commute
             slack = ProjectGeometry.edgeSlack(model)
             let order = m.geometry.order
-            setsAllowed = sets && open != nil && (blocks?.words ?? 0) > 0
-                && m.projectClasses.indices.allSatisfy { m.admission.exact($0) }
+            setsAllowed = sets && open != nil && (blocks?.words ?? 0) > 0 && m.admission.exactEverywhere
             if setsAllowed, let blocks {
                 let districts = Int(m.projectDistrict.max() ?? -1) + 1
                 var bits = [UInt64](repeating: 0, count: districts * blocks.words)
@@ -303,15 +302,8 @@ struct ProjectLists: Sendable, PreferenceLists {
             func read(_ i: Int, _ scan: inout NearestLists.SummaryScan, _ entries: inout [UInt64]) {
                 let k = Int(blocks.position[i])
                 guard open.table[base + k] != 0 else { return }
-                let chord2 = m.geometry.chord2(u, at: k)
-                if i >= r.sure {
-                    guard chord2 <= r.maxChord2 else { return }
-                    if chord2 > r.sureChord2
-                        && !m.geometry.isWithin(at: k, chord2: chord2, fromLat: lat, lon, limit: r.limit, model: model)
-                    {
-                        return
-                    }
-                }
+                let within = i < r.sure ? m.geometry.chord2(u, at: k) : blocks.chord2Within(k, u, lat, lon, r, m)
+                guard let chord2 = within else { return }
                 let p = order[k]
                 scan.count += 1
                 let kept = !refusals.refuse(a, at: p, m)
@@ -323,7 +315,7 @@ struct ProjectLists: Sendable, PreferenceLists {
             var i = s
             while i < r.sure {
                 let lower = ApplicantBlocks.bounds(blocks.distance[i], radius: r.radius).lower
-                if scan.top.count == 2 && lower > 0 && lower * lower > scan.cut { break }
+                if scan.surelyPast(lower: lower) { break }
                 read(i, &scan, &entries)
                 i += 1
             }
