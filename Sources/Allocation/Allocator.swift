@@ -22,22 +22,26 @@ public enum Allocator {
     /// `phaseEnded`, when given, is called on the calling thread with the name of each
     /// phase as it ends (priorities, preferences, the mechanism, explanations), so a
     /// caller can time them; the engine itself reads no clock.
+    /// `ties` decides which of several equally good `optimal` allocations is returned
+    /// (`OptimalTies`); only `round verify` of a round run before the canonical rule asks
+    /// for another than the default.
     public static func solve(
-        _ input: RoundInput, mechanism: Mechanism, seed: String,
+        _ input: RoundInput, mechanism: Mechanism, seed: String, ties: OptimalTies = .canonical,
         progress: (@Sendable (Double) -> Void)? = nil, phaseEnded: ((String) -> Void)? = nil
     ) throws(RoundLimitError) -> RoundResult {
         try compute(
-            input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), progress: progress,
-            phaseEnded: phaseEnded)
+            input, mechanism: mechanism, seed: seed, optimalBudget: OptimalMechanism.Budget(), ties: ties,
+            progress: progress, phaseEnded: phaseEnded)
     }
 
     /// As `run`, with the column-generation budget of `optimal` chosen (for tests).
     static func run(
         _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
-        progress: (@Sendable (Double) -> Void)?
+        ties: OptimalTies = .canonical, progress: (@Sendable (Double) -> Void)?
     ) -> RoundResult {
         do {
-            return try compute(input, mechanism: mechanism, seed: seed, optimalBudget: optimalBudget, progress: progress)
+            return try compute(
+                input, mechanism: mechanism, seed: seed, optimalBudget: optimalBudget, ties: ties, progress: progress)
         } catch {
             preconditionFailure("Allocator.run: \(error.message)")
         }
@@ -45,7 +49,7 @@ public enum Allocator {
 
     static func compute(
         _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
-        progress: (@Sendable (Double) -> Void)?, phaseEnded: ((String) -> Void)? = nil
+        ties: OptimalTies, progress: (@Sendable (Double) -> Void)?, phaseEnded: ((String) -> Void)? = nil
     ) throws(RoundLimitError) -> RoundResult {
         let market = Market(input, seed: seed)
         phaseEnded?("lottery, priorities, groups")
@@ -103,7 +107,7 @@ public enum Allocator {
         case .optimal:
             let lists = ProjectLists(market, progress: counter)
             phaseEnded?("eligibility and preferences")
-            slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, progress: counter)
+            slotPositionOf = try OptimalMechanism.run(market, lists, budget: optimalBudget, ties: ties, progress: counter)
             phaseEnded?("mechanism (\(mechanism.rawValue))")
             summaries = Summaries(NearestLists(market, eager: lists), slotPositionOf: slotPositionOf)
         }

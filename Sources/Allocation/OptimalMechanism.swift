@@ -22,7 +22,8 @@ enum OptimalMechanism {
 
     /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
     static func run(
-        _ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), progress: ProgressCounter?
+        _ m: Market, _ lists: ProjectLists, budget: Budget = Budget(), ties: OptimalTies = .canonical,
+        progress: ProgressCounter?
     ) throws(RoundLimitError) -> [Int32] {
         let n = m.input.applicants.count
         // Arc costs are commutes less the least commute of any eligible pair. Among the
@@ -117,7 +118,10 @@ enum OptimalMechanism {
                     return part
                 }
                 if violated.allSatisfy({ $0.isEmpty }) {
-                    return assignSlots(m, solution.sinkOf)
+                    guard ties == .canonical else { return assignSlots(m, solution.sinkOf) }
+                    let tight = tightArcs(m, lists, solution, restricted: current, minPrice: minPrice, cost: cost)
+                    let canonical = OptimalFace.canonical(tight: tight, of: solution)
+                    return assignSlots(m, canonical.sinkOf)
                 }
             }
             arcs.merge(&violated)
@@ -126,6 +130,43 @@ enum OptimalMechanism {
     }
 
     static func chunkCount(_ n: Int) -> Int { max(1, min(64, n / 512)) }
+
+    /// Every eligible (applicant, class) pair of the full problem with reduced cost zero under
+    /// `solution`'s prices (each assigned applicant's own pair among them): the arcs an optimum
+    /// may use (`OptimalFace`). The same scan as the pricing, with equality for "less than".
+    static func tightArcs(
+        _ m: Market, _ lists: ProjectLists, _ solution: TransportationSolution, restricted: ArcSet, minPrice: [Int],
+        cost: CostOfTier
+    ) -> TransportationProblem {
+        let n = m.input.applicants.count
+        var parts = Parallel.map(chunks: chunkCount(n)) { chunk in
+            var part = ArcSet.Part()
+            for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
+                let own = Int(solution.sinkOf[a])
+                var surplus = 0
+                if own >= 0 { surplus = solution.unitReward - restricted.cost(applicant: a, sink: Int32(own))! - solution.classPrice[own] }
+                let need = solution.unitReward - surplus
+                var tight: [(sink: Int32, cost: Int32)] = []
+                for e in lists.range(of: a) {
+                    let entry = lists.entry(e)
+                    let minutes = cost(ProjectLists.tier(entry))
+                    if minutes > need { break }
+                    let p = ProjectLists.project(entry)
+                    if minutes + minPrice[p] > need { continue }
+                    let mask = m.admission.mask(applicant: a, project: p)
+                    for c in m.projectClasses[p]
+                    where minutes + solution.classPrice[c] == need && m.admits(c, applicant: a, project: p, mask: mask) {
+                        tight.append((Int32(c), Int32(minutes)))
+                    }
+                }
+                part.append(applicant: a, tight)
+            }
+            return part
+        }
+        var set = ArcSet(count: n)
+        set.merge(&parts)
+        return set.problem(capacities: (0..<m.classes.count).map { m.size(ofClass: $0) })
+    }
 
     /// An arc's cost from its commute tier: the commute less the round's least (see `run`).
     struct CostOfTier: Sendable {

@@ -18,6 +18,9 @@ public struct RoundInfo: Sendable, Equatable {
     public var offerDeadline: String?
     /// summary.json of the run, as stored (nil before the run).
     public var summary: String?
+    /// Which of several equally good `optimal` allocations the run returned (nil before the
+    /// run): `.asFound` for rounds run before migration 015, which `verify` reproduces so.
+    public var optimalTies: OptimalTies? = nil
 }
 
 /// What `run` did, for the terminal.
@@ -164,7 +167,8 @@ extension Store {
                    COALESCE((policy->'offers'->>'max_refusals')::int, 2),
                    input_digest, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    to_char(run_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   to_char(offer_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), summary::text
+                   to_char(offer_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), summary::text,
+                   optimal_ties
             FROM rounds WHERE city = $1 AND ($2::text IS NULL OR round_id = $2)
             ORDER BY created_at DESC, round_id DESC
             """,
@@ -175,7 +179,7 @@ extension Store {
                 mechanism: Mechanism(rawValue: row[2] ?? "") ?? .deferredAcceptance, seed: row[3] ?? "",
                 roundDate: row[4] ?? "", responseDays: try row.decode(Int.self, at: 5),
                 maxRefusals: try row.decode(Int.self, at: 6), inputDigest: row[7], createdAt: row[8] ?? "",
-                runAt: row[9], offerDeadline: row[10], summary: row[11])
+                runAt: row[9], offerDeadline: row[10], summary: row[11], optimalTies: row[12].flatMap(OptimalTies.init))
         }
     }
 
@@ -277,8 +281,9 @@ extension Store {
             // while the engine solves (nothing else may use the connection meanwhile).
             try sendSnapshot(roundID, snapshot, digests: digests)
             let result: RoundResult
+            let ties = OptimalTies.canonical  // every round run now (sql/015)
             do throws(RoundLimitError) {
-                result = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+                result = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, ties: ties, progress: progress)
             } catch {
                 // A round the engine cannot compute exactly is refused like invalid input.
                 try db.finishSent()
@@ -326,10 +331,10 @@ extension Store {
             try db.query(
                 """
                 UPDATE rounds SET status = 'run', input_digest = $3, summary = $4::jsonb, run_at = now(),
-                       run_by = $5, offer_deadline = now() + make_interval(days => $6)
+                       run_by = $5, offer_deadline = now() + make_interval(days => $6), optimal_ties = $7
                 WHERE city = $1 AND round_id = $2
                 """,
-                [city, roundID, combined, summary, actor, String(info.responseDays)])
+                [city, roundID, combined, summary, actor, String(info.responseDays), ties.rawValue])
             try audit(
                 "round.run", entity: "round", id: roundID,
                 details: [
@@ -507,7 +512,9 @@ extension Store {
         let input = try snapshot.parse()
         let fresh: RoundResult
         do throws(RoundLimitError) {
-            fresh = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, progress: progress)
+            // By the tie rule the round was run with (migration 015), so older rounds still verify.
+            fresh = try Allocator.solve(
+                input, mechanism: info.mechanism, seed: info.seed, ties: info.optimalTies ?? .canonical, progress: progress)
         } catch {
             throw StoreError.roundLimit(error, round: roundID)
         }

@@ -157,7 +157,8 @@ import Testing
             Comment(rawValue: InstanceDescription.report(
                 "optimal with budget (1, 1) \(got), min-cost flow \(best)", instance: instance, ref,
                 engine: result.rows, reference: [])))
+        // The canonical optimum does not depend on the path column generation took.
         let standard = Allocator.run(g.input, mechanism: .optimal, seed: g.seed)
-        #expect(standard.offered == result.offered && standard.totalCommuteMin == result.totalCommuteMin)
+        #expect(standard.rows == result.rows, "instance \(instance): budgets (1, 1) and the default chose different optima")
     }
 }

@@ -14,8 +14,8 @@ struct AppealsCommandTests {
         try c.query("INSERT INTO projects (city, project_id, name, district, lat, lon, programme) VALUES ('c1', 'P1', 'P1', 'Huangpu', 31.23, 121.47, 'general')")
         try c.query(
             """
-            INSERT INTO rounds (city, round_id, status, policy, seed, input_digest, run_at)
-            VALUES ('c1', 'R1', 'closed', '{"offers": {"max_refusals": 2}}', 't', 'x', now())
+            INSERT INTO rounds (city, round_id, status, policy, seed, input_digest, run_at, optimal_ties)
+            VALUES ('c1', 'R1', 'closed', '{"offers": {"max_refusals": 2}}', 't', 'x', now(), 'canonical')
             """)
         try c.query(
             """

@@ -77,7 +77,7 @@ struct ImportCommandTests {
         for kind in ["projects", "slots", "applicants"] {
             #expect(try await setup.anju([kind, setup.file("\(kind).csv")]).status == 0)
         }
-        try setup.connection.query("INSERT INTO rounds (city, round_id, status, policy, seed, input_digest) VALUES ('shanghai', 'R1', 'run', '{}'::jsonb, 's', 'd')")
+        try setup.connection.query("INSERT INTO rounds (city, round_id, status, policy, seed, input_digest, optimal_ties) VALUES ('shanghai', 'R1', 'run', '{}'::jsonb, 's', 'd', 'canonical')")
         try setup.connection.query(
             """
             INSERT INTO offers (city, round_id, slot_id, applicant_id, deadline)

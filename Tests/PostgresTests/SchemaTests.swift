@@ -21,6 +21,30 @@ import Testing
         }
     }
 
+    /// 015: rounds run before it were run by the old tie rule and must say so; drafts say nothing yet.
+    @Test func optimalTiesMarksRoundsRunBeforeIt() throws {
+        let db = try TestDatabase.fresh("ties015")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("anju-015-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let all = try Migrator(folder: TestDatabase.sqlFolder).migrations()
+        for m in all where m.version < 15 {
+            try FileManager.default.copyItem(
+                at: TestDatabase.sqlFolder.appendingPathComponent(m.name + ".sql"), to: folder.appendingPathComponent(m.name + ".sql"))
+        }
+        try Migrator(folder: folder).migrate(db)
+        try db.query("INSERT INTO cities (city, name) VALUES ('sh', 'sh')")
+        try db.query("INSERT INTO rounds (city, round_id, status, policy, seed, input_digest) VALUES ('sh', 'old', 'closed', '{}', 's', 'd')")
+        try db.query("INSERT INTO rounds (city, round_id, policy, seed) VALUES ('sh', 'draft', '{}', 's')")
+        #expect(try Migrator(folder: TestDatabase.sqlFolder).migrate(db).contains("015_optimal_ties"))
+        let ties = try db.query("SELECT round_id, optimal_ties FROM rounds ORDER BY round_id").map { [$0[0], $0[1]] }
+        #expect(ties == [["draft", nil], ["old", "as_found"]])
+        #expect(throws: PostgresError.self) {
+            try db.query("INSERT INTO rounds (city, round_id, status, policy, seed, input_digest) VALUES ('sh', 'new', 'run', '{}', 's', 'd')")
+        }
+        #expect(throws: PostgresError.self) { try db.query("UPDATE rounds SET optimal_ties = 'first' WHERE round_id = 'old'") }
+    }
+
     /// Two branches may number migrations apart (008 written while 007 was being written
     /// elsewhere): a gap is applied past, and a lower file arriving later is still applied.
     @Test func numbersMaySkipAndALaterLowerFileIsStillApplied() throws {

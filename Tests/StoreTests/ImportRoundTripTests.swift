@@ -228,8 +228,8 @@ struct ImportDB {
     func round(_ id: String = "R1") throws {
         try connection.query(
             """
-            INSERT INTO rounds (city, round_id, status, policy, seed, input_digest)
-            VALUES ($1, $2, 'run', '{}'::jsonb, 'seed', 'digest') ON CONFLICT DO NOTHING
+            INSERT INTO rounds (city, round_id, status, policy, seed, input_digest, optimal_ties)
+            VALUES ($1, $2, 'run', '{}'::jsonb, 'seed', 'digest', 'canonical') ON CONFLICT DO NOTHING
             """, [store.city, id])
     }
 

@@ -145,6 +145,38 @@ struct RoundTests {
         #expect(!reasons.differences.contains { $0.contains(legacy.applicantID) })
     }
 
+    @Test("an optimal round records its tie rule, and verify re-solves by the rule stored (sql/015)")
+    func optimalTieRule() throws {
+        let city = try CityFiles(applicants: 1_500, slots: 500, seed: "equal-optimal")
+        defer { city.remove() }
+        // The test means something only where the two rules pick different optima.
+        let canonical = Allocator.run(city.loaded.input, mechanism: .optimal, seed: "db round test")
+        let asFound = try Allocator.solve(city.loaded.input, mechanism: .optimal, seed: "db round test", ties: .asFound)
+        #expect(canonical.offered == asFound.offered && canonical.totalCommuteMin == asFound.totalCommuteMin)
+        try #require(canonical.rows != asFound.rows)
+
+        let connection = try TestDatabase.migrated("roundties")
+        let store = try Store(connection: connection, city: "sh", actor: "test")
+        try city.importInto(store)
+        #expect(try store.createRound(id: "r1", policy: try city.bytes("policy.json"), mechanism: .optimal, seed: "db round test")
+            .optimalTies == nil)
+        let run = try store.runRound("r1")
+        #expect(run.result.rows == canonical.rows)
+        #expect(try store.round("r1").optimalTies == .canonical)
+        #expect(try store.verifyRound("r1").differences.isEmpty)
+
+        // Marked as run before the canonical rule, the same rows no longer verify: verify
+        // re-solved with the column generation's own pick, as it must for such a round.
+        try connection.query("UPDATE rounds SET optimal_ties = 'as_found' WHERE round_id = 'r1'")
+        let differing = asFound.rows.filter { row in !canonical.rows.contains(row) }.map(\.applicantID)
+        let differences = try store.verifyRound("r1").differences
+        #expect(!differences.isEmpty && differences.allSatisfy { d in differing.contains { d.contains($0) } || !d.hasPrefix("applicant ") })
+        // A run round always says which rule it was run by.
+        #expect(throws: PostgresError.self) {
+            try connection.query("UPDATE rounds SET optimal_ties = NULL WHERE round_id = 'r1'")
+        }
+    }
+
     @Test("a round runs once; unknown rounds are not found; a second round allocates only what is left")
     func lifecycle() throws {
         let city = try CityFiles(applicants: 600, slots: 200, seed: "lifecycle")

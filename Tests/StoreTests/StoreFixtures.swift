@@ -125,8 +125,8 @@ struct StoreFixtures {
     func round(_ id: String, status: String = "run", policy: String = #"{"round_date": "2026-12-01", "seed": "test"}"#) throws {
         try connection.query(
             """
-            INSERT INTO rounds (city, round_id, status, policy, seed, input_digest, run_at)
-            VALUES ($1, $2, $3, $4::jsonb, 'test', 'fixture', now())
+            INSERT INTO rounds (city, round_id, status, policy, seed, input_digest, run_at, optimal_ties)
+            VALUES ($1, $2, $3, $4::jsonb, 'test', 'fixture', now(), 'canonical')
             """,
             [city, id, status, policy])
     }
