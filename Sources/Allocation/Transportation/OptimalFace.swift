@@ -12,8 +12,8 @@
 ///    restricted to those arcs and bounds, and an arc lies in some optimum iff it is in the
 ///    found one or lies on a cycle of that graph: iff its ends share a strongly connected
 ///    component (`support`). The set of arcs some optimum uses is a property of the problem.
-/// 2. **The reference solve.** `TransportationSolver` run on just those arcs (each applicant's
-///    in ascending class order) has exactly the same optima — they all use only such arcs —
+/// 2. **The reference solve.** `TransportationSolver`'s slot routing run on just those arcs
+///    (each applicant's in ascending class order) has exactly the same optima — they all use only such arcs —
 ///    and returns one of them deterministically. Its input is a function of the problem, so
 ///    its answer is too, whichever optimum and prices `canonical` started from.
 public enum OptimalFace {
@@ -105,7 +105,10 @@ public enum OptimalFace {
     /// cannot differ, so that would be a bug.
     public static func canonical(tight: TransportationProblem, of s: TransportationSolution) -> TransportationSolution {
         let face = support(tight: tight, of: s)
-        let solution = TransportationSolver.solve(face)
+        // Slot routing always: part of the rule, so never chosen by the data's shape. On the
+        // face it is the faster one (measured at 50,000 × 50,000, where 41,699 applicants
+        // have more than one optimal class: 0.14 s against 0.67 s routing applicants).
+        let solution = TransportationSolver.solve(face, strategy: .slots, progress: nil)
         if let failure = TransportationSolver.certify(solution, for: face) {
             preconditionFailure("OptimalFace.canonical: the reference solve failed its certificate: \(failure)")
         }
