@@ -143,6 +143,29 @@ import Testing
         #expect(pathsDiffered >= 3, "the solver paths found different optima on only \(pathsDiffered) of 8 instances")
     }
 
+    @Test("degenerate problems: empty, arc-less, zero capacity, all tied, a single optimum")
+    func degenerate() {
+        let cases: [(String, TransportationProblem)] = [
+            ("zero applicants", T.problem([2, 3], [])),
+            ("zero applicants, zero classes", T.problem([], [])),
+            ("applicants without arcs", T.problem([2], [[], [], []])),
+            ("applicants, no classes", T.problem([], [[], []])),
+            ("a class of capacity 0", T.problem([0, 1], [[(0, 1), (1, 9)], [(0, 1)]])),
+            ("every class of capacity 0", T.problem([0, 0], [[(0, 1), (1, 2)], [(1, 1)]])),
+            ("all costs zero, more applicants than room", T.problem([2, 1], [[(0, 0)], [(0, 0), (1, 0)], [(1, 0)], [(0, 0)]])),
+            ("all tied, room to spare", T.problem([3, 3], [[(0, 4), (1, 4)], [(0, 4), (1, 4)]])),
+            ("parallel arcs", T.problem([1], [[(0, 7), (0, 3), (0, 5)]])),
+            ("a single optimum", T.problem([1, 1], [[(0, 1), (1, 3)], [(0, 2), (1, 9)]])),
+        ]
+        for (name, p) in cases {
+            let optima = Self.allOptima(p)
+            let s = TransportationSolver.solve(p)
+            let c = OptimalFace.canonical(tight: Self.tightArcs(p, s), of: s)
+            #expect(optima.contains(c.sinkOf), "\(name): \(c.sinkOf) is not an optimum")
+            if optima.count == 1 { #expect(c.sinkOf == s.sinkOf, "\(name)") }
+        }
+    }
+
     @Test("strongly connected components: a cycle, a chain, a self-contained node")
     func components() {
         // 0 → 1 → 2 → 0, 2 → 3, 3 → 4, 4 → 3, 5 alone.
