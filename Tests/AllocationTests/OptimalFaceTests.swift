@@ -5,7 +5,7 @@ import Testing
 
 /// `OptimalFace`: the arcs some optimum uses, against the union over every optimum found by
 /// exhaustive search; and the canonical optimum, the same whichever optimum (and which
-/// solver's prices) it starts from.
+/// solver's prices, successive shortest paths' or cost scaling's) it starts from.
 @Suite struct OptimalFaceTests {
     typealias T = TransportationSolverTests
 
@@ -90,8 +90,9 @@ import Testing
             }
             if optima.count > 1 { multiple += 1 }
             var answers = Set<[Int32]>()
-            for strategy in TransportationSolverTests.strategies {
-                let solved = TransportationSolver.solve(p, strategy: strategy, progress: nil)
+            let paths = TransportationSolverTests.strategies.map { ("\($0)", TransportationSolver.solve(p, strategy: $0, progress: nil)) }
+                + [("cost scaling", ReferenceCostScaling.solve(p))]
+            for (strategy, solved) in paths {
                 let tight = Self.tightArcs(p, solved)
                 // Any optimum satisfies complementary slackness with any optimal prices.
                 for x in optima {
@@ -128,6 +129,8 @@ import Testing
             runs.append(TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 1 }, progress: nil))
             // A larger reward changes the prices but not the optima.
             runs.append(TransportationSolver.solve(p, minimumReward: 1 << 40))
+            // Another algorithm altogether.
+            runs.append(ReferenceCostScaling.solve(p))
             var answers = Set<[Int32]>()
             if runs.contains(where: { $0.sinkOf != runs[0].sinkOf }) { pathsDiffered += 1 }
             for s in runs {

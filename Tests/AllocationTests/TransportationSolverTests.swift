@@ -192,6 +192,7 @@ import Testing
         var runs = strategies.map { ("\($0)", TransportationSolver.solve(p, strategy: $0, progress: nil)) }
         runs.append(("slots, lists of 1", TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 1 }, progress: nil)))
         runs.append(("slots, 64-bit keys", TransportationSolver.solve(p, strategy: .slots, wideKeys: true, progress: nil)))
+        runs.append(("cost scaling (reference)", ReferenceCostScaling.solve(p)))
         runs.append((
             "slots, lists of 2, 3 chunks",
             TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 2 }, chunks: 3, progress: nil)
