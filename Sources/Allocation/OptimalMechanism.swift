@@ -72,38 +72,11 @@ enum OptimalMechanism {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
                 }
                 // Price out every eligible pair not yet in the problem.
-                let current = arcs
-                let minPrice = m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
+                let pricing = Pricing(m: m, lists: lists, solution: solution, restricted: arcs, cost: cost)
                 violated = Parallel.map(chunks: chunkCount(n)) { chunk in
                     var part = ArcSet.Part()
                     for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
-                        // Dual feasibility u_a + price_j ≥ M − c(a, j), with u_a the surplus a
-                        // already has: M − c − price of its own class, or 0 when unassigned.
-                        let own = Int(solution.sinkOf[a])
-                        var surplus = 0
-                        if own >= 0 {
-                            let cost = current.cost(applicant: a, sink: Int32(own))!
-                            surplus = solution.unitReward - cost - solution.classPrice[own]
-                        }
-                        // An arc violates iff cost + price < M − surplus; prices are ≥ 0 and the
-                        // list is in commute order, so the scan stops at the first commute that
-                        // reaches the bound, and skips projects whose cheapest class is above it.
-                        let need = solution.unitReward - surplus
-                        var bad: [(sink: Int32, cost: Int32)] = []
-                        for e in lists.range(of: a) {
-                            let entry = lists.entry(e)
-                            let minutes = cost(ProjectLists.tier(entry))
-                            if minutes >= need { break }
-                            let p = ProjectLists.project(entry)
-                            if minutes + minPrice[p] >= need { continue }
-                            let mask = m.admission.mask(applicant: a, project: p)
-                            for c in m.projectClasses[p]
-                            where minutes + solution.classPrice[c] < need && m.admits(c, applicant: a, project: p, mask: mask)
-                                && !current.contains(applicant: a, sink: Int32(c))
-                            {
-                                bad.append((Int32(c), Int32(minutes)))
-                            }
-                        }
+                        var bad = pricing.arcs(of: a, tight: false)
                         if bad.count > budget.addedArcs {
                             // The most violated first (ties by class): enough to move the duals,
                             // few enough to keep the restricted problem small.
@@ -119,7 +92,7 @@ enum OptimalMechanism {
                 }
                 if violated.allSatisfy({ $0.isEmpty }) {
                     guard ties == .canonical else { return assignSlots(m, solution.sinkOf) }
-                    let tight = tightArcs(m, lists, solution, restricted: current, minPrice: minPrice, cost: cost)
+                    let tight = tightArcs(pricing)
                     let canonical = OptimalFace.canonical(tight: tight, of: solution)
                     return assignSlots(m, canonical.sinkOf)
                 }
@@ -131,36 +104,69 @@ enum OptimalMechanism {
 
     static func chunkCount(_ n: Int) -> Int { max(1, min(64, n / 512)) }
 
+    /// The full problem's pairs read against a restricted optimum's prices: those that violate
+    /// them (the pricing) or are tight (the canonical optimum's face).
+    struct Pricing: Sendable {
+        let m: Market
+        let lists: ProjectLists
+        let solution: TransportationSolution
+        /// The restricted problem the solution is of.
+        let restricted: ArcSet
+        let cost: CostOfTier
+        /// Per project, its cheapest class price.
+        let minPrice: [Int]
+
+        init(m: Market, lists: ProjectLists, solution: TransportationSolution, restricted: ArcSet, cost: CostOfTier) {
+            self.m = m
+            self.lists = lists
+            self.solution = solution
+            self.restricted = restricted
+            self.cost = cost
+            minPrice = m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
+        }
+
+        /// Applicant `a`'s eligible classes, in list order, whose commute plus price is below
+        /// M − u_a and which the restricted problem lacks (they violate dual feasibility
+        /// u_a + price ≥ M − c); or, with `tight`, equal to it (reduced cost zero; the own
+        /// class among them). u_a is the surplus a has: M − c − price of its own class, or 0
+        /// when unassigned. Prices are ≥ 0 and the list is in commute order, so the scan
+        /// stops at the first commute past the bound and skips projects whose cheapest class
+        /// is past it.
+        func arcs(of a: Int, tight: Bool) -> [(sink: Int32, cost: Int32)] {
+            let own = Int(solution.sinkOf[a])
+            var surplus = 0
+            if own >= 0 {
+                surplus = solution.unitReward - restricted.cost(applicant: a, sink: Int32(own))! - solution.classPrice[own]
+            }
+            let need = solution.unitReward - surplus
+            let limit = tight ? need + 1 : need  // the first commute + price that no longer counts
+            var out: [(sink: Int32, cost: Int32)] = []
+            for e in lists.range(of: a) {
+                let entry = lists.entry(e)
+                let minutes = cost(ProjectLists.tier(entry))
+                if minutes >= limit { break }
+                let p = ProjectLists.project(entry)
+                if minutes + minPrice[p] >= limit { continue }
+                let mask = m.admission.mask(applicant: a, project: p)
+                for c in m.projectClasses[p] {
+                    let total = minutes + solution.classPrice[c]
+                    guard tight ? total == need : total < need, m.admits(c, applicant: a, project: p, mask: mask) else { continue }
+                    if !tight && restricted.contains(applicant: a, sink: Int32(c)) { continue }
+                    out.append((Int32(c), Int32(minutes)))
+                }
+            }
+            return out
+        }
+    }
+
     /// Every eligible (applicant, class) pair of the full problem with reduced cost zero under
-    /// `solution`'s prices (each assigned applicant's own pair among them): the arcs an optimum
-    /// may use (`OptimalFace`). The same scan as the pricing, with equality for "less than".
-    static func tightArcs(
-        _ m: Market, _ lists: ProjectLists, _ solution: TransportationSolution, restricted: ArcSet, minPrice: [Int],
-        cost: CostOfTier
-    ) -> TransportationProblem {
-        let n = m.input.applicants.count
+    /// the prices (each assigned applicant's own pair among them): the arcs an optimum may use
+    /// (`OptimalFace`).
+    static func tightArcs(_ pricing: Pricing) -> TransportationProblem {
+        let m = pricing.m, n = m.input.applicants.count
         var parts = Parallel.map(chunks: chunkCount(n)) { chunk in
             var part = ArcSet.Part()
-            for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
-                let own = Int(solution.sinkOf[a])
-                var surplus = 0
-                if own >= 0 { surplus = solution.unitReward - restricted.cost(applicant: a, sink: Int32(own))! - solution.classPrice[own] }
-                let need = solution.unitReward - surplus
-                var tight: [(sink: Int32, cost: Int32)] = []
-                for e in lists.range(of: a) {
-                    let entry = lists.entry(e)
-                    let minutes = cost(ProjectLists.tier(entry))
-                    if minutes > need { break }
-                    let p = ProjectLists.project(entry)
-                    if minutes + minPrice[p] > need { continue }
-                    let mask = m.admission.mask(applicant: a, project: p)
-                    for c in m.projectClasses[p]
-                    where minutes + solution.classPrice[c] == need && m.admits(c, applicant: a, project: p, mask: mask) {
-                        tight.append((Int32(c), Int32(minutes)))
-                    }
-                }
-                part.append(applicant: a, tight)
-            }
+            for a in Parallel.range(chunk, of: chunkCount(n), count: n) { part.append(applicant: a, pricing.arcs(of: a, tight: true)) }
             return part
         }
         var set = ArcSet(count: n)
