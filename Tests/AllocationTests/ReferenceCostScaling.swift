@@ -6,8 +6,9 @@
 /// its answer and prices must pass `certify`, and the canonical optimum (`OptimalFace`)
 /// made from them must be the one made from successive shortest paths'. (Measured in the
 /// engine by a temporary build: correct and byte-identical after the canonical pass, but
-/// 1.2–4.4 s per column-generation round at 10,000 × 50,000 where successive shortest paths
-/// take 0.28 s in all — without price updates it is no production solver; BENCHMARKS.md.)
+/// 0.8–0.9 s per column-generation round at 10,000 × 50,000 where successive shortest paths
+/// take 0.05–0.07 s, and at 50,000 × 50,000 its first round had not ended after 100 s —
+/// without price updates and the like it is no production solver; BENCHMARKS.md.)
 ///
 /// Network: applicant i (supply 1) → class j (capacity 1, cost c_ij); i → T (capacity 1, cost M:
 /// unassigned); j → T (capacity cap_j, cost 0); T has demand n. Costs are multiplied by N + 1
