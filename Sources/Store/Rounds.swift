@@ -201,17 +201,19 @@ extension Store {
     }
 
     /// `runRound`, or with `reveal` the draw of a frozen round (`drawRound`): the same code
-    /// writes both, on the frozen snapshot with the seed the revealed parts form.
+    /// writes both, on the frozen snapshot with the seed the revealed parts form. Every round
+    /// runs by the canonical tie rule (sql/015); `ties` lets a test stand in for a build
+    /// from before it.
     func runRound(
-        _ roundID: String, reveal: SeedReveal?, attempts maxAttempts: Int,
+        _ roundID: String, reveal: SeedReveal?, attempts maxAttempts: Int, ties: OptimalTies = .canonical,
         phase: (@Sendable (String) -> Void)? = nil, progress: (@Sendable (Double) -> Void)? = nil
     ) throws -> RoundRunReport {
         var attempt = 1
         while true {
             do {
                 return try runRoundOnce(
-                    roundID, reveal: reveal, lockInventory: attempt == maxAttempts, attempt: attempt, phase: phase,
-                    progress: progress)
+                    roundID, reveal: reveal, lockInventory: attempt == maxAttempts, attempt: attempt, ties: ties,
+                    phase: phase, progress: progress)
             } catch let changed as InventoryChanged where attempt < maxAttempts {
                 phase?("the inventory changed during the run (\(changed.what)); running again")
                 attempt += 1
@@ -224,7 +226,7 @@ extension Store {
     private struct InventoryChanged: Error { var what: String }
 
     private func runRoundOnce(
-        _ roundID: String, reveal: SeedReveal?, lockInventory: Bool, attempt: Int,
+        _ roundID: String, reveal: SeedReveal?, lockInventory: Bool, attempt: Int, ties: OptimalTies,
         phase: (@Sendable (String) -> Void)?, progress: (@Sendable (Double) -> Void)?
     ) throws -> RoundRunReport {
         try connection.transaction { db in
@@ -281,7 +283,6 @@ extension Store {
             // while the engine solves (nothing else may use the connection meanwhile).
             try sendSnapshot(roundID, snapshot, digests: digests)
             let result: RoundResult
-            let ties = OptimalTies.canonical  // every round run now (sql/015)
             do throws(RoundLimitError) {
                 result = try Allocator.solve(input, mechanism: info.mechanism, seed: info.seed, ties: ties, progress: progress)
             } catch {

@@ -5,7 +5,7 @@ import Dispatch
 import Foundation
 import Postgres
 import PostgresTestSupport
-import Store
+@testable import Store
 import TestSupport
 import Testing
 
@@ -171,6 +171,17 @@ struct RoundTests {
         let differing = asFound.rows.filter { row in !canonical.rows.contains(row) }.map(\.applicantID)
         let differences = try store.verifyRound("r1").differences
         #expect(!differences.isEmpty && differences.allSatisfy { d in differing.contains { d.contains($0) } || !d.hasPrefix("applicant ") })
+
+        // A round run the way builds before sql/015 ran it (same city, fresh database) records
+        // as_found, stores the column generation's pick, and verifies by that rule.
+        let old = try TestDatabase.migrated("roundtiesold")
+        let oldStore = try Store(connection: old, city: "sh", actor: "test")
+        try city.importInto(oldStore)
+        _ = try oldStore.createRound(id: "r1", policy: try city.bytes("policy.json"), mechanism: .optimal, seed: "db round test")
+        let oldRun = try oldStore.runRound("r1", reveal: nil, attempts: 3, ties: .asFound)
+        #expect(oldRun.result.rows == asFound.rows)
+        #expect(try oldStore.round("r1").optimalTies == .asFound)
+        #expect(try oldStore.verifyRound("r1").differences.isEmpty)
         // A run round always says which rule it was run by.
         #expect(throws: PostgresError.self) {
             try connection.query("UPDATE rounds SET optimal_ties = NULL WHERE round_id = 'r1'")
