@@ -72,7 +72,9 @@ enum OptimalMechanism {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
                 }
                 // Price out every eligible pair not yet in the problem.
-                let pricing = Pricing(m: m, lists: lists, solution: solution, restricted: arcs, cost: cost)
+                let pricing = Pricing(
+                    m: m, lists: lists, solution: solution, restricted: arcs, cost: cost,
+                    minPrice: Pricing.cheapestPrices(m, solution))
                 violated = Parallel.map(chunks: chunkCount(n)) { chunk in
                     var part = ArcSet.Part()
                     for a in Parallel.range(chunk, of: chunkCount(n), count: n) {
@@ -113,16 +115,11 @@ enum OptimalMechanism {
         /// The restricted problem the solution is of.
         let restricted: ArcSet
         let cost: CostOfTier
-        /// Per project, its cheapest class price.
+        /// Per project, its cheapest class price (`cheapestPrices`).
         let minPrice: [Int]
 
-        init(m: Market, lists: ProjectLists, solution: TransportationSolution, restricted: ArcSet, cost: CostOfTier) {
-            self.m = m
-            self.lists = lists
-            self.solution = solution
-            self.restricted = restricted
-            self.cost = cost
-            minPrice = m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
+        static func cheapestPrices(_ m: Market, _ solution: TransportationSolution) -> [Int] {
+            m.projectClasses.map { classes in classes.map { solution.classPrice[$0] }.min() ?? 0 }
         }
 
         /// Applicant `a`'s eligible classes, in list order, whose commute plus price is below
