@@ -37,11 +37,11 @@ public enum Allocator {
     /// As `run`, with the column-generation budget of `optimal` chosen (for tests).
     static func run(
         _ input: RoundInput, mechanism: Mechanism, seed: String, optimalBudget: OptimalMechanism.Budget,
-        ties: OptimalTies = .canonical, progress: (@Sendable (Double) -> Void)?
+        progress: (@Sendable (Double) -> Void)?
     ) -> RoundResult {
         do {
             return try compute(
-                input, mechanism: mechanism, seed: seed, optimalBudget: optimalBudget, ties: ties, progress: progress)
+                input, mechanism: mechanism, seed: seed, optimalBudget: optimalBudget, ties: .canonical, progress: progress)
         } catch {
             preconditionFailure("Allocator.run: \(error.message)")
         }

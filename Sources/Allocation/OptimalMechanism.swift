@@ -58,6 +58,7 @@ enum OptimalMechanism {
         }
         arcs.merge(&initial)
         let reward = m.classes.count * maxCost + 1
+        let capacities = (0..<m.classes.count).map { m.size(ofClass: $0) }
         var round = 0
         while true {
             round += 1
@@ -65,7 +66,7 @@ enum OptimalMechanism {
             // finds the arc arrays unshared and moves them in place (see `ArcSet.merge`).
             var violated: [ArcSet.Part]
             do {
-                let problem = arcs.problem(capacities: (0..<m.classes.count).map { m.size(ofClass: $0) })
+                let problem = arcs.problem(capacities: capacities)
                 let solution = TransportationSolver.solve(problem, minimumReward: reward)
                 precondition(solution.unitReward >= reward)
                 if let failure = TransportationSolver.certify(solution, for: problem) {
@@ -94,7 +95,7 @@ enum OptimalMechanism {
                 }
                 if violated.allSatisfy({ $0.isEmpty }) {
                     guard ties == .canonical else { return assignSlots(m, solution.sinkOf) }
-                    let tight = tightArcs(pricing)
+                    let tight = tightArcs(pricing, capacities: capacities)
                     let canonical = OptimalFace.canonical(tight: tight, of: solution)
                     return assignSlots(m, canonical.sinkOf)
                 }
@@ -159,7 +160,7 @@ enum OptimalMechanism {
     /// Every eligible (applicant, class) pair of the full problem with reduced cost zero under
     /// the prices (each assigned applicant's own pair among them): the arcs an optimum may use
     /// (`OptimalFace`).
-    static func tightArcs(_ pricing: Pricing) -> TransportationProblem {
+    static func tightArcs(_ pricing: Pricing, capacities: [Int]) -> TransportationProblem {
         let m = pricing.m, n = m.input.applicants.count
         var parts = Parallel.map(chunks: chunkCount(n)) { chunk in
             var part = ArcSet.Part()
@@ -168,7 +169,7 @@ enum OptimalMechanism {
         }
         var set = ArcSet(count: n)
         set.merge(&parts)
-        return set.problem(capacities: (0..<m.classes.count).map { m.size(ofClass: $0) })
+        return set.problem(capacities: capacities)
     }
 
     /// An arc's cost from its commute tier: the commute less the round's least (see `run`).

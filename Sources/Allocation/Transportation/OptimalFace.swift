@@ -41,47 +41,37 @@ public enum OptimalFace {
             }
             preconditionFailure("OptimalFace.support: applicant \(i)'s own arc is not tight")
         }
-        var degree = [Int](repeating: 0, count: nodes + 1)
-        var unassignable = [Bool](repeating: false, count: n)
-        for i in 0..<n {
-            let own = Int(s.sinkOf[i])
-            for e in tight.arcStart[i]..<tight.arcStart[i + 1] where Int(tight.arcSink[e]) != own { degree[i] += 1 }
-            if own >= 0 {
-                degree[n + own] += 1
-                if surplusIsZero(i) { unassignable[i] = true; degree[i] += 1 }
-            } else if tight.arcStart[i + 1] > tight.arcStart[i] {
-                degree[sNode] += 1
+        let unassignable = (0..<n).map { s.sinkOf[$0] >= 0 && surplusIsZero($0) }
+        // Every residual arc, once to count the out-degrees and once to place the arcs (CSR).
+        func forEachArc(_ visit: (_ from: Int, _ to: Int) -> Void) {
+            for i in 0..<n {
+                let own = Int(s.sinkOf[i])
+                for e in tight.arcStart[i]..<tight.arcStart[i + 1] where Int(tight.arcSink[e]) != own {
+                    visit(i, n + Int(tight.arcSink[e]))
+                }
+                if own >= 0 {
+                    visit(n + own, i)
+                    if unassignable[i] { visit(i, sNode) }
+                } else if tight.arcStart[i + 1] > tight.arcStart[i] {
+                    visit(sNode, i)
+                }
             }
+            for j in 0..<m {
+                if load[j] < tight.capacities[j] { visit(n + j, tNode) }
+                if load[j] > 0 && s.classPrice[j] == 0 { visit(tNode, n + j) }
+            }
+            visit(sNode, tNode)
+            visit(tNode, sNode)
         }
-        for j in 0..<m {
-            if load[j] < tight.capacities[j] { degree[n + j] += 1 }
-            if load[j] > 0 && s.classPrice[j] == 0 { degree[tNode] += 1 }
-        }
-        degree[sNode] += 1
-        degree[tNode] += 1
         var first = [Int](repeating: 0, count: nodes + 1)
-        for v in 0..<nodes { first[v + 1] = first[v] + degree[v] }
+        forEachArc { v, _ in first[v + 1] += 1 }
+        for v in 0..<nodes { first[v + 1] += first[v] }
         var next = Array(first[0..<nodes])
         var head = [Int32](repeating: 0, count: first[nodes])
-        func add(_ v: Int, _ w: Int) { head[next[v]] = Int32(w); next[v] += 1 }
-        for i in 0..<n {
-            let own = Int(s.sinkOf[i])
-            for e in tight.arcStart[i]..<tight.arcStart[i + 1] where Int(tight.arcSink[e]) != own {
-                add(i, n + Int(tight.arcSink[e]))
-            }
-            if own >= 0 {
-                add(n + own, i)
-                if unassignable[i] { add(i, sNode) }
-            } else if tight.arcStart[i + 1] > tight.arcStart[i] {
-                add(sNode, i)
-            }
+        forEachArc { v, w in
+            head[next[v]] = Int32(w)
+            next[v] += 1
         }
-        for j in 0..<m {
-            if load[j] < tight.capacities[j] { add(n + j, tNode) }
-            if load[j] > 0 && s.classPrice[j] == 0 { add(tNode, n + j) }
-        }
-        add(sNode, tNode)
-        add(tNode, sNode)
         let component = stronglyConnectedComponents(first: first, head: head)
 
         var start = [Int](repeating: 0, count: n + 1)
