@@ -268,16 +268,28 @@ struct ProjectLists: Sendable, PreferenceLists {
                 appendOpenBySets(a, refusals, filter, open, blocks, &scan, &entries)
             } else {
                 forEachOpen(a) { p, chord2, minutes in
-                    scan.count += 1
-                    let kept = !(refusals?.refuse(a, at: p, m) ?? false)
-                    if !kept && chord2 > scan.cut { return }
-                    let t = minutes()
-                    if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
-                    scan.offer(m, a, p, minutes: t)
+                    take(
+                        a, p, chord2: chord2, refused: refusals?.refuse(a, at: p, m) ?? false, minutes: minutes,
+                        &scan, &entries)
                 }
             }
             summary = Summaries.Stored(count: scan.count, top: scan.top, minutes: { $0 })
             return finish(from: 0, entries: &entries, packed: &packed)
+        }
+
+        /// One open project of `a`, read by either path of `appendOpen`: counted for the
+        /// summary, kept unless it refuses `a`, and its commute computed only when it is kept
+        /// or might still be one of the summary's two.
+        @inline(__always)
+        private func take(
+            _ a: Int, _ p: Int, chord2: Double, refused: Bool, minutes: () -> Int,
+            _ scan: inout NearestLists.SummaryScan, _ entries: inout [UInt64]
+        ) {
+            scan.count += 1
+            if refused && chord2 > scan.cut { return }
+            let t = minutes()
+            if !refused { entries.append(UInt64(t) << 32 | UInt64(p)) }
+            scan.offer(m, a, p, minutes: t)
         }
 
         /// `appendOpen` with blocks, every project exact and a chunk's filter: the same
@@ -305,12 +317,10 @@ struct ProjectLists: Sendable, PreferenceLists {
                 let within = i < r.sure ? m.geometry.chord2(u, at: k) : blocks.chord2Within(k, u, lat, lon, r, m)
                 guard let chord2 = within else { return }
                 let p = order[k]
-                scan.count += 1
-                let kept = !refusals.refuse(a, at: p, m)
-                if !kept && chord2 > scan.cut { return }
-                let t = m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack)
-                if kept { entries.append(UInt64(t) << 32 | UInt64(p)) }
-                scan.offer(m, a, p, minutes: t)
+                take(
+                    a, p, chord2: chord2, refused: refusals.refuse(a, at: p, m),
+                    minutes: { m.geometry.minutes(fromLat: lat, lon, to: p, chord2: chord2, model: model, slack: slack) },
+                    &scan, &entries)
             }
             var i = s
             while i < r.sure {
