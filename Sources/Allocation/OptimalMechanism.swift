@@ -60,6 +60,16 @@ enum OptimalMechanism {
         let reward = m.classes.count * maxCost + 1
         let capacities = (0..<m.classes.count).map { m.size(ofClass: $0) }
         var round = 0
+        // A round may start from the last one's optimum (`TransportationSolver`'s warm start), which
+        // repairs only what the new arcs upset. Its forward repairs are short; each *unassigned*
+        // applicant the new arcs upset costs a backward search, which in an oversubscribed city
+        // explores hundreds of classes (measured 0.5–2 ms each, BENCHMARKS.md). So a round starts
+        // warm when places are plentiful (half as many again as applicants: a class with room is
+        // near) or at most one applicant in 1,024 is such a case, and afresh otherwise. Either gives an optimum, and the canonical pass the same one, so this
+        // decides speed only. Rounds run under `as_found` always solve afresh, as the builds that
+        // ran them did.
+        let plentiful = 2 * capacities.reduce(0, +) >= 3 * n
+        var previous: TransportationSolution?
         while true {
             round += 1
             // The round's problem and solution go at the end of this scope, so the merge below
@@ -67,7 +77,7 @@ enum OptimalMechanism {
             var violated: [ArcSet.Part]
             do {
                 let problem = arcs.problem(capacities: capacities)
-                let solution = TransportationSolver.solve(problem, minimumReward: reward)
+                let solution = TransportationSolver.solve(problem, minimumReward: reward, warmStart: previous)
                 precondition(solution.unitReward >= reward)
                 if let failure = TransportationSolver.certify(solution, for: problem) {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
@@ -99,6 +109,9 @@ enum OptimalMechanism {
                     let canonical = OptimalFace.canonical(tight: tight, of: solution)
                     return assignSlots(m, canonical.sinkOf)
                 }
+                var upsetUnassigned = 0
+                for part in violated { for a in part.applicants where solution.sinkOf[Int(a)] < 0 { upsetUnassigned += 1 } }
+                previous = ties == .canonical && (plentiful || 1024 * upsetUnassigned <= n) ? solution : nil
             }
             arcs.merge(&violated)
             precondition(round < 500, "column generation did not converge")

@@ -197,6 +197,7 @@ import Testing
             "slots, lists of 2, 3 chunks",
             TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 2 }, chunks: 3, progress: nil)
         ))
+        runs += warmRuns(p, seed: seed)
         for (name, s) in runs {
             var problems: [String] = []
             if let f = feasibilityProblem(s, p) { problems.append("infeasible: \(f)") }
@@ -210,6 +211,53 @@ import Testing
                     sourceLocation: sourceLocation)
             }
         }
+    }
+
+    /// The problem with only the arcs `keep` selects (by applicant and arc index).
+    static func subproblem(_ p: TransportationProblem, keep: (Int, Int) -> Bool) -> TransportationProblem {
+        var arcStart = [0], arcSink: [Int32] = [], arcCost: [Int32] = []
+        for i in 0..<p.sourceCount {
+            for e in p.arcStart[i]..<p.arcStart[i + 1] where keep(i, e) {
+                arcSink.append(p.arcSink[e])
+                arcCost.append(p.arcCost[e])
+            }
+            arcStart.append(arcSink.count)
+        }
+        return TransportationProblem(capacities: p.capacities, arcStart: arcStart, arcSink: arcSink, arcCost: arcCost)
+    }
+
+    /// Warm starts (`ClassShortestPaths.warmStart`) of `p` from optima of problems on fewer of its
+    /// arcs, as column generation makes them: no arcs (every applicant unassigned and upset), each
+    /// applicant's first arc, a random half (solved by either routing, so prices of both kinds), a
+    /// chain half → three quarters → all, and tiny lists (the seed must extend them).
+    static func warmRuns(_ p: TransportationProblem, seed: UInt64) -> [(String, TransportationSolution)] {
+        let maxCost = Int(p.arcCost.max() ?? 0)
+        let reward = p.sinkCount * maxCost + 1
+        var r = random(seed: seed ^ 0x5EED)
+        let half = (0..<p.arcCount).map { _ in r.chance(0.5) }
+        let more = (0..<p.arcCount).map { half[$0] || r.chance(0.5) }
+        func solve(_ q: TransportationProblem, strategy: TransportationSolver.Strategy = .automatic) -> TransportationSolution {
+            TransportationSolver.solve(q, strategy: strategy, minimumReward: reward, progress: nil)
+        }
+        func warm(_ q: TransportationProblem, from s: TransportationSolution, lists: Int? = nil) -> TransportationSolution {
+            TransportationSolver.solve(
+                q, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, warmStart: s,
+                progress: nil)
+        }
+        let none = subproblem(p) { _, _ in false }
+        let first = subproblem(p) { i, e in e == p.arcStart[i] }
+        let halfProblem = subproblem(p) { _, e in half[e] }
+        let moreProblem = subproblem(p) { _, e in more[e] }
+        let fromHalf = solve(halfProblem, strategy: .slots)
+        return [
+            ("warm from no arcs", warm(p, from: solve(none))),
+            ("warm from first arcs", warm(p, from: solve(first))),
+            ("warm from half, slot prices", warm(p, from: fromHalf)),
+            ("warm from half, applicant prices", warm(p, from: solve(halfProblem, strategy: .applicants))),
+            ("warm from half via three quarters", warm(p, from: warm(moreProblem, from: fromHalf))),
+            ("warm from first arcs, lists of 1", warm(p, from: solve(first), lists: 1)),
+            ("warm from its own optimum", warm(p, from: solve(p))),
+        ]
     }
 
     // MARK: - Exactness

@@ -53,6 +53,8 @@ final class ClassShortestPaths<Key: ArcKey> {
     /// Per applicant: its class (-1: free) and the cost of that arc.
     let seat: UnsafeMutablePointer<Seat>
     let unfilled: UnsafeMutablePointer<Int>
+    /// Per class: members beyond its capacity still to shed (warm start only; 0 otherwise).
+    private let deficit: UnsafeMutablePointer<Int>
     /// Potential and search state per class, together so a relaxation touches one cache line.
     private let node: UnsafeMutablePointer<Node>
     private let freePointer: UnsafeMutablePointer<Int>
@@ -87,6 +89,7 @@ final class ClassShortestPaths<Key: ArcKey> {
         self.reward = reward
         seat = filled(Seat(cls: -1, cost: 0), sourceCount)
         unfilled = filled(0, classCount)
+        deficit = filled(0, classCount)
         node = filled(Node(), classCount)
         freePointer = filled(0, classCount)
         freePointer.update(from: arcs.segmentStart, count: classCount)
@@ -95,18 +98,19 @@ final class ClassShortestPaths<Key: ArcKey> {
     }
 
     deinit {
-        seat.deallocate(); unfilled.deallocate(); node.deallocate(); freePointer.deallocate(); via.deallocate()
+        seat.deallocate(); unfilled.deallocate(); deficit.deallocate(); node.deallocate(); freePointer.deallocate(); via.deallocate()
         settledList.deallocate()
     }
 
-    /// Routes every unit of supply. `progress` gets the fraction of units routed.
-    func run(capacities: [Int], progress: ((Double) -> Void)?) {
-        let totalUnits = capacities.reduce(0, +)
+    /// Routes `units[j]` units from each class j (its capacity from scratch; its excess after
+    /// `warmStart`). `progress` gets the fraction of units routed.
+    func run(units: [Int], progress: ((Double) -> Void)?) {
+        let totalUnits = units.reduce(0, +)
         var routed = 0
         var nextReport = 0
         let reportStep = max(1, totalUnits / 100)
         for s in 0..<classCount {
-            var remaining = capacities[s]
+            var remaining = units[s]
             while remaining > 0 {
                 if routed >= nextReport, let progress {
                     progress(Double(routed) / Double(max(totalUnits, 1)))
@@ -140,8 +144,9 @@ final class ClassShortestPaths<Key: ArcKey> {
         heap.push(0, Int32(s))
         var best = Int.max
         var endClass = -1
-        var endApplicant = -1
+        var endApplicant = -1  // -1: endClass's unfilled arc; -2: endClass sheds a unit of its deficit
         var endCost: Int32 = 0
+        let deficit = self.deficit
         let keys = arcs.keys, segmentStart = arcs.segmentStart, listEnd = arcs.listEnd
         // Keys decode through `ClassArcs`' fixed layout, with its cost base in a local so the
         // loops below read nothing else of `arcs`.
@@ -194,7 +199,12 @@ final class ClassShortestPaths<Key: ArcKey> {
                         node[k].distance = nd
                         node[k].seen = stamp
                         via[k] = Via(applicant: Int32(i), from: j32, cost: Int32(c))
-                        heap.push(nd, Int32(k))
+                        if deficit[k] > 0 {
+                            // k has a member too many: i leaving it ends the path (never settled).
+                            best = nd; endClass = k; endApplicant = -2
+                        } else {
+                            heap.push(nd, Int32(k))
+                        }
                     }
                 }
                 e += 1
@@ -211,6 +221,8 @@ final class ClassShortestPaths<Key: ArcKey> {
         // Augment.
         if endApplicant >= 0 {
             seat[endApplicant] = Seat(cls: Int32(endClass), cost: endCost)
+        } else if endApplicant == -2 {
+            deficit[endClass] -= 1
         } else {
             unfilled[endClass] += 1
         }
@@ -220,7 +232,206 @@ final class ClassShortestPaths<Key: ArcKey> {
             seat[Int(step.applicant)] = Seat(cls: step.from, cost: step.cost)
             j = Int(step.from)
         }
-        return endApplicant < 0 && endClass == s
+        return endApplicant == -1 && endClass == s
+    }
+}
+
+/// Warm start: the optimum of a restricted problem, with its certified prices, as the starting
+/// point for a problem with more arcs (column generation's next round).
+///
+/// Seeding. With prices b_j (certified: every applicant's surplus u_i = max(0, max_j M − c − b_j)
+/// attained by its class, b_j > 0 only for full classes) take π(j) = b_j − M, fill each class's
+/// units with its members and the rest with unfilled arcs. Each applicant's implicit potential is
+/// π(i) = c(i, own) + π(own) = −u_i (0 when free), so every residual arc has reduced cost ≥ 0 except
+/// the new arcs an applicant now prefers: c(i, j) + π(j) < π(i). Such an applicant moves to its best
+/// arc j* (least c + π, ties by the lower class): then π(i) = c(i, j*) + π(j*) is again ≤ every arc's
+/// and < 0, so every arc at i is valid. Its old class keeps a unit with nowhere to go (*excess*);
+/// j* takes an unfilled slot if it has one, else holds a member too many (*deficit*). That is a
+/// pseudoflow with valid potentials, and successive shortest paths from excess to deficit finish it:
+/// - forward, from each excess unit (`route`, which also ends at a deficit class);
+/// - then backward, into each deficit left — a member of a class on the path is freed or a class
+///   gives up an unfilled slot (`shed`), which is Dijkstra on the reversed residual network, with
+///   π(v) += B − b(v) for the classes settled at backward distance b(v) < B, the path's length.
+/// Every unit of supply ends routed and every class within capacity, so the result is an optimum of
+/// the larger problem and the potentials its prices, exactly as from scratch.
+///
+/// Lists. The lists' invariant (λ_j ≤ the unlisted bound) is only there to keep unlisted arcs' reduced
+/// costs ≥ 0; the seed checks that directly, for every arc of every applicant, and each settle of j
+/// re-establishes λ_j ≤ bound as from scratch (the update sets λ_j = best − base). So the lists start
+/// as short as from scratch (the tests run warm starts with lists of one bucket).
+extension ClassShortestPaths {
+    /// Seeds the state from `warm` (an optimum of a problem on a subset of `p`'s arcs, same classes,
+    /// capacities and reward). Returns the excess units per class, to route with `run(units:)`.
+    func warmStart(_ p: TransportationProblem, from warm: TransportationSolution) -> [Int] {
+        precondition(warm.unitReward == reward && warm.sinkOf.count == sourceCount && warm.classPrice.count == classCount)
+        var load = [Int](repeating: 0, count: classCount)
+        // A price above M only on a class without members (a member's surplus M − c − b ≥ 0), so
+        // one of capacity 0: lowering it to M changes no reduced cost that matters.
+        for j in 0..<classCount { node[j].potential = min(warm.classPrice[j], reward) - reward }
+        p.arcStart.withUnsafeBufferPointer { start in
+            p.arcSink.withUnsafeBufferPointer { sink in
+                p.arcCost.withUnsafeBufferPointer { cost in
+                    for i in 0..<sourceCount {
+                        let own = Int(warm.sinkOf[i])
+                        var ownCost = Int32.max
+                        var best = Int.max, bestClass = -1, bestCost: Int32 = 0
+                        for e in start[i]..<start[i + 1] {
+                            let j = Int(sink[e])
+                            if j == own { ownCost = min(ownCost, cost[e]) }
+                            let value = Int(cost[e]) + node[j].potential
+                            if value < best || (value == best && j < bestClass) {
+                                best = value; bestClass = j; bestCost = cost[e]
+                            }
+                        }
+                        var potential = 0
+                        if own >= 0 {
+                            precondition(ownCost != Int32.max, "warm start: applicant \(i)'s class \(own) is not among its arcs")
+                            seat[i] = Seat(cls: Int32(own), cost: ownCost)
+                            load[own] += 1
+                            potential = Int(ownCost) + node[own].potential
+                        }
+                        guard bestClass >= 0, best < potential else { continue }
+                        if own >= 0 { load[own] -= 1 }
+                        seat[i] = Seat(cls: Int32(bestClass), cost: bestCost)
+                        load[bestClass] += 1
+                    }
+                }
+            }
+        }
+        var excess = [Int](repeating: 0, count: classCount)
+        for j in 0..<classCount {
+            let room = p.capacities[j] - load[j]
+            if room < 0 {
+                deficit[j] = -room
+            } else if node[j].potential == -reward {
+                // Price 0: the spare units take the unfilled arc, a path of reduced cost 0.
+                unfilled[j] = room
+            } else {
+                // A positive price: spare units (their members left) are routed again.
+                excess[j] = room
+            }
+        }
+        return excess
+    }
+
+    /// Backward searches into each class still holding members beyond its capacity (after the
+    /// excess units are routed), each freeing a member or filling an unfilled slot somewhere along
+    /// a shortest path. Ends with every class within capacity.
+    func shedDeficits(_ p: TransportationProblem) {
+        var total = 0
+        for j in 0..<classCount { total += deficit[j] }
+        guard total > 0 else { return }
+        // Members per class, with room for one more than now (a path adds at most one to a class).
+        var load = [Int](repeating: 0, count: classCount)
+        for i in 0..<sourceCount where seat[i].cls >= 0 { load[Int(seat[i].cls)] += 1 }
+        let memberStart = filled(0, classCount + 1)
+        let memberCount = filled(0, classCount)
+        defer { memberStart.deallocate(); memberCount.deallocate() }
+        for j in 0..<classCount { memberStart[j + 1] = memberStart[j] + max(load[j], p.capacities[j]) + 1 }
+        let members = filled(Int32(-1), memberStart[classCount])
+        let memberIndex = filled(Int32(-1), sourceCount)
+        defer { members.deallocate(); memberIndex.deallocate() }
+        func add(_ i: Int, to j: Int) {
+            members[memberStart[j] + memberCount[j]] = Int32(i)
+            memberIndex[i] = Int32(memberCount[j])
+            memberCount[j] += 1
+        }
+        func remove(_ i: Int, from j: Int) {
+            let last = memberCount[j] - 1, at = Int(memberIndex[i])
+            let moved = members[memberStart[j] + last]
+            members[memberStart[j] + at] = moved
+            memberIndex[Int(moved)] = Int32(at)
+            memberCount[j] = last
+            memberIndex[i] = -1
+        }
+        for i in 0..<sourceCount where seat[i].cls >= 0 { add(i, to: Int(seat[i].cls)) }
+        p.arcStart.withUnsafeBufferPointer { start in
+            p.arcSink.withUnsafeBufferPointer { sink in
+                p.arcCost.withUnsafeBufferPointer { cost in
+                    for t in 0..<classCount {
+                        while deficit[t] > 0 {
+                            shedOne(into: t, start, sink, cost, members, memberStart, memberCount, add: add, remove: remove)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One backward search into deficit class `target` and the augmentation along it. Backward, a
+    /// settled class j at distance b gives up member x (residual x → j) to class l, which takes x
+    /// (l → x): l is then at b + c(x, l) + π(l) − π(x); or x is freed (T → x, reduced cost −π(x));
+    /// or j fills from an unfilled slot (T → j, reduced cost −M − π(j), 0 when it has one).
+    private func shedOne(
+        into target: Int, _ start: UnsafeBufferPointer<Int>, _ sink: UnsafeBufferPointer<Int32>,
+        _ cost: UnsafeBufferPointer<Int32>, _ members: UnsafeMutablePointer<Int32>,
+        _ memberStart: UnsafeMutablePointer<Int>, _ memberCount: UnsafeMutablePointer<Int>,
+        add: (Int, Int) -> Void, remove: (Int, Int) -> Void
+    ) {
+        stamp += 1
+        searches += 1
+        let stamp = self.stamp
+        heap.removeAll()
+        var settledCount = 0
+        node[target].distance = 0
+        node[target].seen = stamp
+        heap.push(0, Int32(target))
+        var best = Int.max
+        var endClass = -1
+        var endFreed = -1  // ≥ 0: this member of endClass is freed; -1: endClass gives up an unfilled slot
+        while let (d, j32) = heap.popMin() {
+            let j = Int(j32)
+            if node[j].settled == stamp { continue }
+            if d >= best { break }
+            node[j].settled = stamp
+            settledList[settledCount] = j32
+            settledCount += 1
+            let pj = node[j].potential
+            if unfilled[j] > 0 && d - reward - pj < best {
+                best = d - reward - pj; endClass = j; endFreed = -1
+            }
+            for slot in memberStart[j]..<(memberStart[j] + memberCount[j]) {
+                let x = Int(members[slot])
+                let px = Int(seat[x].cost) + pj
+                if d - px < best { best = d - px; endClass = j; endFreed = x }
+                for e in start[x]..<start[x + 1] {
+                    let l = Int(sink[e])
+                    if l == j || node[l].settled == stamp { continue }
+                    let nd = d + Int(cost[e]) + node[l].potential - px
+                    if nd < best && (node[l].seen != stamp || nd < node[l].distance) {
+                        node[l].distance = nd
+                        node[l].seen = stamp
+                        via[l] = Via(applicant: Int32(x), from: j32, cost: cost[e])
+                        heap.push(nd, Int32(l))
+                    }
+                }
+                scannedEntries += start[x + 1] - start[x]
+            }
+        }
+        settledClasses += settledCount
+        // Backward update: π(v) += B − b(v) for classes settled before the path's end.
+        for t in 0..<settledCount {
+            let j = Int(settledList[t])
+            node[j].potential += best - node[j].distance
+        }
+        // Augment: the end class frees a member or fills a slot, then each class on the way takes
+        // its applicant from the next, down to the target, which ends one member lighter.
+        if endFreed >= 0 {
+            remove(endFreed, endClass)
+            seat[endFreed] = Seat(cls: -1, cost: 0)
+        } else {
+            unfilled[endClass] -= 1
+        }
+        var j = endClass
+        while j != target {
+            let step = via[j]
+            let x = Int(step.applicant), from = Int(step.from)
+            remove(x, from)
+            add(x, j)
+            seat[x] = Seat(cls: Int32(j), cost: step.cost)
+            j = from
+        }
+        deficit[target] -= 1
     }
 }
 

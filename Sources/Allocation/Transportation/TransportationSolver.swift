@@ -59,10 +59,17 @@ public enum TransportationSolver {
     /// `minimumReward` raises M above its default: a caller that solves a restricted problem
     /// (a subset of a larger problem's arcs) passes the larger problem's `classes × maxCost + 1`,
     /// so that the returned prices can certify optimality for the larger problem too.
+    ///
+    /// `warmStart`, an optimum (with its certified prices) of a problem with the same classes and
+    /// capacities, the same reward and a subset of `p`'s arcs — column generation's previous round —
+    /// starts slot routing from it (`ClassShortestPaths.warmStart`): only the applicants that now
+    /// prefer a new arc move, and only the units and places they upset are routed again. The result
+    /// is an optimum of `p` as from scratch, though among tied optima maybe another one.
     public static func solve(
-        _ p: TransportationProblem, minimumReward: Int = 0, progress: ((Double) -> Void)? = nil
+        _ p: TransportationProblem, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
+        progress: ((Double) -> Void)? = nil
     ) -> TransportationSolution {
-        solve(p, strategy: .automatic, minimumReward: minimumReward, progress: progress)
+        solve(p, strategy: warmStart == nil ? .automatic : .slots, minimumReward: minimumReward, warmStart: warmStart, progress: progress)
     }
 
     /// - Parameters:
@@ -72,7 +79,8 @@ public enum TransportationSolver {
     ///   - wideKeys: tests only — slot routing keeps 64-bit keys even where 32-bit ones hold.
     static func solve(
         _ p: TransportationProblem, strategy: Strategy, initialListLength: ((_ capacity: Int, _ share: Double) -> Int)? = nil,
-        chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, progress: ((Double) -> Void)?
+        chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
+        progress: ((Double) -> Void)?
     ) -> TransportationSolution {
         let range: (minCost: Int32, maxCost: Int32)
         switch p.scan() {
@@ -86,6 +94,10 @@ public enum TransportationSolver {
         let seat: UnsafeMutablePointer<TransportationSeat>
         var classPrice: [Int]
         let keepAlive: AnyObject
+        if let warmStart {
+            precondition(strategy == .slots, "a warm start routes slots")
+            precondition(warmStart.unitReward == reward, "a warm start needs the same reward")
+        }
         var routeApplicants: Bool
         switch strategy {
         case .slots: routeApplicants = false
@@ -113,8 +125,12 @@ public enum TransportationSolver {
             }
             let routed =
                 !wideKeys && ClassArcs<UInt32>.holds(sourceCount: p.sourceCount, minCost: range.minCost, maxCost: range.maxCost)
-                ? routeSlots(UInt32.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, progress: progress)
-                : routeSlots(UInt64.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, progress: progress)
+                ? routeSlots(
+                    UInt32.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, warmStart: warmStart,
+                    progress: progress)
+                : routeSlots(
+                    UInt64.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, warmStart: warmStart,
+                    progress: progress)
             seat = routed.seat
             classPrice = routed.classPrice
             statistics = routed.statistics
@@ -137,12 +153,19 @@ public enum TransportationSolver {
     /// Slot routing with `Key`-sized arc keys (the same steps with either width).
     private static func routeSlots<Key: ArcKey>(
         _: Key.Type, _ p: TransportationProblem, range: (minCost: Int32, maxCost: Int32), reward: Int, chunks: Int?,
-        listLength: @escaping (Int, Double) -> Int, progress: ((Double) -> Void)?
+        listLength: @escaping (Int, Double) -> Int, warmStart: TransportationSolution?, progress: ((Double) -> Void)?
     ) -> (seat: UnsafeMutablePointer<TransportationSeat>, classPrice: [Int], statistics: TransportationStatistics, keepAlive: AnyObject) {
         let arcs = ClassArcs<Key>(p, minCost: range.minCost, maxCost: range.maxCost, chunks: chunks, initialLength: listLength)
         progress?(0.1)
         let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
-        core.run(capacities: p.capacities, progress: progress.map { report in { report(0.1 + 0.9 * $0) } })
+        let report = progress.map { report in { report(0.1 + 0.9 * $0) } }
+        if let warmStart {
+            let excess = core.warmStart(p, from: warmStart)
+            core.run(units: excess, progress: report)
+            core.shedDeficits(p)
+        } else {
+            core.run(units: p.capacities, progress: report)
+        }
         var statistics = TransportationStatistics()
         statistics.listedArcs = arcs.listedArcs
         statistics.scatterPasses = arcs.scatterPasses
