@@ -18,6 +18,16 @@ enum OptimalMechanism {
     struct Budget: Sendable {
         var initialArcs = 12
         var addedArcs = 8
+        /// When a round starts from the last one's optimum (`run`); every choice gives the same
+        /// rows, so tests force both ways.
+        var warmStarts = WarmStarts.measured
+    }
+
+    enum WarmStarts: Sendable {
+        /// Where it was measured to pay (see `run`).
+        case measured
+        case always
+        case never
     }
 
     /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
@@ -111,7 +121,13 @@ enum OptimalMechanism {
                 }
                 var upsetUnassigned = 0
                 for part in violated { for a in part.applicants where solution.sinkOf[Int(a)] < 0 { upsetUnassigned += 1 } }
-                previous = ties == .canonical && (plentiful || 1024 * upsetUnassigned <= n) ? solution : nil
+                let warm: Bool
+                switch budget.warmStarts {
+                case .measured: warm = plentiful || 1024 * upsetUnassigned <= n
+                case .always: warm = true
+                case .never: warm = false
+                }
+                previous = ties == .canonical && warm ? solution : nil
             }
             arcs.merge(&violated)
             precondition(round < 500, "column generation did not converge")

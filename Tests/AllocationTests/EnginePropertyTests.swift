@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test(
-        "optimal by column generation: one arc at first and one more per round still reaches the optimum",
+        "optimal by column generation: one arc at first and one more per round, warm or afresh, reaches the same optimum",
         arguments: 4200..<UInt64(4320))
     func optimalWithTinyColumnBudget(instance: UInt64) {
         let g = RandomInstance(seed: instance, shape: instance % 2 == 0 ? .medium : .small)
@@ -157,8 +157,15 @@ import Testing
             Comment(rawValue: InstanceDescription.report(
                 "optimal with budget (1, 1) \(got), min-cost flow \(best)", instance: instance, ref,
                 engine: result.rows, reference: [])))
-        // The canonical optimum does not depend on the path column generation took.
+        // The canonical optimum does not depend on the path column generation took: the budget, or
+        // whether rounds start warm from the last optimum (`ClassShortestPaths.warmStart`).
         let standard = Allocator.run(g.input, mechanism: .optimal, seed: g.seed)
         #expect(standard.rows == result.rows, "instance \(instance): budgets (1, 1) and the default chose different optima")
+        for warm in [OptimalMechanism.WarmStarts.always, .never] {
+            let forced = Allocator.run(
+                g.input, mechanism: .optimal, seed: g.seed,
+                optimalBudget: OptimalMechanism.Budget(initialArcs: 1, addedArcs: 1, warmStarts: warm), progress: nil)
+            #expect(standard.rows == forced.rows, "instance \(instance): warm starts \(warm) chose another optimum")
+        }
     }
 }
