@@ -71,13 +71,13 @@ enum OptimalMechanism {
         let capacities = (0..<m.classes.count).map { m.size(ofClass: $0) }
         var round = 0
         // A round may start from the last one's optimum (`TransportationSolver`'s warm start), which
-        // repairs only what the new arcs upset. Its forward repairs are short; each *unassigned*
-        // applicant the new arcs upset costs a backward search, which in an oversubscribed city
-        // explores hundreds of classes (measured 0.5–2 ms each, BENCHMARKS.md). So a round starts
-        // warm when places are plentiful (half as many again as applicants: a class with room is
-        // near) or at most one applicant in 1,024 is such a case, and afresh otherwise. Either gives an optimum, and the canonical pass the same one, so this
-        // decides speed only. Rounds run under `as_found` always solve afresh, as the builds that
-        // ran them did.
+        // repairs only what the new arcs upset. Each *unassigned* applicant they upset costs a
+        // backward search, which where places are scarce explores hundreds of classes (0.2–1 ms
+        // each in the benchmark cities, BENCHMARKS.md). So a round starts warm when places are
+        // plentiful (half as many again as applicants: a class with room is near) or at most one
+        // applicant in 2,048 is such a case, and afresh otherwise. Either gives an optimum, and
+        // the canonical pass the same one, so this decides speed only. Rounds run under
+        // `as_found` always solve afresh, as the builds that ran them did.
         let plentiful = 2 * capacities.reduce(0, +) >= 3 * n
         var previous: TransportationSolution?
         while true {
@@ -123,7 +123,7 @@ enum OptimalMechanism {
                 for part in violated { for a in part.applicants where solution.sinkOf[Int(a)] < 0 { upsetUnassigned += 1 } }
                 let warm: Bool
                 switch budget.warmStarts {
-                case .measured: warm = plentiful || 1024 * upsetUnassigned <= n
+                case .measured: warm = plentiful || 2048 * upsetUnassigned <= n
                 case .always: warm = true
                 case .never: warm = false
                 }
