@@ -384,6 +384,22 @@ import Testing
         }
     }
 
+    @Test("warm start from hand-made certified prices: a capacity-0 class priced far above the reward")
+    func warmStartFromExtremePrices() {
+        // Class 0 has no room, so any price certifies it; the seed caps it at M.
+        let p = Self.problem([0, 1, 2], [[(0, 1), (1, 9)], [(0, 1)], [(2, 4), (1, 3)], [(2, 0)]])
+        let reward = 3 * 9 + 1
+        for price0 in [0, reward, 5 * reward, 1 << 40] {
+            let none = Self.subproblem(p) { _, _ in false }
+            let start = TransportationSolution(
+                sinkOf: [-1, -1, -1, -1], assigned: 0, totalCost: 0, classPrice: [price0, 0, 0], unitReward: reward)
+            #expect(TransportationSolver.certify(start, for: none) == nil)
+            let s = TransportationSolver.solve(p, strategy: .slots, minimumReward: reward, warmStart: start, progress: nil)
+            #expect((s.assigned, s.totalCost) == Self.bruteForce(p), "price \(price0)")
+            #expect(TransportationSolver.certify(s, for: p) == nil, "price \(price0)")
+        }
+    }
+
     @Test("malformed problems are reported")
     func malformed() {
         #expect(TransportationProblem(capacities: [1], arcStart: [], arcSink: [], arcCost: []).validationError() != nil)
