@@ -250,8 +250,10 @@ final class ClassShortestPaths<Key: ArcKey> {
 /// pseudoflow with valid potentials, and successive shortest paths from excess to deficit finish it:
 /// - forward, from each excess unit (`route`, which also ends at a deficit class);
 /// - then backward, into each deficit left — a member of a class on the path is freed or a class
-///   gives up an unfilled slot (`shed`), which is Dijkstra on the reversed residual network, with
-///   π(v) += B − b(v) for the classes settled at backward distance b(v) < B, the path's length.
+///   gives up an unfilled slot (`shedDeficits`), which is Dijkstra on the reversed residual network,
+///   with π(v) += B − b(v) for the classes settled at backward distance b(v) < B, the path's length.
+///   It runs last because it frees applicants, which the forward searches' first-free pointers
+///   assume never happens.
 /// Every unit of supply ends routed and every class within capacity, so the result is an optimum of
 /// the larger problem and the potentials its prices, exactly as from scratch.
 ///
