@@ -129,19 +129,40 @@ final class ClassShortestPaths<Key: ArcKey> {
         }
     }
 
-    /// One shortest-path search from class `s` and the augmentation along it. Returns true when the
-    /// path is s's own unfilled arc.
-    private func route(from s: Int) -> Bool {
+    /// Starts a search (forward or backward) at class `s`, at distance 0.
+    private func startSearch(at s: Int) {
         stamp += 1
         searches += 1
-        let stamp = self.stamp
-        let reward = self.reward
         heap.removeAll()
-        var settledCount = 0
-        var scanned = 0
         node[s].distance = 0
         node[s].seen = stamp
         heap.push(0, Int32(s))
+    }
+
+    /// The nearest class not settled yet, if nearer than `best`: marked settled and listed.
+    @inline(__always)
+    private func settleNext(before best: Int, stamp: Int, count settledCount: inout Int) -> (distance: Int, cls: Int)? {
+        let node = self.node, settledList = self.settledList
+        while let (d, j32) = heap.popMin() {
+            let j = Int(j32)
+            if node[j].settled == stamp { continue }
+            if d >= best { return nil }
+            node[j].settled = stamp
+            settledList[settledCount] = j32
+            settledCount += 1
+            return (d, j)
+        }
+        return nil
+    }
+
+    /// One shortest-path search from class `s` and the augmentation along it. Returns true when the
+    /// path is s's own unfilled arc.
+    private func route(from s: Int) -> Bool {
+        startSearch(at: s)
+        let stamp = self.stamp
+        let reward = self.reward
+        var settledCount = 0
+        var scanned = 0
         var best = Int.max
         var endClass = -1
         var endApplicant = -1  // -1: endClass's unfilled arc; -2: endClass sheds a unit of its deficit
@@ -154,13 +175,8 @@ final class ClassShortestPaths<Key: ArcKey> {
         @inline(__always) func applicant(_ key: Key) -> Int { ClassArcs<Key>.applicant(key) }
         @inline(__always) func cost(_ key: Key) -> Int { ClassArcs<Key>.cost(key, base: costBase) }
         let seat = self.seat, node = self.node, via = self.via
-        while let (d, j32) = heap.popMin() {
-            let j = Int(j32)
-            if node[j].settled == stamp { continue }
-            if d >= best { break }
-            node[j].settled = stamp
-            settledList[settledCount] = j32
-            settledCount += 1
+        while let (d, j) = settleNext(before: best, stamp: stamp, count: &settledCount) {
+            let j32 = Int32(j)
             // First free applicant of j's list; reveal more arcs while the list has none (this keeps
             // λ_j ≤ every cost outside the list, see the type's notes).
             let lo = segmentStart[j]
@@ -370,24 +386,14 @@ extension ClassShortestPaths {
         _ memberStart: UnsafeMutablePointer<Int>, _ memberCount: UnsafeMutablePointer<Int>,
         add: (Int, Int) -> Void, remove: (Int, Int) -> Void
     ) {
-        stamp += 1
-        searches += 1
+        startSearch(at: target)
         let stamp = self.stamp
-        heap.removeAll()
         var settledCount = 0
-        node[target].distance = 0
-        node[target].seen = stamp
-        heap.push(0, Int32(target))
         var best = Int.max
         var endClass = -1
         var endFreed = -1  // ≥ 0: this member of endClass is freed; -1: endClass gives up an unfilled slot
-        while let (d, j32) = heap.popMin() {
-            let j = Int(j32)
-            if node[j].settled == stamp { continue }
-            if d >= best { break }
-            node[j].settled = stamp
-            settledList[settledCount] = j32
-            settledCount += 1
+        while let (d, j) = settleNext(before: best, stamp: stamp, count: &settledCount) {
+            let j32 = Int32(j)
             let pj = node[j].potential
             if unfilled[j] > 0 && d - reward - pj < best {
                 best = d - reward - pj; endClass = j; endFreed = -1
