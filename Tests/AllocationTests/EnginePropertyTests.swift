@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test(
-        "optimal by column generation: one arc at first and one more per round, warm or afresh, reaches the same optimum",
+        "optimal by column generation: one arc at first and one more per round, warm or afresh, with or without serial's arcs, reaches the same optimum",
         arguments: 4200..<UInt64(4320))
     func optimalWithTinyColumnBudget(instance: UInt64) {
         let g = RandomInstance(seed: instance, shape: instance % 2 == 0 ? .medium : .small)
@@ -161,11 +161,14 @@ import Testing
         // whether rounds start warm from the last optimum (`ClassShortestPaths.warmStart`).
         let standard = Allocator.run(g.input, mechanism: .optimal, seed: g.seed)
         #expect(standard.rows == result.rows, "instance \(instance): budgets (1, 1) and the default chose different optima")
-        for warm in [OptimalMechanism.WarmStarts.always, .never] {
+        for (warm, serialSeed) in [(OptimalMechanism.WarmStarts.always, true), (.never, false), (.always, false), (.measured, false)] {
             let forced = Allocator.run(
                 g.input, mechanism: .optimal, seed: g.seed,
-                optimalBudget: OptimalMechanism.Budget(initialArcs: 1, addedArcs: 1, warmStarts: warm), progress: nil)
-            #expect(standard.rows == forced.rows, "instance \(instance): warm starts \(warm) chose another optimum")
+                optimalBudget: OptimalMechanism.Budget(initialArcs: 1, addedArcs: 1, warmStarts: warm, serialSeed: serialSeed),
+                progress: nil)
+            #expect(
+                standard.rows == forced.rows,
+                "instance \(instance): warm starts \(warm), serial seed \(serialSeed) chose another optimum")
         }
     }
 }
