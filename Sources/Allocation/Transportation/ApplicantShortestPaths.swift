@@ -30,12 +30,8 @@ final class ApplicantShortestPaths {
 
     /// Per applicant: its class (-1: unassigned) and the cost of that arc.
     let seat: UnsafeMutablePointer<TransportationSeat>
-    /// Per applicant: its index in its class's member segment.
-    private let memberIndex: UnsafeMutablePointer<Int32>
-    /// Members of class j: `members[memberStart[j] ..< memberStart[j] + load[j]]`.
-    private let members: UnsafeMutablePointer<Int32>
-    private let memberStart: UnsafeMutablePointer<Int>
-    let load: UnsafeMutablePointer<Int>
+    /// Each class's members; `members.count[j]` is class j's load.
+    private let members: ClassMembers
     private let capacity: UnsafeMutablePointer<Int>
     let potential: UnsafeMutablePointer<Int>
     private let distance: UnsafeMutablePointer<Int>
@@ -58,20 +54,11 @@ final class ApplicantShortestPaths {
         sourceCount = p.sourceCount
         self.reward = reward
         seat = filled(TransportationSeat(cls: -1, cost: 0), sourceCount)
-        memberIndex = filled(-1, sourceCount)
-        memberStart = filled(0, classCount + 1)
+        // A class never holds more members than there are applicants.
+        let room = p.capacities.map { min($0, p.sourceCount) }
         capacity = filled(0, classCount)
-        var total = 0
-        for j in 0..<classCount {
-            memberStart[j] = total
-            // A class never holds more members than there are applicants.
-            let c = min(p.capacities[j], sourceCount)
-            capacity[j] = c
-            total += c
-        }
-        memberStart[classCount] = total
-        members = filled(-1, total)
-        load = filled(0, classCount)
+        capacity.update(from: room, count: classCount)
+        members = ClassMembers(room: room, sourceCount: sourceCount)
         potential = filled(0, classCount)
         distance = filled(0, classCount)
         seen = filled(0, classCount)
@@ -81,8 +68,7 @@ final class ApplicantShortestPaths {
     }
 
     deinit {
-        seat.deallocate(); memberIndex.deallocate(); members.deallocate(); memberStart.deallocate()
-        load.deallocate(); capacity.deallocate(); potential.deallocate(); distance.deallocate()
+        seat.deallocate(); members.deallocate(); capacity.deallocate(); potential.deallocate(); distance.deallocate()
         seen.deallocate(); settled.deallocate(); via.deallocate(); settledList.deallocate()
     }
 
@@ -102,22 +88,12 @@ final class ApplicantShortestPaths {
 
     private func addMember(_ i: Int, to j: Int, cost: Int32) {
         seat[i] = TransportationSeat(cls: Int32(j), cost: cost)
-        let slot = load[j]
-        members[memberStart[j] + slot] = Int32(i)
-        memberIndex[i] = Int32(slot)
-        load[j] = slot + 1
+        members.add(i, to: j)
     }
 
     private func removeMember(_ i: Int) {
-        let j = Int(seat[i].cls)
-        let slot = Int(memberIndex[i])
-        let last = load[j] - 1
-        let moved = members[memberStart[j] + last]
-        members[memberStart[j] + slot] = moved
-        memberIndex[Int(moved)] = Int32(slot)
-        load[j] = last
+        members.remove(i, from: Int(seat[i].cls))
         seat[i] = TransportationSeat(cls: -1, cost: 0)
-        memberIndex[i] = -1
     }
 
     /// One search from the unrouted applicant `source` and the augmentation along it.
@@ -156,12 +132,12 @@ final class ApplicantShortestPaths {
             settledList[settledCount] = j32
             settledCount += 1
             let base = d + potential[j]
-            if load[j] < capacity[j] {
+            if members.count[j] < capacity[j] {
                 if base < best { best = base; endClass = j; endDropped = -1 }
                 continue  // from a class with room, T is at least as close as anything beyond it
             }
-            for slot in memberStart[j]..<(memberStart[j] + load[j]) {
-                let m = Int(members[slot])
+            for slot in members.slots(of: j) {
+                let m = Int(members.applicant[slot])
                 let mBase = base - Int(seat[m].cost)
                 if mBase + reward < best { best = mBase + reward; endClass = j; endDropped = m }
                 for e in start[m]..<start[m + 1] {

@@ -342,33 +342,15 @@ extension ClassShortestPaths {
         // Members per class, with room for one more than now (a path adds at most one to a class).
         var load = [Int](repeating: 0, count: classCount)
         for i in 0..<sourceCount where seat[i].cls >= 0 { load[Int(seat[i].cls)] += 1 }
-        let memberStart = filled(0, classCount + 1)
-        let memberCount = filled(0, classCount)
-        defer { memberStart.deallocate(); memberCount.deallocate() }
-        for j in 0..<classCount { memberStart[j + 1] = memberStart[j] + max(load[j], p.capacities[j]) + 1 }
-        let members = filled(Int32(-1), memberStart[classCount])
-        let memberIndex = filled(Int32(-1), sourceCount)
-        defer { members.deallocate(); memberIndex.deallocate() }
-        func add(_ i: Int, to j: Int) {
-            members[memberStart[j] + memberCount[j]] = Int32(i)
-            memberIndex[i] = Int32(memberCount[j])
-            memberCount[j] += 1
-        }
-        func remove(_ i: Int, from j: Int) {
-            let last = memberCount[j] - 1, at = Int(memberIndex[i])
-            let moved = members[memberStart[j] + last]
-            members[memberStart[j] + at] = moved
-            memberIndex[Int(moved)] = Int32(at)
-            memberCount[j] = last
-            memberIndex[i] = -1
-        }
-        for i in 0..<sourceCount where seat[i].cls >= 0 { add(i, to: Int(seat[i].cls)) }
+        let members = ClassMembers(room: (0..<classCount).map { max(load[$0], p.capacities[$0]) + 1 }, sourceCount: sourceCount)
+        defer { members.deallocate() }
+        for i in 0..<sourceCount where seat[i].cls >= 0 { members.add(i, to: Int(seat[i].cls)) }
         p.arcStart.withUnsafeBufferPointer { start in
             p.arcSink.withUnsafeBufferPointer { sink in
                 p.arcCost.withUnsafeBufferPointer { cost in
                     for t in 0..<classCount {
                         while deficit[t] > 0 {
-                            shedOne(into: t, start, sink, cost, members, memberStart, memberCount, add: add, remove: remove)
+                            shedOne(into: t, start, sink, cost, members)
                         }
                     }
                 }
@@ -382,9 +364,7 @@ extension ClassShortestPaths {
     /// or j fills from an unfilled slot (T → j, reduced cost −M − π(j), 0 when it has one).
     private func shedOne(
         into target: Int, _ start: UnsafeBufferPointer<Int>, _ sink: UnsafeBufferPointer<Int32>,
-        _ cost: UnsafeBufferPointer<Int32>, _ members: UnsafeMutablePointer<Int32>,
-        _ memberStart: UnsafeMutablePointer<Int>, _ memberCount: UnsafeMutablePointer<Int>,
-        add: (Int, Int) -> Void, remove: (Int, Int) -> Void
+        _ cost: UnsafeBufferPointer<Int32>, _ members: ClassMembers
     ) {
         startSearch(at: target)
         let stamp = self.stamp
@@ -398,8 +378,8 @@ extension ClassShortestPaths {
             if unfilled[j] > 0 && d - reward - pj < best {
                 best = d - reward - pj; endClass = j; endFreed = -1
             }
-            for slot in memberStart[j]..<(memberStart[j] + memberCount[j]) {
-                let x = Int(members[slot])
+            for slot in members.slots(of: j) {
+                let x = Int(members.applicant[slot])
                 let px = Int(seat[x].cost) + pj
                 if d - px < best { best = d - px; endClass = j; endFreed = x }
                 for e in start[x]..<start[x + 1] {
@@ -425,7 +405,7 @@ extension ClassShortestPaths {
         // Augment: the end class frees a member or fills a slot, then each class on the way takes
         // its applicant from the next, down to the target, which ends one member lighter.
         if endFreed >= 0 {
-            remove(endFreed, endClass)
+            members.remove(endFreed, from: endClass)
             seat[endFreed] = Seat(cls: -1, cost: 0)
         } else {
             unfilled[endClass] -= 1
@@ -434,8 +414,8 @@ extension ClassShortestPaths {
         while j != target {
             let step = via[j]
             let x = Int(step.applicant), from = Int(step.from)
-            remove(x, from)
-            add(x, j)
+            members.remove(x, from: from)
+            members.add(x, to: j)
             seat[x] = Seat(cls: Int32(j), cost: step.cost)
             j = from
         }
