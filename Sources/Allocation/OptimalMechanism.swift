@@ -24,8 +24,12 @@ enum OptimalMechanism {
         /// Whether the first problem also holds each applicant's class under serial dictatorship
         /// (`run`; canonical rounds only). Either way gives the same rows.
         var serialSeed = true
+        /// When a round that does not start warm starts from an auction's allocation instead
+        /// (`AuctionSeed`; canonical rounds only). Every choice gives the same rows.
+        var auctionSeeds = WarmStarts.measured
     }
 
+    /// When a speed-only choice is made (warm starts, auction seeds).
     enum WarmStarts: Sendable {
         /// Where it was measured to pay (see `run`).
         case measured
@@ -93,6 +97,12 @@ enum OptimalMechanism {
         // the canonical pass the same one, so this decides speed only. Rounds run under
         // `as_found` always solve afresh, as the builds that ran them did.
         let plentiful = 2 * capacities.reduce(0, +) >= 3 * n
+        // A round that solves afresh starts from an auction's allocation (`AuctionSeed`) where
+        // applicants and places are close in number — neither plentiful places nor applicants more
+        // than half again the places. There the end of successive shortest paths from scratch is
+        // slow (free applicants are few and far), and repairing the auction's near-optimum is not
+        // (BENCHMARKS.md: 50k × 50k). Elsewhere from scratch is faster. Speed only, as above.
+        let balanced = !plentiful && 2 * n <= 3 * capacities.reduce(0, +)
         var previous: TransportationSolution?
         while true {
             round += 1
@@ -101,7 +111,14 @@ enum OptimalMechanism {
             var violated: [ArcSet.Part]
             do {
                 let problem = arcs.problem(capacities: capacities)
-                let solution = TransportationSolver.solve(problem, minimumReward: reward, warmStart: previous)
+                let auction: Bool
+                switch budget.auctionSeeds {
+                case .measured: auction = balanced
+                case .always: auction = true
+                case .never: auction = false
+                }
+                let solution = TransportationSolver.solve(
+                    problem, minimumReward: reward, warmStart: previous, auctionSeed: ties == .canonical && previous == nil && auction)
                 precondition(solution.unitReward >= reward)
                 if let failure = TransportationSolver.certify(solution, for: problem) {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")

@@ -161,14 +161,19 @@ import Testing
         // whether rounds start warm from the last optimum (`ClassShortestPaths.warmStart`).
         let standard = Allocator.run(g.input, mechanism: .optimal, seed: g.seed)
         #expect(standard.rows == result.rows, "instance \(instance): budgets (1, 1) and the default chose different optima")
-        for (warm, serialSeed) in [(OptimalMechanism.WarmStarts.always, true), (.never, false), (.always, false), (.measured, false)] {
+        let choices: [(OptimalMechanism.WarmStarts, Bool, OptimalMechanism.WarmStarts)] = [
+            (.always, true, .never), (.never, false, .never), (.always, false, .never), (.measured, false, .measured),
+            (.never, true, .always), (.always, false, .always),
+        ]
+        for (warm, serialSeed, auction) in choices {
             let forced = Allocator.run(
                 g.input, mechanism: .optimal, seed: g.seed,
-                optimalBudget: OptimalMechanism.Budget(initialArcs: 1, addedArcs: 1, warmStarts: warm, serialSeed: serialSeed),
+                optimalBudget: OptimalMechanism.Budget(
+                    initialArcs: 1, addedArcs: 1, warmStarts: warm, serialSeed: serialSeed, auctionSeeds: auction),
                 progress: nil)
             #expect(
                 standard.rows == forced.rows,
-                "instance \(instance): warm starts \(warm), serial seed \(serialSeed) chose another optimum")
+                "instance \(instance): warm starts \(warm), serial seed \(serialSeed), auction seeds \(auction) chose another optimum")
         }
     }
 }

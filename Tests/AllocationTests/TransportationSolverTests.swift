@@ -244,6 +244,19 @@ import Testing
                 q, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, warmStart: s,
                 progress: nil)
         }
+        func seeded(lists: Int? = nil) -> TransportationSolution {
+            TransportationSolver.solve(
+                p, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, auctionSeed: true,
+                progress: nil)
+        }
+        // Any assignment along arcs, over capacity or not, with any prices ≥ 0 (some above M): the
+        // warm start must make it exact.
+        var arbitrary = [Int32](repeating: -1, count: p.sourceCount)
+        for i in 0..<p.sourceCount where p.arcStart[i + 1] > p.arcStart[i] && r.chance(0.7) {
+            arbitrary[i] = p.arcSink[p.arcStart[i] + Int(r.next() % UInt64(p.arcStart[i + 1] - p.arcStart[i]))]
+        }
+        let prices = (0..<p.sinkCount).map { _ in r.chance(0.3) ? 0 : Int(r.next() % UInt64(2 * reward + 2)) }
+        let anySeed = TransportationSolution(sinkOf: arbitrary, assigned: 0, totalCost: 0, classPrice: prices, unitReward: reward)
         let none = subproblem(p) { _, _ in false }
         let first = subproblem(p) { i, e in e == p.arcStart[i] }
         let halfProblem = subproblem(p) { _, e in half[e] }
@@ -257,6 +270,10 @@ import Testing
             ("warm from half via three quarters", warm(p, from: warm(moreProblem, from: fromHalf))),
             ("warm from first arcs, lists of 1", warm(p, from: solve(first), lists: 1)),
             ("warm from its own optimum", warm(p, from: solve(p))),
+            ("auction seed", seeded()),
+            ("auction seed, lists of 1", seeded(lists: 1)),
+            ("warm from an arbitrary assignment and prices", warm(p, from: anySeed)),
+            ("warm from an arbitrary assignment and prices, lists of 1", warm(p, from: anySeed, lists: 1)),
         ]
     }
 
@@ -398,6 +415,40 @@ import Testing
             #expect((s.assigned, s.totalCost) == Self.bruteForce(p), "price \(price0)")
             #expect(TransportationSolver.certify(s, for: p) == nil, "price \(price0)")
         }
+    }
+
+    @Test("the auction seed: along arcs, within capacity, prices ≥ 0", arguments: 0..<UInt64(8))
+    func auctionSeedIsAnAllocation(batch: UInt64) {
+        for k in 0..<UInt64(25) {
+            let seed = 70_000 + batch * 1000 + k
+            let p = Self.randomProblem(seed: seed, k % 2 == 0 ? .tiny : .mid)
+            let reward = p.sinkCount * Int(p.arcCost.max() ?? 0) + 1
+            let s = AuctionSeed.seed(p, reward: reward)
+            var load = [Int](repeating: 0, count: p.sinkCount)
+            for i in 0..<p.sourceCount where s.sinkOf[i] >= 0 {
+                let j = s.sinkOf[i]
+                #expect((p.arcStart[i]..<p.arcStart[i + 1]).contains { p.arcSink[$0] == j }, "seed \(seed): applicant \(i) given a class off its arcs")
+                load[Int(j)] += 1
+            }
+            #expect((0..<p.sinkCount).allSatisfy { load[$0] <= p.capacities[$0] }, "seed \(seed): a class over capacity")
+            #expect(s.classPrice.allSatisfy { $0 >= 0 }, "seed \(seed)")
+        }
+    }
+
+    @Test("the auction seed stops at its bid limit in a price war, and the solve is still exact")
+    func auctionSeedPriceWar() {
+        // Three applicants want two one-place classes equally; a far arc makes maxCost large, so the
+        // prices would climb a million times by one. The bid limit cuts the war short.
+        let p = Self.problem(
+            [1, 1, 1], [[(0, 5), (1, 5)], [(0, 5), (1, 5)], [(0, 5), (1, 5), (2, 1_000_000)]])
+        let reward = 3 * 1_000_000 + 1
+        let seedStart = ContinuousClock.now
+        let s = AuctionSeed.seed(p, reward: reward)
+        #expect(ContinuousClock.now - seedStart < .seconds(5))
+        #expect(s.classPrice.allSatisfy { $0 >= 0 })
+        let solved = TransportationSolver.solve(p, strategy: .slots, minimumReward: reward, auctionSeed: true, progress: nil)
+        #expect((solved.assigned, solved.totalCost) == Self.bruteForce(p))
+        #expect(TransportationSolver.certify(solved, for: p) == nil)
     }
 
     @Test("malformed problems are reported")

@@ -253,11 +253,15 @@ final class ClassShortestPaths<Key: ArcKey> {
 }
 
 /// Warm start: the optimum of a restricted problem, with its certified prices, as the starting
-/// point for a problem with more arcs (column generation's next round).
+/// point for a problem with more arcs (column generation's next round) — or any assignment along
+/// arcs with any prices ≥ 0 (`AuctionSeed`'s), which the same steps make exact.
 ///
 /// Seeding. With prices b_j (certified: every applicant's surplus u_i = max(0, max_j M − c − b_j)
 /// attained by its class, b_j > 0 only for full classes) take π(j) = b_j − M, fill each class's
-/// units with its members and the rest with unfilled arcs. Each applicant's implicit potential is
+/// units with its members and the rest with unfilled arcs. (A seed that is no optimum may give an
+/// applicant a negative surplus, c(i, own) + π(own) > 0: it is freed first, so that π(i) ≤ 0 as
+/// the arc T → i needs. A class with room and a positive price routes its spare units, below, and
+/// one over capacity sheds its extra members, so no other property of the seed is needed.) Each applicant's implicit potential is
 /// π(i) = c(i, own) + π(own) = −u_i (0 when free), so every residual arc has reduced cost ≥ 0 except
 /// the new arcs an applicant now prefers: c(i, j) + π(j) < π(i). Such an applicant moves to its best
 /// arc j* (least c + π, ties by the lower class): then π(i) = c(i, j*) + π(j*) is again ≤ every arc's
@@ -283,8 +287,9 @@ extension ClassShortestPaths {
     func warmStart(_ p: TransportationProblem, from warm: TransportationSolution) -> [Int] {
         precondition(warm.unitReward == reward && warm.sinkOf.count == sourceCount && warm.classPrice.count == classCount)
         var load = [Int](repeating: 0, count: classCount)
-        // A price above M only on a class without members (a member's surplus M − c − b ≥ 0), so
-        // one of capacity 0: lowering it to M changes no reduced cost that matters.
+        // A certified price above M only on a class without members (a member's surplus M − c − b ≥ 0),
+        // so one of capacity 0: lowering it to M changes no reduced cost that matters. (A seed's
+        // members of such a class are freed below: their surplus is negative.)
         for j in 0..<classCount { node[j].potential = min(warm.classPrice[j], reward) - reward }
         p.arcStart.withUnsafeBufferPointer { start in
             p.arcSink.withUnsafeBufferPointer { sink in
@@ -304,12 +309,17 @@ extension ClassShortestPaths {
                         var potential = 0
                         if own >= 0 {
                             precondition(ownCost != Int32.max, "warm start: applicant \(i)'s class \(own) is not among its arcs")
-                            seat[i] = Seat(cls: Int32(own), cost: ownCost)
-                            load[own] += 1
                             potential = Int(ownCost) + node[own].potential
+                            // A negative surplus (only in a seed that is no optimum) leaves it free.
+                            if potential <= 0 {
+                                seat[i] = Seat(cls: Int32(own), cost: ownCost)
+                                load[own] += 1
+                            } else {
+                                potential = 0
+                            }
                         }
                         guard bestClass >= 0, best < potential else { continue }
-                        if own >= 0 { load[own] -= 1 }
+                        if seat[i].cls >= 0 { load[Int(seat[i].cls)] -= 1 }
                         seat[i] = Seat(cls: Int32(bestClass), cost: bestCost)
                         load[bestClass] += 1
                     }

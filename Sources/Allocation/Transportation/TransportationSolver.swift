@@ -65,11 +65,17 @@ public enum TransportationSolver {
     /// starts slot routing from it (`ClassShortestPaths.warmStart`): only the applicants that now
     /// prefer a new arc move, and only the units and places they upset are routed again. The result
     /// is an optimum of `p` as from scratch, though among tied optima maybe another one.
+    ///
+    /// `auctionSeed` (without `warmStart`): slot routing starts warm from `AuctionSeed`'s
+    /// assignment and prices instead of from nothing. Exact either way; faster where applicants
+    /// and places are close in number (BENCHMARKS.md).
     public static func solve(
         _ p: TransportationProblem, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
-        progress: ((Double) -> Void)? = nil
+        auctionSeed: Bool = false, progress: ((Double) -> Void)? = nil
     ) -> TransportationSolution {
-        solve(p, strategy: warmStart == nil ? .automatic : .slots, minimumReward: minimumReward, warmStart: warmStart, progress: progress)
+        solve(
+            p, strategy: warmStart == nil && !auctionSeed ? .automatic : .slots, minimumReward: minimumReward,
+            warmStart: warmStart, auctionSeed: auctionSeed, progress: progress)
     }
 
     /// - Parameters:
@@ -77,10 +83,11 @@ public enum TransportationSolver {
     ///     eagerly), to exercise the on-demand passes.
     ///   - chunks: tests only — forces the number of parallel chunks of the arc passes.
     ///   - wideKeys: tests only — slot routing keeps 64-bit keys even where 32-bit ones hold.
+    ///   - auctionSeed: slot routing without `warmStart` starts from `AuctionSeed` (see above).
     static func solve(
         _ p: TransportationProblem, strategy: Strategy, initialListLength: ((_ capacity: Int, _ share: Double) -> Int)? = nil,
         chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
-        progress: ((Double) -> Void)?
+        auctionSeed: Bool = false, progress: ((Double) -> Void)?
     ) -> TransportationSolution {
         let range: (minCost: Int32, maxCost: Int32)
         switch p.scan() {
@@ -94,10 +101,8 @@ public enum TransportationSolver {
         let seat: UnsafeMutablePointer<TransportationSeat>
         var classPrice: [Int]
         let keepAlive: AnyObject
-        if let warmStart {
-            precondition(strategy == .slots, "a warm start routes slots")
-            precondition(warmStart.unitReward == reward, "a warm start needs the same reward")
-        }
+        if warmStart != nil || auctionSeed { precondition(strategy == .slots, "a warm start routes slots") }
+        if let warmStart { precondition(warmStart.unitReward == reward, "a warm start needs the same reward") }
         var routeApplicants: Bool
         switch strategy {
         case .slots: routeApplicants = false
@@ -127,10 +132,10 @@ public enum TransportationSolver {
                 !wideKeys && ClassArcs<UInt32>.holds(sourceCount: p.sourceCount, minCost: range.minCost, maxCost: range.maxCost)
                 ? routeSlots(
                     UInt32.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, warmStart: warmStart,
-                    progress: progress)
+                    auctionSeed: auctionSeed, progress: progress)
                 : routeSlots(
                     UInt64.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, warmStart: warmStart,
-                    progress: progress)
+                    auctionSeed: auctionSeed, progress: progress)
             seat = routed.seat
             classPrice = routed.classPrice
             statistics = routed.statistics
@@ -153,13 +158,14 @@ public enum TransportationSolver {
     /// Slot routing with `Key`-sized arc keys (the same steps with either width).
     private static func routeSlots<Key: ArcKey>(
         _: Key.Type, _ p: TransportationProblem, range: (minCost: Int32, maxCost: Int32), reward: Int, chunks: Int?,
-        listLength: @escaping (Int, Double) -> Int, warmStart: TransportationSolution?, progress: ((Double) -> Void)?
+        listLength: @escaping (Int, Double) -> Int, warmStart: TransportationSolution?, auctionSeed: Bool,
+        progress: ((Double) -> Void)?
     ) -> (seat: UnsafeMutablePointer<TransportationSeat>, classPrice: [Int], statistics: TransportationStatistics, keepAlive: AnyObject) {
         let arcs = ClassArcs<Key>(p, minCost: range.minCost, maxCost: range.maxCost, chunks: chunks, initialLength: listLength)
         progress?(0.1)
         let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
         let report = progress.map { report in { report(0.1 + 0.9 * $0) } }
-        if let warmStart {
+        if let warmStart = warmStart ?? (auctionSeed ? AuctionSeed.seed(p, reward: reward) : nil) {
             let excess = core.warmStart(p, from: warmStart)
             core.run(units: excess, progress: report)
             core.shedDeficits(p)

@@ -1,0 +1,105 @@
+/// A starting point for slot routing's warm start, found by an auction: cheap to find, and close
+/// enough to an optimum that little is left to route where successive shortest paths from scratch
+/// would be slow (the end game of a balanced city, BENCHMARKS.md).
+///
+/// Applicants bid for classes (Bertsekas' auction for transportation problems, a class being
+/// `capacity` identical copies): an applicant without a class takes the class j₁ of greatest value
+/// M − c − price and raises that price by its margin over its second-best value (the outside
+/// option, value 0, among the candidates) plus 1; a full class drops its lowest bid, whose bidder
+/// bids again. A class's price is its lowest held bid when full, else where it started.
+///
+/// Prices start at M − maxCost − 1, where every arc is worth 1 … maxCost + 1: a contested class's
+/// price ends near M less the commute of the applicant it turns away, and a start at 0 would make
+/// it climb most of M in steps of a minute. So a bid is at most M + 1 − c, every price rises at
+/// most maxCost + 2 times, and the work is bounded; it is also capped (`bidLimit`), the state then
+/// handed over as it is.
+///
+/// The result is **not** claimed optimal, nor its prices certified: classes left with room keep
+/// their starting price, and an applicant may be a minute off its best. It only seeds
+/// `ClassShortestPaths.warmStart`, which takes any assignment along arcs within capacity with any
+/// prices ≥ 0 and makes it exact.
+enum AuctionSeed {
+    static func seed(_ p: TransportationProblem, reward: Int) -> TransportationSolution {
+        let n = p.sourceCount, m = p.sinkCount
+        var maxCost = 0
+        for c in p.arcCost { maxCost = max(maxCost, Int(c)) }
+        // Each class's held bids, a min-heap in its own stretch of `bid`/`bidder`.
+        var heapStart = [Int](repeating: 0, count: m + 1)
+        for j in 0..<m { heapStart[j + 1] = heapStart[j] + max(0, p.capacities[j]) }
+        var bid = [Int](repeating: 0, count: heapStart[m])
+        var bidder = [Int32](repeating: -1, count: heapStart[m])
+        var held = [Int](repeating: 0, count: m)
+        var price = [Int](repeating: max(0, reward - maxCost - 1), count: m)
+        var sinkOf = [Int32](repeating: -1, count: n)
+        // Applicants without a class, first in first out.
+        var queue = (0..<n).map { Int32($0) }
+        var head = 0, waiting = n
+        let bidLimit = 8 * (n + p.arcCount) + 1024
+        var bids = 0
+        while waiting > 0 && bids < bidLimit {
+            let i = Int(queue[head])
+            head = head + 1 == n ? 0 : head + 1
+            waiting -= 1
+            var v1 = Int.min, v2 = 0, j1 = -1
+            for e in p.arcStart[i]..<p.arcStart[i + 1] {
+                let j = Int(p.arcSink[e])
+                guard p.capacities[j] > 0 else { continue }
+                let v = reward - Int(p.arcCost[e]) - price[j]
+                if v > v1 {
+                    v2 = max(v2, v1)
+                    v1 = v
+                    j1 = j
+                } else if v > v2 {
+                    v2 = v
+                }
+            }
+            guard j1 >= 0, v1 > 0 else { continue }  // the outside option is as good: stays without
+            bids += 1
+            let offer = price[j1] + (v1 - v2) + 1
+            let base = heapStart[j1], size = held[j1]
+            if size < p.capacities[j1] {
+                var hole = size
+                held[j1] = size + 1
+                while hole > 0 {
+                    let parent = (hole - 1) >> 1
+                    if bid[base + parent] <= offer { break }
+                    bid[base + hole] = bid[base + parent]
+                    bidder[base + hole] = bidder[base + parent]
+                    hole = parent
+                }
+                bid[base + hole] = offer
+                bidder[base + hole] = Int32(i)
+                if size + 1 == p.capacities[j1] { price[j1] = bid[base] }
+            } else {
+                // Full: the lowest bid makes way, and its bidder waits again.
+                let out = Int(bidder[base])
+                sinkOf[out] = -1
+                queue[(head + waiting) % n] = Int32(out)
+                waiting += 1
+                var hole = 0
+                while true {
+                    var child = 2 * hole + 1
+                    if child >= size { break }
+                    if child + 1 < size && bid[base + child + 1] < bid[base + child] { child += 1 }
+                    if offer <= bid[base + child] { break }
+                    bid[base + hole] = bid[base + child]
+                    bidder[base + hole] = bidder[base + child]
+                    hole = child
+                }
+                bid[base + hole] = offer
+                bidder[base + hole] = Int32(i)
+                price[j1] = bid[base]
+            }
+            sinkOf[i] = Int32(j1)
+        }
+        var assigned = 0, totalCost = 0
+        for i in 0..<n where sinkOf[i] >= 0 {
+            assigned += 1
+            for e in p.arcStart[i]..<p.arcStart[i + 1] where p.arcSink[e] == sinkOf[i] {
+                totalCost += Int(p.arcCost[e])
+                break
+            }
+        }
+        return TransportationSolution(sinkOf: sinkOf, assigned: assigned, totalCost: totalCost, classPrice: price, unitReward: reward)
+    }
+}
