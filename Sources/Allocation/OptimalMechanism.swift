@@ -97,11 +97,12 @@ enum OptimalMechanism {
         // the canonical pass the same one, so this decides speed only. Rounds run under
         // `as_found` always solve afresh, as the builds that ran them did.
         let plentiful = 2 * capacities.reduce(0, +) >= 3 * n
-        // A round that solves afresh starts from an auction's allocation (`AuctionSeed`) where
-        // applicants and places are close in number — neither plentiful places nor applicants more
-        // than half again the places. There the end of successive shortest paths from scratch is
-        // slow (free applicants are few and far), and repairing the auction's near-optimum is not
-        // (BENCHMARKS.md: 50k × 50k). Elsewhere from scratch is faster. Speed only, as above.
+        // A round that solves afresh starts from an auction's allocation (`AuctionSeed`) unless
+        // applicants outnumber places by more than half again. Where they are close in number the
+        // end of successive shortest paths from scratch is slow (free applicants are few and far),
+        // and where places are plentiful the auction houses nearly everyone at their best; in both
+        // repairing its near-optimum costs less than solving afresh (BENCHMARKS.md). Where
+        // applicants far outnumber places, solving afresh is the faster. Speed only, as above.
         let balanced = !plentiful && 2 * n <= 3 * capacities.reduce(0, +)
         var previous: TransportationSolution?
         while true {
@@ -113,12 +114,13 @@ enum OptimalMechanism {
                 let problem = arcs.problem(capacities: capacities)
                 let auction: Bool
                 switch budget.auctionSeeds {
-                case .measured: auction = balanced
+                case .measured: auction = plentiful || balanced
                 case .always: auction = true
                 case .never: auction = false
                 }
-                let solution = TransportationSolver.solve(
-                    problem, minimumReward: reward, warmStart: previous, auctionSeed: ties == .canonical && previous == nil && auction)
+                let seed: AuctionSeed.Mode? =
+                    ties == .canonical && previous == nil && auction ? (plentiful ? .plentiful : .balanced) : nil
+                let solution = TransportationSolver.solve(problem, minimumReward: reward, warmStart: previous, auctionSeed: seed)
                 precondition(solution.unitReward >= reward)
                 if let failure = TransportationSolver.certify(solution, for: problem) {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")

@@ -244,9 +244,9 @@ import Testing
                 q, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, warmStart: s,
                 progress: nil)
         }
-        func seeded(lists: Int? = nil) -> TransportationSolution {
+        func seeded(_ mode: AuctionSeed.Mode, lists: Int? = nil) -> TransportationSolution {
             TransportationSolver.solve(
-                p, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, auctionSeed: true,
+                p, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, auctionSeed: mode,
                 progress: nil)
         }
         // Any assignment along arcs, over capacity or not, with any prices ≥ 0 (some above M): the
@@ -270,8 +270,10 @@ import Testing
             ("warm from half via three quarters", warm(p, from: warm(moreProblem, from: fromHalf))),
             ("warm from first arcs, lists of 1", warm(p, from: solve(first), lists: 1)),
             ("warm from its own optimum", warm(p, from: solve(p))),
-            ("auction seed", seeded()),
-            ("auction seed, lists of 1", seeded(lists: 1)),
+            ("auction seed", seeded(.balanced)),
+            ("auction seed, lists of 1", seeded(.balanced, lists: 1)),
+            ("auction seed, prices lowered as for plentiful places", seeded(.plentiful)),
+            ("auction seed, prices lowered as for plentiful places, lists of 1", seeded(.plentiful, lists: 1)),
             ("warm from an arbitrary assignment and prices", warm(p, from: anySeed)),
             ("warm from an arbitrary assignment and prices, lists of 1", warm(p, from: anySeed, lists: 1)),
         ]
@@ -423,7 +425,7 @@ import Testing
             let seed = 70_000 + batch * 1000 + k
             let p = Self.randomProblem(seed: seed, k % 2 == 0 ? .tiny : .mid)
             let reward = p.sinkCount * Int(p.arcCost.max() ?? 0) + 1
-            let s = AuctionSeed.seed(p, reward: reward)
+            let s = AuctionSeed.seed(p, reward: reward, plentiful: k % 3 == 0)
             var load = [Int](repeating: 0, count: p.sinkCount)
             for i in 0..<p.sourceCount where s.sinkOf[i] >= 0 {
                 let j = s.sinkOf[i]
@@ -446,9 +448,11 @@ import Testing
         let s = AuctionSeed.seed(p, reward: reward)
         #expect(ContinuousClock.now - seedStart < .seconds(5))
         #expect(s.classPrice.allSatisfy { $0 >= 0 })
-        let solved = TransportationSolver.solve(p, strategy: .slots, minimumReward: reward, auctionSeed: true, progress: nil)
-        #expect((solved.assigned, solved.totalCost) == Self.bruteForce(p))
-        #expect(TransportationSolver.certify(solved, for: p) == nil)
+        for mode in [AuctionSeed.Mode.balanced, .plentiful] {
+            let solved = TransportationSolver.solve(p, strategy: .slots, minimumReward: reward, auctionSeed: mode, progress: nil)
+            #expect((solved.assigned, solved.totalCost) == Self.bruteForce(p), "\(mode)")
+            #expect(TransportationSolver.certify(solved, for: p) == nil, "\(mode)")
+        }
     }
 
     @Test("malformed problems are reported")

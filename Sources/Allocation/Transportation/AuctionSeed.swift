@@ -14,12 +14,21 @@
 /// most maxCost + 2 times, and the work is bounded; it is also capped (`bidLimit`), the state then
 /// handed over as it is.
 ///
-/// The result is **not** claimed optimal, nor its prices certified: classes left with room keep
-/// their starting price, and an applicant may be a minute off its best. It only seeds
+/// The result is **not** claimed optimal, nor its prices certified: classes left with room may keep
+/// a price above 0 (see the shift at the end), and an applicant may be a minute off its best. It only seeds
 /// `ClassShortestPaths.warmStart`, which takes any assignment along arcs within capacity with any
 /// prices ≥ 0 and makes it exact.
-enum AuctionSeed {
-    static func seed(_ p: TransportationProblem, reward: Int) -> TransportationSolution {
+public enum AuctionSeed {
+    /// How far the prices may be lowered at the end (`seed`).
+    public enum Mode: Sendable, Equatable {
+        case plentiful
+        case balanced
+    }
+
+    /// - Parameter plentiful: places are plentiful, so lowering the prices may tempt applicants
+    ///   without a class (see the shift at the end): the warm start's backward searches that then
+    ///   seat them are short, a class with room being near.
+    static func seed(_ p: TransportationProblem, reward: Int, plentiful: Bool = false) -> TransportationSolution {
         let n = p.sourceCount, m = p.sinkCount
         var maxCost = 0
         for c in p.arcCost { maxCost = max(maxCost, Int(c)) }
@@ -92,6 +101,23 @@ enum AuctionSeed {
             }
             sinkOf[i] = Int32(j1)
         }
+        // Classes left with room keep their starting price, though an optimum prices such a class at
+        // 0. Lowering every price by the same δ changes no comparison between classes, so no housed
+        // applicant is tempted to move; it only makes classes worth δ more against the outside
+        // option. So δ is the least price of a class with room (that class then costs 0, and its
+        // spare places are unfilled rather than routed again) — and, unless places are plentiful,
+        // at most the least margin by which an applicant without a class is priced out, so that
+        // none of them is tempted in: where places are scarce seating one takes a backward search
+        // across many classes (BENCHMARKS.md).
+        var delta = Int.max
+        for j in 0..<m where held[j] < p.capacities[j] { delta = min(delta, price[j]) }
+        for i in 0..<n where !plentiful && sinkOf[i] < 0 && delta > 0 {
+            for e in p.arcStart[i]..<p.arcStart[i + 1] where p.capacities[Int(p.arcSink[e])] > 0 {
+                // Priced out: M − c − price ≤ 0.
+                delta = min(delta, max(0, price[Int(p.arcSink[e])] + Int(p.arcCost[e]) - reward))
+            }
+        }
+        if delta != Int.max && delta > 0 { for j in 0..<m { price[j] = max(0, price[j] - delta) } }
         var assigned = 0, totalCost = 0
         for i in 0..<n where sinkOf[i] >= 0 {
             assigned += 1

@@ -67,14 +67,15 @@ public enum TransportationSolver {
     /// is an optimum of `p` as from scratch, though among tied optima maybe another one.
     ///
     /// `auctionSeed` (without `warmStart`): slot routing starts warm from `AuctionSeed`'s
-    /// assignment and prices instead of from nothing. Exact either way; faster where applicants
-    /// and places are close in number (BENCHMARKS.md).
+    /// assignment and prices instead of from nothing (`.plentiful`: its prices lowered as far as
+    /// places plentiful allow). Exact either way; faster except where applicants far outnumber
+    /// places (BENCHMARKS.md).
     public static func solve(
         _ p: TransportationProblem, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
-        auctionSeed: Bool = false, progress: ((Double) -> Void)? = nil
+        auctionSeed: AuctionSeed.Mode? = nil, progress: ((Double) -> Void)? = nil
     ) -> TransportationSolution {
         solve(
-            p, strategy: warmStart == nil && !auctionSeed ? .automatic : .slots, minimumReward: minimumReward,
+            p, strategy: warmStart == nil && auctionSeed == nil ? .automatic : .slots, minimumReward: minimumReward,
             warmStart: warmStart, auctionSeed: auctionSeed, progress: progress)
     }
 
@@ -87,7 +88,7 @@ public enum TransportationSolver {
     static func solve(
         _ p: TransportationProblem, strategy: Strategy, initialListLength: ((_ capacity: Int, _ share: Double) -> Int)? = nil,
         chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
-        auctionSeed: Bool = false, progress: ((Double) -> Void)?
+        auctionSeed: AuctionSeed.Mode? = nil, progress: ((Double) -> Void)?
     ) -> TransportationSolution {
         let range: (minCost: Int32, maxCost: Int32)
         switch p.scan() {
@@ -101,7 +102,7 @@ public enum TransportationSolver {
         let seat: UnsafeMutablePointer<TransportationSeat>
         var classPrice: [Int]
         let keepAlive: AnyObject
-        if warmStart != nil || auctionSeed { precondition(strategy == .slots, "a warm start routes slots") }
+        if warmStart != nil || auctionSeed != nil { precondition(strategy == .slots, "a warm start routes slots") }
         if let warmStart { precondition(warmStart.unitReward == reward, "a warm start needs the same reward") }
         var routeApplicants: Bool
         switch strategy {
@@ -158,14 +159,14 @@ public enum TransportationSolver {
     /// Slot routing with `Key`-sized arc keys (the same steps with either width).
     private static func routeSlots<Key: ArcKey>(
         _: Key.Type, _ p: TransportationProblem, range: (minCost: Int32, maxCost: Int32), reward: Int, chunks: Int?,
-        listLength: @escaping (Int, Double) -> Int, warmStart: TransportationSolution?, auctionSeed: Bool,
+        listLength: @escaping (Int, Double) -> Int, warmStart: TransportationSolution?, auctionSeed: AuctionSeed.Mode?,
         progress: ((Double) -> Void)?
     ) -> (seat: UnsafeMutablePointer<TransportationSeat>, classPrice: [Int], statistics: TransportationStatistics, keepAlive: AnyObject) {
         let arcs = ClassArcs<Key>(p, minCost: range.minCost, maxCost: range.maxCost, chunks: chunks, initialLength: listLength)
         progress?(0.1)
         let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
         let report = progress.map { report in { report(0.1 + 0.9 * $0) } }
-        if let warmStart = warmStart ?? (auctionSeed ? AuctionSeed.seed(p, reward: reward) : nil) {
+        if let warmStart = warmStart ?? auctionSeed.map { AuctionSeed.seed(p, reward: reward, plentiful: $0 == .plentiful) } {
             let excess = core.warmStart(p, from: warmStart)
             core.run(units: excess, progress: report)
             core.shedDeficits(p)
