@@ -274,6 +274,7 @@ import Testing
             ("auction seed, lists of 1", seeded(.balanced, lists: 1)),
             ("auction seed, prices lowered as for plentiful places", seeded(.plentiful)),
             ("auction seed, prices lowered as for plentiful places, lists of 1", seeded(.plentiful, lists: 1)),
+            ("warm from an auction cut short", warm(p, from: AuctionSeed.seed(p, reward: reward, passes: 0))),
             ("warm from an arbitrary assignment and prices", warm(p, from: anySeed)),
             ("warm from an arbitrary assignment and prices, lists of 1", warm(p, from: anySeed, lists: 1)),
         ]
@@ -437,10 +438,10 @@ import Testing
         }
     }
 
-    @Test("the auction seed stops at its bid limit in a price war, and the solve is still exact")
+    @Test("the auction seed stops at its work cap in a price war, and the solve is still exact")
     func auctionSeedPriceWar() {
         // Three applicants want two one-place classes equally; a far arc makes maxCost large, so the
-        // prices would climb a million times by one. The bid limit cuts the war short.
+        // prices would climb a million times by one. The work cap cuts the war short.
         let p = Self.problem(
             [1, 1, 1], [[(0, 5), (1, 5)], [(0, 5), (1, 5)], [(0, 5), (1, 5), (2, 1_000_000)]])
         let reward = 3 * 1_000_000 + 1

@@ -11,8 +11,9 @@
 /// Prices start at M − maxCost − 1, where every arc is worth 1 … maxCost + 1: a contested class's
 /// price ends near M less the commute of the applicant it turns away, and a start at 0 would make
 /// it climb most of M in steps of a minute. So a bid is at most M + 1 − c, every price rises at
-/// most maxCost + 2 times, and the work is bounded; it is also capped (`bidLimit`), the state then
-/// handed over as it is.
+/// most maxCost + 2 times, and the work is bounded. It is also capped at `passes` times one look
+/// at every arc (`scanLimit`; an applicant with many arcs that is outbid again and again would
+/// otherwise cost its arcs each time), the state then handed over as it is.
 ///
 /// The result is **not** claimed optimal, nor its prices certified: classes left with room may keep
 /// a price above 0 (see the shift at the end), and an applicant may be a minute off its best. It only seeds
@@ -28,7 +29,8 @@ public enum AuctionSeed {
     /// - Parameter plentiful: places are plentiful, so lowering the prices may tempt applicants
     ///   without a class (see the shift at the end): the warm start's backward searches that then
     ///   seat them are short, a class with room being near.
-    static func seed(_ p: TransportationProblem, reward: Int, plentiful: Bool = false) -> TransportationSolution {
+    /// - Parameter passes: the work cap, in looks at every arc (tests lower it).
+    static func seed(_ p: TransportationProblem, reward: Int, plentiful: Bool = false, passes: Int = 64) -> TransportationSolution {
         let n = p.sourceCount, m = p.sinkCount
         var maxCost = 0
         for c in p.arcCost { maxCost = max(maxCost, Int(c)) }
@@ -43,12 +45,13 @@ public enum AuctionSeed {
         // Applicants without a class, first in first out.
         var queue = (0..<n).map { Int32($0) }
         var head = 0, waiting = n
-        let bidLimit = 8 * (n + p.arcCount) + 1024
-        var bids = 0
-        while waiting > 0 && bids < bidLimit {
+        let scanLimit = passes * (n + p.arcCount) + 1024
+        var scanned = 0
+        while waiting > 0 && scanned < scanLimit {
             let i = Int(queue[head])
             head = head + 1 == n ? 0 : head + 1
             waiting -= 1
+            scanned += 1 + p.arcStart[i + 1] - p.arcStart[i]
             var v1 = Int.min, v2 = 0, j1 = -1
             for e in p.arcStart[i]..<p.arcStart[i + 1] {
                 let j = Int(p.arcSink[e])
@@ -63,7 +66,6 @@ public enum AuctionSeed {
                 }
             }
             guard j1 >= 0, v1 > 0 else { continue }  // the outside option is as good: stays without
-            bids += 1
             let offer = price[j1] + (v1 - v2) + 1
             let base = heapStart[j1], size = held[j1]
             if size < p.capacities[j1] {
