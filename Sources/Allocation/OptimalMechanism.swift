@@ -35,6 +35,15 @@ enum OptimalMechanism {
         case measured
         case always
         case never
+
+        /// Whether to make the choice, `measured` being what the measurements say for this round.
+        func allows(measured: Bool) -> Bool {
+            switch self {
+            case .measured: measured
+            case .always: true
+            case .never: false
+            }
+        }
     }
 
     /// Returns, per applicant index, a slot position (`market.availableSlotIndices`) or -1.
@@ -96,14 +105,18 @@ enum OptimalMechanism {
         // applicant in 2,048 is such a case, and afresh otherwise. Either gives an optimum, and
         // the canonical pass the same one, so this decides speed only. Rounds run under
         // `as_found` always solve afresh, as the builds that ran them did.
-        let plentiful = 2 * capacities.reduce(0, +) >= 3 * n
+        let totalCapacity = capacities.reduce(0, +)
+        let plentiful = 2 * totalCapacity >= 3 * n
         // A round that solves afresh starts from an auction's allocation (`AuctionSeed`) unless
         // applicants outnumber places by more than half again. Where they are close in number the
         // end of successive shortest paths from scratch is slow (free applicants are few and far),
         // and where places are plentiful the auction houses nearly everyone at their best; in both
         // repairing its near-optimum costs less than solving afresh (BENCHMARKS.md). Where
         // applicants far outnumber places, solving afresh is the faster. Speed only, as above.
-        let balanced = !plentiful && 2 * n <= 3 * capacities.reduce(0, +)
+        let balanced = !plentiful && 2 * n <= 3 * totalCapacity
+        let auctionSeed: AuctionSeed.Mode? =
+            ties == .canonical && budget.auctionSeeds.allows(measured: plentiful || balanced)
+            ? (plentiful ? .plentiful : .balanced) : nil
         var previous: TransportationSolution?
         while true {
             round += 1
@@ -112,15 +125,8 @@ enum OptimalMechanism {
             var violated: [ArcSet.Part]
             do {
                 let problem = arcs.problem(capacities: capacities)
-                let auction: Bool
-                switch budget.auctionSeeds {
-                case .measured: auction = plentiful || balanced
-                case .always: auction = true
-                case .never: auction = false
-                }
-                let seed: AuctionSeed.Mode? =
-                    ties == .canonical && previous == nil && auction ? (plentiful ? .plentiful : .balanced) : nil
-                let solution = TransportationSolver.solve(problem, minimumReward: reward, warmStart: previous, auctionSeed: seed)
+                let solution = TransportationSolver.solve(
+                    problem, minimumReward: reward, warmStart: previous, auctionSeed: previous == nil ? auctionSeed : nil)
                 precondition(solution.unitReward >= reward)
                 if let failure = TransportationSolver.certify(solution, for: problem) {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")
@@ -154,12 +160,7 @@ enum OptimalMechanism {
                 }
                 var upsetUnassigned = 0
                 for part in violated { for a in part.applicants where solution.sinkOf[Int(a)] < 0 { upsetUnassigned += 1 } }
-                let warm: Bool
-                switch budget.warmStarts {
-                case .measured: warm = plentiful || 2048 * upsetUnassigned <= n
-                case .always: warm = true
-                case .never: warm = false
-                }
+                let warm = budget.warmStarts.allows(measured: plentiful || 2048 * upsetUnassigned <= n)
                 previous = ties == .canonical && warm ? solution : nil
             }
             arcs.merge(&violated)

@@ -26,14 +26,14 @@ public enum AuctionSeed {
         case balanced
     }
 
-    /// - Parameter plentiful: places are plentiful, so lowering the prices may tempt applicants
-    ///   without a class (see the shift at the end): the warm start's backward searches that then
-    ///   seat them are short, a class with room being near.
-    /// - Parameter passes: the work cap, in looks at every arc (tests lower it).
-    static func seed(_ p: TransportationProblem, reward: Int, plentiful: Bool = false, passes: Int = 64) -> TransportationSolution {
+    /// - Parameters:
+    ///   - maxCost: the largest arc cost of `p` (the solver has it from `TransportationProblem.scan`).
+    ///   - mode: `.plentiful` when places are plentiful, so lowering the prices may tempt applicants
+    ///     without a class (see the shift at the end): the warm start's backward searches that then
+    ///     seat them are short, a class with room being near.
+    ///   - passes: the work cap, in looks at every arc (tests lower it).
+    static func seed(_ p: TransportationProblem, reward: Int, maxCost: Int, mode: Mode, passes: Int = 64) -> TransportationSolution {
         let n = p.sourceCount, m = p.sinkCount
-        var maxCost = 0
-        for c in p.arcCost { maxCost = max(maxCost, Int(c)) }
         // Each class's held bids, a min-heap in its own stretch of `bid`/`bidder`.
         var heapStart = [Int](repeating: 0, count: m + 1)
         for j in 0..<m { heapStart[j + 1] = heapStart[j] + max(0, p.capacities[j]) }
@@ -113,7 +113,7 @@ public enum AuctionSeed {
         // across many classes (BENCHMARKS.md).
         var delta = Int.max
         for j in 0..<m where held[j] < p.capacities[j] { delta = min(delta, price[j]) }
-        for i in 0..<n where !plentiful && sinkOf[i] < 0 && delta > 0 {
+        for i in 0..<n where mode != .plentiful && sinkOf[i] < 0 && delta > 0 {
             for e in p.arcStart[i]..<p.arcStart[i + 1] where p.capacities[Int(p.arcSink[e])] > 0 {
                 // Priced out: M − c − price ≤ 0.
                 delta = min(delta, max(0, price[Int(p.arcSink[e])] + Int(p.arcCost[e]) - reward))
@@ -123,10 +123,10 @@ public enum AuctionSeed {
         var assigned = 0, totalCost = 0
         for i in 0..<n where sinkOf[i] >= 0 {
             assigned += 1
-            for e in p.arcStart[i]..<p.arcStart[i + 1] where p.arcSink[e] == sinkOf[i] {
-                totalCost += Int(p.arcCost[e])
-                break
-            }
+            // The cheapest arc to its class (an applicant may list a class twice).
+            var own = Int.max
+            for e in p.arcStart[i]..<p.arcStart[i + 1] where p.arcSink[e] == sinkOf[i] { own = min(own, Int(p.arcCost[e])) }
+            totalCost += own
         }
         return TransportationSolution(sinkOf: sinkOf, assigned: assigned, totalCost: totalCost, classPrice: price, unitReward: reward)
     }

@@ -261,8 +261,8 @@ final class ClassShortestPaths<Key: ArcKey> {
 /// units with its members and the rest with unfilled arcs. (A seed that is no optimum may give an
 /// applicant a negative surplus, c(i, own) + π(own) > 0: it is freed first, so that π(i) ≤ 0 as
 /// the arc T → i needs. A class with room and a positive price routes its spare units, below, and
-/// one over capacity sheds its extra members, so no other property of the seed is needed.) Each applicant's implicit potential is
-/// π(i) = c(i, own) + π(own) = −u_i (0 when free), so every residual arc has reduced cost ≥ 0 except
+/// one over capacity sheds its extra members, so no other property of the seed is needed.) Each
+/// applicant's implicit potential is π(i) = c(i, own) + π(own) = −u_i (0 when free), so every residual arc has reduced cost ≥ 0 except
 /// the new arcs an applicant now prefers: c(i, j) + π(j) < π(i). Such an applicant moves to its best
 /// arc j* (least c + π, ties by the lower class): then π(i) = c(i, j*) + π(j*) is again ≤ every arc's
 /// and < 0, so every arc at i is valid. Its old class keeps a unit with nowhere to go (*excess*);
@@ -282,8 +282,9 @@ final class ClassShortestPaths<Key: ArcKey> {
 /// re-establishes λ_j ≤ bound as from scratch (the update sets λ_j = best − base). So the lists start
 /// as short as from scratch (the tests run warm starts with lists of one bucket).
 extension ClassShortestPaths {
-    /// Seeds the state from `warm` (an optimum of a problem on a subset of `p`'s arcs, same classes,
-    /// capacities and reward). Returns the excess units per class, to route with `run(units:)`.
+    /// Seeds the state from `warm` (an optimum of a problem on a subset of `p`'s arcs, or any
+    /// assignment along `p`'s arcs with prices ≥ 0; same classes, capacities and reward). Returns
+    /// the excess units per class, to route with `run(units:)`.
     func warmStart(_ p: TransportationProblem, from warm: TransportationSolution) -> [Int] {
         precondition(warm.unitReward == reward && warm.sinkOf.count == sourceCount && warm.classPrice.count == classCount)
         var load = [Int](repeating: 0, count: classCount)

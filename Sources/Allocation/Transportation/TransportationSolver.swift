@@ -166,7 +166,7 @@ public enum TransportationSolver {
         progress?(0.1)
         let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
         let report = progress.map { report in { report(0.1 + 0.9 * $0) } }
-        if let warmStart = warmStart ?? auctionSeed.map { AuctionSeed.seed(p, reward: reward, plentiful: $0 == .plentiful) } {
+        if let warmStart = warmStart ?? auctionSeed.map({ AuctionSeed.seed(p, reward: reward, maxCost: Int(range.maxCost), mode: $0) }) {
             let excess = core.warmStart(p, from: warmStart)
             core.run(units: excess, progress: report)
             core.shedDeficits(p)
