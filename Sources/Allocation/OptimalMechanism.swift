@@ -27,9 +27,12 @@ enum OptimalMechanism {
         /// When a round that does not start warm starts from an auction's allocation instead
         /// (`AuctionSeed`; canonical rounds only). Every choice gives the same rows.
         var auctionSeeds = WarmStarts.measured
+        /// When slot routing's forward searches keep class-pair minima (`ClassPairs`; measured:
+        /// `TransportationSolver.solve`'s rule). Every choice gives the same rows.
+        var pairScans = WarmStarts.measured
     }
 
-    /// When a speed-only choice is made (warm starts, auction seeds).
+    /// When a speed-only choice is made (warm starts, auction seeds, pair scans).
     enum WarmStarts: Sendable {
         /// Where it was measured to pay (see `run`).
         case measured
@@ -37,9 +40,12 @@ enum OptimalMechanism {
         case never
 
         /// Whether to make the choice, `measured` being what the measurements say for this round.
-        func allows(measured: Bool) -> Bool {
+        func allows(measured: Bool) -> Bool { forced ?? measured }
+
+        /// The choice when forced, nil when left to the measurements.
+        var forced: Bool? {
             switch self {
-            case .measured: measured
+            case .measured: nil
             case .always: true
             case .never: false
             }
@@ -126,7 +132,8 @@ enum OptimalMechanism {
             do {
                 let problem = arcs.problem(capacities: capacities)
                 let solution = TransportationSolver.solve(
-                    problem, minimumReward: reward, warmStart: previous, auctionSeed: previous == nil ? auctionSeed : nil)
+                    problem, minimumReward: reward, warmStart: previous, auctionSeed: previous == nil ? auctionSeed : nil,
+                    pairScan: budget.pairScans.forced)
                 precondition(solution.unitReward >= reward)
                 if let failure = TransportationSolver.certify(solution, for: problem) {
                     preconditionFailure("optimal allocation failed its certificate on the restricted problem: \(failure)")

@@ -161,19 +161,21 @@ import Testing
         // whether rounds start warm from the last optimum (`ClassShortestPaths.warmStart`).
         let standard = Allocator.run(g.input, mechanism: .optimal, seed: g.seed)
         #expect(standard.rows == result.rows, "instance \(instance): budgets (1, 1) and the default chose different optima")
-        let choices: [(OptimalMechanism.WarmStarts, Bool, OptimalMechanism.WarmStarts)] = [
-            (.always, true, .never), (.never, false, .never), (.always, false, .never), (.measured, false, .measured),
-            (.never, true, .always), (.always, false, .always),
+        let choices: [(OptimalMechanism.WarmStarts, Bool, OptimalMechanism.WarmStarts, OptimalMechanism.WarmStarts)] = [
+            (.always, true, .never, .never), (.never, false, .never, .always), (.always, false, .never, .always),
+            (.measured, false, .measured, .measured), (.never, true, .always, .always), (.always, false, .always, .never),
+            (.always, true, .always, .always),
         ]
-        for (warm, serialSeed, auction) in choices {
+        for (warm, serialSeed, auction, pairScans) in choices {
             let forced = Allocator.run(
                 g.input, mechanism: .optimal, seed: g.seed,
                 optimalBudget: OptimalMechanism.Budget(
-                    initialArcs: 1, addedArcs: 1, warmStarts: warm, serialSeed: serialSeed, auctionSeeds: auction),
+                    initialArcs: 1, addedArcs: 1, warmStarts: warm, serialSeed: serialSeed, auctionSeeds: auction,
+                    pairScans: pairScans),
                 progress: nil)
             #expect(
                 standard.rows == forced.rows,
-                "instance \(instance): warm starts \(warm), serial seed \(serialSeed), auction seeds \(auction) chose another optimum")
+                "instance \(instance): warm starts \(warm), serial seed \(serialSeed), auction seeds \(auction), pair scans \(pairScans) chose another optimum")
         }
     }
 }

@@ -192,6 +192,18 @@ import Testing
         var runs = strategies.map { ("\($0)", TransportationSolver.solve(p, strategy: $0, progress: nil)) }
         runs.append(("slots, lists of 1", TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 1 }, progress: nil)))
         runs.append(("slots, 64-bit keys", TransportationSolver.solve(p, strategy: .slots, wideKeys: true, progress: nil)))
+        // The forward searches with class-pair minima (`ClassPairs`) and without, whatever the shape.
+        for pairScan in [true, false] {
+            runs.append(("slots, pair scan \(pairScan)", TransportationSolver.solve(p, strategy: .slots, pairScan: pairScan, progress: nil)))
+            runs.append((
+                "slots, lists of 1, pair scan \(pairScan)",
+                TransportationSolver.solve(p, strategy: .slots, initialListLength: { _, _ in 1 }, pairScan: pairScan, progress: nil)
+            ))
+            runs.append((
+                "slots, 64-bit keys, pair scan \(pairScan)",
+                TransportationSolver.solve(p, strategy: .slots, wideKeys: true, pairScan: pairScan, progress: nil)
+            ))
+        }
         runs.append(("cost scaling (reference)", ReferenceCostScaling.solve(p)))
         runs.append((
             "slots, lists of 2, 3 chunks",
@@ -239,15 +251,15 @@ import Testing
         func solve(_ q: TransportationProblem, strategy: TransportationSolver.Strategy = .automatic) -> TransportationSolution {
             TransportationSolver.solve(q, strategy: strategy, minimumReward: reward, progress: nil)
         }
-        func warm(_ q: TransportationProblem, from s: TransportationSolution, lists: Int? = nil) -> TransportationSolution {
+        func warm(_ q: TransportationProblem, from s: TransportationSolution, lists: Int? = nil, pairScan: Bool? = nil) -> TransportationSolution {
             TransportationSolver.solve(
                 q, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, warmStart: s,
-                progress: nil)
+                pairScan: pairScan, progress: nil)
         }
-        func seeded(_ mode: AuctionSeed.Mode, lists: Int? = nil) -> TransportationSolution {
+        func seeded(_ mode: AuctionSeed.Mode, lists: Int? = nil, pairScan: Bool? = nil) -> TransportationSolution {
             TransportationSolver.solve(
                 p, strategy: .slots, initialListLength: lists.map { n in { _, _ in n } }, minimumReward: reward, auctionSeed: mode,
-                progress: nil)
+                pairScan: pairScan, progress: nil)
         }
         // Any assignment along arcs, over capacity or not, with any prices ≥ 0 (some above M): the
         // warm start must make it exact.
@@ -277,7 +289,15 @@ import Testing
             ("warm from an auction cut short", warm(p, from: AuctionSeed.seed(p, reward: reward, maxCost: maxCost, mode: .balanced, passes: 0))),
             ("warm from an arbitrary assignment and prices", warm(p, from: anySeed)),
             ("warm from an arbitrary assignment and prices, lists of 1", warm(p, from: anySeed, lists: 1)),
-        ]
+        ] + [true, false].flatMap { pairScan in
+            [
+                ("warm from half, pair scan \(pairScan)", warm(p, from: fromHalf, pairScan: pairScan)),
+                ("warm from first arcs, lists of 1, pair scan \(pairScan)", warm(p, from: solve(first), lists: 1, pairScan: pairScan)),
+                ("auction seed, lists of 1, pair scan \(pairScan)", seeded(.balanced, lists: 1, pairScan: pairScan)),
+                ("auction seed as for plentiful places, pair scan \(pairScan)", seeded(.plentiful, pairScan: pairScan)),
+                ("warm from an arbitrary assignment and prices, lists of 1, pair scan \(pairScan)", warm(p, from: anySeed, lists: 1, pairScan: pairScan)),
+            ]
+        }
     }
 
     // MARK: - Exactness

@@ -81,9 +81,14 @@ final class ClassShortestPaths<Key: ArcKey> {
     typealias Seat = TransportationSeat
     typealias Via = TransportationVia
 
-    init(arcs: ClassArcs<Key>, sourceCount: Int, reward: Int) {
+    /// Class-pair minima for the forward searches (nil: scan each member, see `ClassPairs`).
+    /// Dropped once the forward searches are done (`shedDeficits` moves members without it).
+    private var pairs: ClassPairs<Key>?
+
+    init(arcs: ClassArcs<Key>, sourceCount: Int, reward: Int, pairs: ClassPairs<Key>? = nil) {
         let classCount = arcs.classCount
         self.arcs = arcs
+        self.pairs = pairs
         self.classCount = classCount
         self.sourceCount = sourceCount
         self.reward = reward
@@ -180,7 +185,8 @@ final class ClassShortestPaths<Key: ArcKey> {
             // First free applicant of j's list; reveal more arcs while the list has none (this keeps
             // λ_j ≤ every cost outside the list, see the type's notes).
             let lo = segmentStart[j]
-            var hi = listEnd[j]
+            let listedBefore = listEnd[j]
+            var hi = listedBefore
             var p = freePointer[j]
             let base = d + node[j].potential
             while true {
@@ -189,6 +195,7 @@ final class ClassShortestPaths<Key: ArcKey> {
                 hi = listEnd[j]
             }
             freePointer[j] = p
+            if let pairs, hi > listedBefore { pairs.listed(j, listedBefore..<hi, seat: seat) }
             if p < hi {
                 let candidate = base + cost(keys[p])
                 if candidate < best {
@@ -199,6 +206,31 @@ final class ClassShortestPaths<Key: ArcKey> {
             let viaUnfilled = base + reward
             if viaUnfilled < best {
                 best = viaUnfilled; endClass = j; endApplicant = -1
+            }
+            if let pairs {
+                // One entry per class k holding members listed here: its least c(i, j) − c(i, k).
+                // (A pair's least member may lie beyond p or `best`; then nd ≥ base + its cost ≥ best.)
+                pairs.active[j].withUnsafeBufferPointer { entries in
+                    for entry in entries {
+                        let k = Int(entry.k)
+                        let target = node[k]
+                        if target.settled == stamp { continue }
+                        let nd = base + entry.minValue - target.potential
+                        if nd < best && (target.seen != stamp || nd < target.distance) {
+                            node[k].distance = nd
+                            node[k].seen = stamp
+                            let key = keys[Int(entry.minPosition)]
+                            via[k] = Via(applicant: Int32(applicant(key)), from: j32, cost: Int32(truncatingIfNeeded: cost(key)))
+                            if deficit[k] > 0 {
+                                best = nd; endClass = k; endApplicant = -2
+                            } else {
+                                heap.push(nd, Int32(k))
+                            }
+                        }
+                    }
+                    scanned += entries.count
+                }
+                continue
             }
             // Entries before p are all assigned. An entry costs at least base + its cost: stop at `best`.
             let limit = arcs.keyLimit(below: best - base)
@@ -237,6 +269,7 @@ final class ClassShortestPaths<Key: ArcKey> {
         // Augment.
         if endApplicant >= 0 {
             seat[endApplicant] = Seat(cls: Int32(endClass), cost: endCost)
+            pairs?.move(endApplicant, from: -1, to: endClass, seat: seat)
         } else if endApplicant == -2 {
             deficit[endClass] -= 1
         } else {
@@ -245,7 +278,9 @@ final class ClassShortestPaths<Key: ArcKey> {
         var j = endClass
         while j != s {
             let step = via[j]
-            seat[Int(step.applicant)] = Seat(cls: step.from, cost: step.cost)
+            let i = Int(step.applicant)
+            seat[i] = Seat(cls: step.from, cost: step.cost)
+            pairs?.move(i, from: j, to: Int(step.from), seat: seat)
             j = Int(step.from)
         }
         return endApplicant == -1 && endClass == s
@@ -287,6 +322,8 @@ extension ClassShortestPaths {
     /// the excess units per class, to route with `run(units:)`.
     func warmStart(_ p: TransportationProblem, from warm: TransportationSolution) -> [Int] {
         precondition(warm.unitReward == reward && warm.sinkOf.count == sourceCount && warm.classPrice.count == classCount)
+        // Seats set here need no pair upkeep: nothing is listed yet (lists grow in the searches).
+        precondition(pairs == nil || arcs.listedArcs == 0, "warm start after a search")
         var load = [Int](repeating: 0, count: classCount)
         // A certified price above M only on a class without members (a member's surplus M − c − b ≥ 0),
         // so one of capacity 0: lowering it to M changes no reduced cost that matters. (A seed's
@@ -347,6 +384,8 @@ extension ClassShortestPaths {
     /// excess units are routed), each freeing a member or filling an unfilled slot somewhere along
     /// a shortest path. Ends with every class within capacity.
     func shedDeficits(_ p: TransportationProblem) {
+        // The backward searches scan members directly and move them without pair upkeep.
+        pairs = nil
         var total = 0
         for j in 0..<classCount { total += deficit[j] }
         guard total > 0 else { return }

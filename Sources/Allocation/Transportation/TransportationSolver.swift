@@ -70,13 +70,16 @@ public enum TransportationSolver {
     /// assignment and prices instead of from nothing (`.plentiful`: its prices lowered as far as
     /// places plentiful allow). Exact either way; faster except where applicants far outnumber
     /// places (BENCHMARKS.md).
+    ///
+    /// `pairScan` forces whether slot routing keeps class-pair minima (`ClassPairs`); nil leaves it
+    /// to where it was measured to pay. Exact either way.
     public static func solve(
         _ p: TransportationProblem, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
-        auctionSeed: AuctionSeed.Mode? = nil, progress: ((Double) -> Void)? = nil
+        auctionSeed: AuctionSeed.Mode? = nil, pairScan: Bool? = nil, progress: ((Double) -> Void)? = nil
     ) -> TransportationSolution {
         solve(
             p, strategy: warmStart == nil && auctionSeed == nil ? .automatic : .slots, minimumReward: minimumReward,
-            warmStart: warmStart, auctionSeed: auctionSeed, progress: progress)
+            warmStart: warmStart, auctionSeed: auctionSeed, pairScan: pairScan, progress: progress)
     }
 
     /// - Parameters:
@@ -85,10 +88,13 @@ public enum TransportationSolver {
     ///   - chunks: tests only — forces the number of parallel chunks of the arc passes.
     ///   - wideKeys: tests only — slot routing keeps 64-bit keys even where 32-bit ones hold.
     ///   - auctionSeed: slot routing without `warmStart` starts from `AuctionSeed` (see above).
+    ///   - pairScan: slot routing's forward searches keep class-pair minima (`ClassPairs`): true,
+    ///     false, or nil for where it was measured to pay — applicants and places within a factor
+    ///     of two of each other (BENCHMARKS.md). Exact either way.
     static func solve(
         _ p: TransportationProblem, strategy: Strategy, initialListLength: ((_ capacity: Int, _ share: Double) -> Int)? = nil,
         chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
-        auctionSeed: AuctionSeed.Mode? = nil, progress: ((Double) -> Void)?
+        auctionSeed: AuctionSeed.Mode? = nil, pairScan: Bool? = nil, progress: ((Double) -> Void)?
     ) -> TransportationSolution {
         let range: (minCost: Int32, maxCost: Int32)
         switch p.scan() {
@@ -129,14 +135,16 @@ public enum TransportationSolver {
                 initialListLength?(capacity, share)
                     ?? Self.expectedListLength(capacity: capacity, share: share, meanCapacity: meanCapacity)
             }
+            // Where one side has more than twice the other, searches are short and the upkeep does not pay.
+            let pairs = pairScan ?? (p.sourceCount <= 2 * totalCapacity && totalCapacity <= 2 * p.sourceCount)
             let routed =
                 !wideKeys && ClassArcs<UInt32>.holds(sourceCount: p.sourceCount, minCost: range.minCost, maxCost: range.maxCost)
                 ? routeSlots(
                     UInt32.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, warmStart: warmStart,
-                    auctionSeed: auctionSeed, progress: progress)
+                    auctionSeed: auctionSeed, pairs: pairs, progress: progress)
                 : routeSlots(
                     UInt64.self, p, range: range, reward: reward, chunks: chunks, listLength: listLength, warmStart: warmStart,
-                    auctionSeed: auctionSeed, progress: progress)
+                    auctionSeed: auctionSeed, pairs: pairs, progress: progress)
             seat = routed.seat
             classPrice = routed.classPrice
             statistics = routed.statistics
@@ -160,11 +168,13 @@ public enum TransportationSolver {
     private static func routeSlots<Key: ArcKey>(
         _: Key.Type, _ p: TransportationProblem, range: (minCost: Int32, maxCost: Int32), reward: Int, chunks: Int?,
         listLength: @escaping (Int, Double) -> Int, warmStart: TransportationSolution?, auctionSeed: AuctionSeed.Mode?,
-        progress: ((Double) -> Void)?
+        pairs: Bool, progress: ((Double) -> Void)?
     ) -> (seat: UnsafeMutablePointer<TransportationSeat>, classPrice: [Int], statistics: TransportationStatistics, keepAlive: AnyObject) {
         let arcs = ClassArcs<Key>(p, minCost: range.minCost, maxCost: range.maxCost, chunks: chunks, initialLength: listLength)
         progress?(0.1)
-        let core = ClassShortestPaths(arcs: arcs, sourceCount: p.sourceCount, reward: reward)
+        let core = ClassShortestPaths(
+            arcs: arcs, sourceCount: p.sourceCount, reward: reward,
+            pairs: pairs ? ClassPairs(arcs: arcs, arcStart: p.arcStart) : nil)
         let report = progress.map { report in { report(0.1 + 0.9 * $0) } }
         if let warmStart = warmStart ?? auctionSeed.map({ AuctionSeed.seed(p, reward: reward, maxCost: Int(range.maxCost), mode: $0) }) {
             let excess = core.warmStart(p, from: warmStart)
