@@ -34,74 +34,88 @@ public enum AuctionSeed {
     ///   - passes: the work cap, in looks at every arc (tests lower it).
     static func seed(_ p: TransportationProblem, reward: Int, maxCost: Int, mode: Mode, passes: Int = 64) -> TransportationSolution {
         let n = p.sourceCount, m = p.sinkCount
-        // Each class's held bids, a min-heap in its own stretch of `bid`/`bidder`.
-        var heapStart = [Int](repeating: 0, count: m + 1)
+        // Each class's held bids, a min-heap in its own stretch of `bid`/`bidder`. Raw buffers: the
+        // bidding loop is most of a balanced round's time, and bounds checks cost it about a third.
+        let heapStart = filled(0, m + 1)
         for j in 0..<m { heapStart[j + 1] = heapStart[j] + max(0, p.capacities[j]) }
-        var bid = [Int](repeating: 0, count: heapStart[m])
-        var bidder = [Int32](repeating: -1, count: heapStart[m])
-        var held = [Int](repeating: 0, count: m)
-        var price = [Int](repeating: max(0, reward - maxCost - 1), count: m)
-        var sinkOf = [Int32](repeating: -1, count: n)
+        let bid = filled(0, heapStart[m]), bidder = filled(Int32(-1), heapStart[m])
+        let held = filled(0, m)
+        let price = filled(max(0, reward - maxCost - 1), m)
+        let sinkPointer = filled(Int32(-1), n)
         // Applicants without a class, first in first out.
-        var queue = (0..<n).map { Int32($0) }
+        let queue = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+        for i in 0..<n { queue[i] = Int32(i) }
+        defer {
+            heapStart.deallocate(); bid.deallocate(); bidder.deallocate(); held.deallocate(); price.deallocate()
+            sinkPointer.deallocate(); queue.deallocate()
+        }
+        let sinkOf = sinkPointer
         var head = 0, waiting = n
         let scanLimit = passes * (n + p.arcCount) + 1024
         var scanned = 0
-        while waiting > 0 && scanned < scanLimit {
-            let i = Int(queue[head])
-            head = head + 1 == n ? 0 : head + 1
-            waiting -= 1
-            scanned += 1 + p.arcStart[i + 1] - p.arcStart[i]
-            var v1 = Int.min, v2 = 0, j1 = -1
-            for e in p.arcStart[i]..<p.arcStart[i + 1] {
-                let j = Int(p.arcSink[e])
-                guard p.capacities[j] > 0 else { continue }
-                let v = reward - Int(p.arcCost[e]) - price[j]
-                if v > v1 {
-                    v2 = max(v2, v1)
-                    v1 = v
-                    j1 = j
-                } else if v > v2 {
-                    v2 = v
+        p.arcStart.withUnsafeBufferPointer { start in
+            p.arcSink.withUnsafeBufferPointer { sink in
+                p.arcCost.withUnsafeBufferPointer { cost in
+                    p.capacities.withUnsafeBufferPointer { capacity in
+                        while waiting > 0 && scanned < scanLimit {
+                            let i = Int(queue[head])
+                            head = head + 1 == n ? 0 : head + 1
+                            waiting -= 1
+                            scanned += 1 + start[i + 1] - start[i]
+                            var v1 = Int.min, v2 = 0, j1 = -1
+                            for e in start[i]..<start[i + 1] {
+                                let j = Int(sink[e])
+                                guard capacity[j] > 0 else { continue }
+                                let v = reward - Int(cost[e]) - price[j]
+                                if v > v1 {
+                                    v2 = max(v2, v1)
+                                    v1 = v
+                                    j1 = j
+                                } else if v > v2 {
+                                    v2 = v
+                                }
+                            }
+                            guard j1 >= 0, v1 > 0 else { continue }  // the outside option is as good: stays without
+                            let offer = price[j1] + (v1 - v2) + 1
+                            let base = heapStart[j1], size = held[j1]
+                            if size < capacity[j1] {
+                                var hole = size
+                                held[j1] = size + 1
+                                while hole > 0 {
+                                    let parent = (hole - 1) >> 1
+                                    if bid[base + parent] <= offer { break }
+                                    bid[base + hole] = bid[base + parent]
+                                    bidder[base + hole] = bidder[base + parent]
+                                    hole = parent
+                                }
+                                bid[base + hole] = offer
+                                bidder[base + hole] = Int32(i)
+                                if size + 1 == capacity[j1] { price[j1] = bid[base] }
+                            } else {
+                                // Full: the lowest bid makes way, and its bidder waits again.
+                                let out = Int(bidder[base])
+                                sinkOf[out] = -1
+                                queue[(head + waiting) % n] = Int32(out)
+                                waiting += 1
+                                var hole = 0
+                                while true {
+                                    var child = 2 * hole + 1
+                                    if child >= size { break }
+                                    if child + 1 < size && bid[base + child + 1] < bid[base + child] { child += 1 }
+                                    if offer <= bid[base + child] { break }
+                                    bid[base + hole] = bid[base + child]
+                                    bidder[base + hole] = bidder[base + child]
+                                    hole = child
+                                }
+                                bid[base + hole] = offer
+                                bidder[base + hole] = Int32(i)
+                                price[j1] = bid[base]
+                            }
+                            sinkOf[i] = Int32(j1)
+                        }
+                    }
                 }
             }
-            guard j1 >= 0, v1 > 0 else { continue }  // the outside option is as good: stays without
-            let offer = price[j1] + (v1 - v2) + 1
-            let base = heapStart[j1], size = held[j1]
-            if size < p.capacities[j1] {
-                var hole = size
-                held[j1] = size + 1
-                while hole > 0 {
-                    let parent = (hole - 1) >> 1
-                    if bid[base + parent] <= offer { break }
-                    bid[base + hole] = bid[base + parent]
-                    bidder[base + hole] = bidder[base + parent]
-                    hole = parent
-                }
-                bid[base + hole] = offer
-                bidder[base + hole] = Int32(i)
-                if size + 1 == p.capacities[j1] { price[j1] = bid[base] }
-            } else {
-                // Full: the lowest bid makes way, and its bidder waits again.
-                let out = Int(bidder[base])
-                sinkOf[out] = -1
-                queue[(head + waiting) % n] = Int32(out)
-                waiting += 1
-                var hole = 0
-                while true {
-                    var child = 2 * hole + 1
-                    if child >= size { break }
-                    if child + 1 < size && bid[base + child + 1] < bid[base + child] { child += 1 }
-                    if offer <= bid[base + child] { break }
-                    bid[base + hole] = bid[base + child]
-                    bidder[base + hole] = bidder[base + child]
-                    hole = child
-                }
-                bid[base + hole] = offer
-                bidder[base + hole] = Int32(i)
-                price[j1] = bid[base]
-            }
-            sinkOf[i] = Int32(j1)
         }
         // Classes left with room keep their starting price, though an optimum prices such a class at
         // 0. Lowering every price by the same δ changes no comparison between classes, so no housed
@@ -128,6 +142,8 @@ public enum AuctionSeed {
             for e in p.arcStart[i]..<p.arcStart[i + 1] where p.arcSink[e] == sinkOf[i] { own = min(own, Int(p.arcCost[e])) }
             totalCost += own
         }
-        return TransportationSolution(sinkOf: sinkOf, assigned: assigned, totalCost: totalCost, classPrice: price, unitReward: reward)
+        return TransportationSolution(
+            sinkOf: Array(UnsafeBufferPointer(start: sinkOf, count: n)), assigned: assigned, totalCost: totalCost,
+            classPrice: Array(UnsafeBufferPointer(start: price, count: m)), unitReward: reward)
     }
 }
