@@ -287,6 +287,9 @@ import Testing
             ("auction seed, prices lowered as for plentiful places", seeded(.plentiful)),
             ("auction seed, prices lowered as for plentiful places, lists of 1", seeded(.plentiful, lists: 1)),
             ("warm from an auction cut short", warm(p, from: AuctionSeed.seed(p, reward: reward, maxCost: maxCost, mode: .balanced, passes: 0))),
+            ("warm from an auction with ε 1, balanced", warm(p, from: AuctionSeed.seed(p, reward: reward, maxCost: maxCost, mode: .balanced, increment: 1))),
+            ("warm from an auction with ε 4, plentiful", warm(p, from: AuctionSeed.seed(p, reward: reward, maxCost: maxCost, mode: .plentiful, increment: 4))),
+            ("warm from an auction with ε 13, lists of 1", warm(p, from: AuctionSeed.seed(p, reward: reward, maxCost: maxCost, mode: .balanced, increment: 13), lists: 1)),
             ("warm from an arbitrary assignment and prices", warm(p, from: anySeed)),
             ("warm from an arbitrary assignment and prices, lists of 1", warm(p, from: anySeed, lists: 1)),
         ] + [true, false].flatMap { pairScan in
@@ -447,7 +450,8 @@ import Testing
             let p = Self.randomProblem(seed: seed, k % 2 == 0 ? .tiny : .mid)
             let maxCost = Int(p.arcCost.max() ?? 0)
             let reward = p.sinkCount * maxCost + 1
-            let s = AuctionSeed.seed(p, reward: reward, maxCost: maxCost, mode: k % 3 == 0 ? .plentiful : .balanced)
+            let s = AuctionSeed.seed(
+                p, reward: reward, maxCost: maxCost, mode: k % 3 == 0 ? .plentiful : .balanced, increment: Int(k % 5) + 1)
             var load = [Int](repeating: 0, count: p.sinkCount)
             for i in 0..<p.sourceCount where s.sinkOf[i] >= 0 {
                 let j = s.sinkOf[i]

@@ -5,18 +5,24 @@
 /// Applicants bid for classes (Bertsekas' auction for transportation problems, a class being
 /// `capacity` identical copies): an applicant without a class takes the class j₁ of greatest value
 /// M − c − price and raises that price by its margin over its second-best value (the outside
-/// option, value 0, among the candidates) plus 1; a full class drops its lowest bid, whose bidder
+/// option, value 0, among the candidates) plus ε; a full class drops its lowest bid, whose bidder
 /// bids again. A class's price is its lowest held bid when full, else where it started.
+///
+/// ε is 4 minutes where places and applicants are close in number (`.balanced`), else 1
+/// (`bidIncrement`). A larger ε ends the price wars sooner and leaves an applicant up to ε off its
+/// best, which the repair then routes; since the repair's searches look at class pairs
+/// (`ClassPairs`) that pays at 50k × 50k (3.0–3.3 → 2.6–2.8 s) and 65k × 50k (2.5 → 1.8 s),
+/// and is even at 25k–35k; where places are plentiful 1 is a few ms better (BENCHMARKS.md).
 ///
 /// Prices start at M − maxCost − 1, where every arc is worth 1 … maxCost + 1: a contested class's
 /// price ends near M less the commute of the applicant it turns away, and a start at 0 would make
-/// it climb most of M in steps of a minute. So a bid is at most M + 1 − c, every price rises at
-/// most maxCost + 2 times, and the work is bounded. It is also capped at `passes` times one look
+/// it climb most of M in steps of a minute. So a bid is at most M + ε − c, every price rises at
+/// most maxCost + 1 + ε times, and the work is bounded. It is also capped at `passes` times one look
 /// at every arc (`scanLimit`; an applicant with many arcs that is outbid again and again would
 /// otherwise cost its arcs each time), the state then handed over as it is.
 ///
 /// The result is **not** claimed optimal, nor its prices certified: classes left with room may keep
-/// a price above 0 (see the shift at the end), and an applicant may be a minute off its best. It only seeds
+/// a price above 0 (see the shift at the end), and an applicant may be up to ε off its best. It only seeds
 /// `ClassShortestPaths.warmStart`, which takes any assignment along arcs within capacity with any
 /// prices ≥ 0 and makes it exact.
 public enum AuctionSeed {
@@ -26,13 +32,21 @@ public enum AuctionSeed {
         case balanced
     }
 
+    /// ε, what a bid adds to the bidder's margin (see the type's notes).
+    static func bidIncrement(_ mode: Mode) -> Int { mode == .balanced ? 4 : 1 }
+
     /// - Parameters:
     ///   - maxCost: the largest arc cost of `p` (the solver has it from `TransportationProblem.scan`).
     ///   - mode: `.plentiful` when places are plentiful, so lowering the prices may tempt applicants
     ///     without a class (see the shift at the end): the warm start's backward searches that then
     ///     seat them are short, a class with room being near.
     ///   - passes: the work cap, in looks at every arc (tests lower it).
-    static func seed(_ p: TransportationProblem, reward: Int, maxCost: Int, mode: Mode, passes: Int = 64) -> TransportationSolution {
+    ///   - increment: ε (tests force it; by default `bidIncrement(mode)`).
+    static func seed(
+        _ p: TransportationProblem, reward: Int, maxCost: Int, mode: Mode, passes: Int = 64, increment: Int? = nil
+    ) -> TransportationSolution {
+        let epsilon = increment ?? bidIncrement(mode)
+        precondition(epsilon >= 1, "AuctionSeed: ε must be at least 1")
         let n = p.sourceCount, m = p.sinkCount
         // Each class's held bids, a min-heap in its own stretch of `bid`/`bidder`. Raw buffers: the
         // bidding loop is most of a balanced round's time, and bounds checks cost it about a third.
@@ -76,7 +90,7 @@ public enum AuctionSeed {
                                 }
                             }
                             guard j1 >= 0, v1 > 0 else { continue }  // the outside option is as good: stays without
-                            let offer = price[j1] + (v1 - v2) + 1
+                            let offer = price[j1] + (v1 - v2) + epsilon
                             let base = heapStart[j1], size = held[j1]
                             if size < capacity[j1] {
                                 var hole = size
