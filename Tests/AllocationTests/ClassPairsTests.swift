@@ -70,7 +70,7 @@ import Testing
             for entry in pairs.active[j] {
                 let k = Int(entry.k)
                 if actual[k] != nil { return "class \(j) lists class \(k) twice" }
-                actual[k] = (entry.minValue, arcs.keys[Int(entry.minPosition)])
+                actual[k] = (Int(entry.minValue), arcs.keys[Int(entry.minPosition)])
             }
             if Set(expected.keys) != Set(actual.keys) {
                 return "class \(j): pairs with \(actual.keys.sorted()), recount \(expected.keys.sorted())"

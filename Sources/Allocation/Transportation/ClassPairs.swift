@@ -27,7 +27,10 @@ final class ClassPairs<Key: ArcKey> {
         var k: Int32
         /// Key position of the pair's minimum member.
         var minPosition: Int32
-        var minValue: Int
+        /// Its value (costs are within 0 … 2^24, so a difference fits).
+        var minValue: Int32
+        /// The pair's number.
+        var id: Int32
     }
 
     private struct Pair {
@@ -45,9 +48,13 @@ final class ClassPairs<Key: ArcKey> {
     @exclusivity(unchecked) private var mapKeys: UnsafeMutablePointer<UInt64>
     @exclusivity(unchecked) private var mapValues: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var mapMask: Int
-    /// Per key position: its neighbours in its pair's member list (-1: none).
+    /// Per key position: its neighbours in its pair's member list (-1: none), and its pair (-1: none).
     private let next: UnsafeMutablePointer<Int32>
     private let previous: UnsafeMutablePointer<Int32>
+    private let pairOf: UnsafeMutablePointer<Int32>
+    /// `listed`'s cache of class j's pairs by k: valid where `cachedFor[k] == j`.
+    private let cachedFor: UnsafeMutablePointer<Int32>
+    private let cachedPair: UnsafeMutablePointer<Int32>
     /// Per applicant i: its listed positions and their classes, at `firstArc[i] ..< firstArc[i] + listedCount[i]`.
     private let firstArc: [Int]
     private let listedCount: UnsafeMutablePointer<Int32>
@@ -65,6 +72,9 @@ final class ClassPairs<Key: ArcKey> {
         mapValues = filled(-1, mapMask + 1)
         next = filled(-1, arcs.arcCount)
         previous = filled(-1, arcs.arcCount)
+        pairOf = filled(-1, arcs.arcCount)
+        cachedFor = filled(-1, arcs.classCount)
+        cachedPair = filled(-1, arcs.classCount)
         firstArc = arcStart
         listedCount = filled(0, sourceCount)
         listedPosition = filled(-1, arcs.arcCount)
@@ -72,7 +82,8 @@ final class ClassPairs<Key: ArcKey> {
     }
 
     deinit {
-        mapKeys.deallocate(); mapValues.deallocate(); next.deallocate(); previous.deallocate()
+        mapKeys.deallocate(); mapValues.deallocate(); next.deallocate(); previous.deallocate(); pairOf.deallocate()
+        cachedFor.deallocate(); cachedPair.deallocate()
         listedCount.deallocate(); listedPosition.deallocate(); listedClass.deallocate()
     }
 
@@ -87,7 +98,13 @@ final class ClassPairs<Key: ArcKey> {
             listedClass[at] = Int32(j)
             listedCount[i] += 1
             let k = Int(seat[i].cls)
-            if k >= 0 && k != j { insert(q, into: j, k, seat: seat) }
+            guard k >= 0 && k != j else { continue }
+            // A bucket's members sit in few classes: one map lookup per class, not per member.
+            if cachedFor[k] != Int32(j) {
+                cachedFor[k] = Int32(j)
+                cachedPair[k] = Int32(pairNumber(j, k))
+            }
+            insert(q, into: j, k, pair: Int(cachedPair[k]), seat: seat)
         }
     }
 
@@ -97,26 +114,27 @@ final class ClassPairs<Key: ArcKey> {
         precondition(from != to, "ClassPairs: applicant \(i) moved within class \(from)")
         for t in firstArc[i]..<(firstArc[i] + Int(listedCount[i])) {
             let q = Int(listedPosition[t]), j = Int(listedClass[t])
-            if from >= 0 && from != j { remove(q, from: j, from, seat: seat) }
-            if to >= 0 && to != j { insert(q, into: j, to, seat: seat) }
+            if from >= 0 && from != j { remove(q, from: j, seat: seat) }
+            if to >= 0 && to != j { insert(q, into: j, to, pair: pairNumber(j, to), seat: seat) }
         }
     }
 
     // MARK: Pairs
 
-    @inline(__always) private func value(_ q: Int, seat: UnsafeMutablePointer<TransportationSeat>) -> Int {
+    @inline(__always) private func value(_ q: Int, seat: UnsafeMutablePointer<TransportationSeat>) -> Int32 {
         let key = arcs.keys[q]
-        return arcs.cost(key) - Int(seat[ClassArcs<Key>.applicant(key)].cost)
+        return Int32(arcs.cost(key) - Int(seat[ClassArcs<Key>.applicant(key)].cost))
     }
 
     /// Whether member q (of value v) comes before the pair's minimum m (of value w).
-    @inline(__always) private func precedes(_ q: Int, _ v: Int, _ m: Int, _ w: Int) -> Bool {
+    @inline(__always) private func precedes(_ q: Int, _ v: Int32, _ m: Int, _ w: Int32) -> Bool {
         v < w || (v == w && arcs.keys[q] < arcs.keys[m])
     }
 
-    private func insert(_ q: Int, into j: Int, _ k: Int, seat: UnsafeMutablePointer<TransportationSeat>) {
-        let id = pairNumber(j, k)
+    /// Member q joins pair `id`, which is (j, k).
+    private func insert(_ q: Int, into j: Int, _ k: Int, pair id: Int, seat: UnsafeMutablePointer<TransportationSeat>) {
         let v = value(q, seat: seat)
+        pairOf[q] = Int32(id)
         let head = pairs[id].head
         next[q] = head
         previous[q] = -1
@@ -125,7 +143,7 @@ final class ClassPairs<Key: ArcKey> {
         pairs[id].count += 1
         if pairs[id].count == 1 {
             pairs[id].slot = Int32(active[j].count)
-            active[j].append(Active(k: Int32(k), minPosition: Int32(q), minValue: v))
+            active[j].append(Active(k: Int32(k), minPosition: Int32(q), minValue: v, id: Int32(id)))
         } else {
             let slot = Int(pairs[id].slot)
             let current = active[j][slot]
@@ -136,8 +154,11 @@ final class ClassPairs<Key: ArcKey> {
         }
     }
 
-    private func remove(_ q: Int, from j: Int, _ k: Int, seat: UnsafeMutablePointer<TransportationSeat>) {
-        guard let id = findPair(j, k) else { preconditionFailure("ClassPairs: position \(q) of class \(j) is in no pair with \(k)") }
+    /// Member q, listed for class j, leaves its pair.
+    private func remove(_ q: Int, from j: Int, seat: UnsafeMutablePointer<TransportationSeat>) {
+        let id = Int(pairOf[q])
+        precondition(id >= 0, "ClassPairs: position \(q) of class \(j) is in no pair")
+        pairOf[q] = -1
         let n = next[q], p = previous[q]
         if p >= 0 { next[Int(p)] = n } else { pairs[id].head = n }
         if n >= 0 { previous[Int(n)] = p }
@@ -151,7 +172,7 @@ final class ClassPairs<Key: ArcKey> {
             if slot != last {
                 let moved = active[j][last]
                 active[j][slot] = moved
-                pairs[findPair(j, Int(moved.k))!].slot = Int32(slot)
+                pairs[Int(moved.id)].slot = Int32(slot)
             }
             active[j].removeLast()
             pairs[id].slot = -1
@@ -174,17 +195,6 @@ final class ClassPairs<Key: ArcKey> {
 
     @inline(__always) private func slotOf(_ key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mapMask
-    }
-
-    private func findPair(_ j: Int, _ k: Int) -> Int? {
-        let key = mapKey(j, k)
-        var s = slotOf(key)
-        while true {
-            let stored = mapKeys[s]
-            if stored == key { return Int(mapValues[s]) }
-            if stored == 0 { return nil }
-            s = (s + 1) & mapMask
-        }
     }
 
     private func pairNumber(_ j: Int, _ k: Int) -> Int {

@@ -215,7 +215,7 @@ final class ClassShortestPaths<Key: ArcKey> {
                         let k = Int(entry.k)
                         let target = node[k]
                         if target.settled == stamp { continue }
-                        let nd = base + entry.minValue - target.potential
+                        let nd = base + Int(entry.minValue) - target.potential
                         if nd < best && (target.seen != stamp || nd < target.distance) {
                             node[k].distance = nd
                             node[k].seen = stamp

@@ -131,12 +131,15 @@ public enum TransportationSolver {
             keepAlive = core
         } else {
             let meanCapacity = Double(totalCapacity) / Double(max(p.sinkCount, 1))
-            let listLength: (Int, Double) -> Int = { capacity, share in
-                initialListLength?(capacity, share)
-                    ?? Self.expectedListLength(capacity: capacity, share: share, meanCapacity: meanCapacity)
-            }
             // Where one side has more than twice the other, searches are short and the upkeep does not pay.
             let pairs = pairScan ?? (p.sourceCount <= 2 * totalCapacity && totalCapacity <= 2 * p.sourceCount)
+            // With pair scans (applicants and places close in number) the searches list most arcs
+            // (~80% at 50k × 50k), so one scatter pass places them all: the on-demand passes each
+            // re-read every arc (50k × 50k 2.66 → 2.41 s, 100k 1.78 → 1.60 s; BENCHMARKS.md).
+            let listLength: (Int, Double) -> Int = { capacity, share in
+                initialListLength?(capacity, share)
+                    ?? (pairs ? Int.max : Self.expectedListLength(capacity: capacity, share: share, meanCapacity: meanCapacity))
+            }
             let routed =
                 !wideKeys && ClassArcs<UInt32>.holds(sourceCount: p.sourceCount, minCost: range.minCost, maxCost: range.maxCost)
                 ? routeSlots(
