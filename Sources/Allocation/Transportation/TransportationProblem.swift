@@ -125,7 +125,7 @@ public struct TransportationStatistics: Sendable, Equatable {
     public var searches: Int = 0
     /// Classes settled over all searches.
     public var settledClasses: Int = 0
-    /// List entries examined over all searches.
+    /// List entries examined over all searches (class pairs, where pair scans are on: `ClassPairs`).
     public var scannedEntries: Int = 0
     /// True when slot routing's arc keys were 32-bit (`ClassArcs`), false for 64-bit or applicant routing.
     public var narrowKeys = false
