@@ -1,5 +1,5 @@
 /// Class-pair minima for `ClassShortestPaths`' forward searches, where applicants and places are
-/// close in number (see `TransportationSolver.solve` for when).
+/// not far apart in number (at most 3 to 1 or 1 to 2; see `TransportationSolver.solve`).
 ///
 /// Settling class j, a forward search relaxes every class k holding a member i listed for j, at
 /// `base + c(i, j) − c(i, k) − π(k)`. Only the least `c(i, j) − c(i, k)` over those members counts,

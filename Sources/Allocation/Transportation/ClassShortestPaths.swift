@@ -37,7 +37,7 @@
 /// and after each update, which sets λ_j to best − base: the list either holds a free applicant of cost
 /// c with best ≤ base + c ≤ base + bound, or growth stopped because base + bound ≥ best.
 ///
-/// Pair scans (`ClassPairs`, where applicants and places are close in number): settling j reads one
+/// Pair scans (`ClassPairs`, where applicants and places are not far apart in number): settling j reads one
 /// entry per class k holding members listed for j — the least c(i, j) − c(i, k) among them, kept
 /// as members move — instead of each listed member. Those are the same arcs and more (members past
 /// the first free applicant or past `best`, whose entries come out ≥ best), so the distances are

@@ -89,8 +89,8 @@ public enum TransportationSolver {
     ///   - wideKeys: tests only — slot routing keeps 64-bit keys even where 32-bit ones hold.
     ///   - auctionSeed: slot routing without `warmStart` starts from `AuctionSeed` (see above).
     ///   - pairScan: slot routing's forward searches keep class-pair minima (`ClassPairs`): true,
-    ///     false, or nil for where it was measured to pay — applicants and places within a factor
-    ///     of two of each other (BENCHMARKS.md). Exact either way.
+    ///     false, or nil for where it was measured to pay — at most three applicants a place and
+    ///     at most two places an applicant (BENCHMARKS.md). Exact either way.
     static func solve(
         _ p: TransportationProblem, strategy: Strategy, initialListLength: ((_ capacity: Int, _ share: Double) -> Int)? = nil,
         chunks: Int? = nil, wideKeys: Bool = false, minimumReward: Int = 0, warmStart: TransportationSolution? = nil,
@@ -131,8 +131,10 @@ public enum TransportationSolver {
             keepAlive = core
         } else {
             let meanCapacity = Double(totalCapacity) / Double(max(p.sinkCount, 1))
-            // Where one side has more than twice the other, searches are short and the upkeep does not pay.
-            let pairs = pairScan ?? (p.sourceCount <= 2 * totalCapacity && totalCapacity <= 2 * p.sourceCount)
+            // Where applicants are more than three times the places, or places more than twice the
+            // applicants, searches are short and the upkeep does not pay (BENCHMARKS.md: at 200k × 50k,
+            // 4.6 applicants a place, the same time and 70 MiB more; at 10k × 50k slower).
+            let pairs = pairScan ?? (p.sourceCount <= 3 * totalCapacity && totalCapacity <= 2 * p.sourceCount)
             // With pair scans (applicants and places close in number) the searches list most arcs
             // (~80% at 50k × 50k), so one scatter pass places them all: the on-demand passes each
             // re-read every arc (50k × 50k 2.66 → 2.41 s, 100k 1.78 → 1.60 s; BENCHMARKS.md).
