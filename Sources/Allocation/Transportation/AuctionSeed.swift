@@ -55,15 +55,14 @@ public enum AuctionSeed {
         let bid = filled(0, heapStart[m]), bidder = filled(Int32(-1), heapStart[m])
         let held = filled(0, m)
         let price = filled(max(0, reward - maxCost - 1), m)
-        let sinkPointer = filled(Int32(-1), n)
+        let sinkOf = filled(Int32(-1), n)
         // Applicants without a class, first in first out.
         let queue = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
         for i in 0..<n { queue[i] = Int32(i) }
         defer {
             heapStart.deallocate(); bid.deallocate(); bidder.deallocate(); held.deallocate(); price.deallocate()
-            sinkPointer.deallocate(); queue.deallocate()
+            sinkOf.deallocate(); queue.deallocate()
         }
-        let sinkOf = sinkPointer
         var head = 0, waiting = n
         let scanLimit = passes * (n + p.arcCount) + 1024
         var scanned = 0

@@ -34,7 +34,7 @@ final class ClassPairs<Key: ArcKey> {
     }
 
     private struct Pair {
-        var count: Int32 = 0
+        /// First member (-1: none, and then not in its class's active list).
         var head: Int32 = -1
         /// Index in its class's active list (-1: empty, not listed there).
         var slot: Int32 = -1
@@ -140,8 +140,7 @@ final class ClassPairs<Key: ArcKey> {
         previous[q] = -1
         if head >= 0 { previous[Int(head)] = Int32(q) }
         pairs[id].head = Int32(q)
-        pairs[id].count += 1
-        if pairs[id].count == 1 {
+        if head < 0 {
             pairs[id].slot = Int32(active[j].count)
             active[j].append(Active(k: Int32(k), minPosition: Int32(q), minValue: v, id: Int32(id)))
         } else {
@@ -164,9 +163,8 @@ final class ClassPairs<Key: ArcKey> {
         if n >= 0 { previous[Int(n)] = p }
         next[q] = -1
         previous[q] = -1
-        pairs[id].count -= 1
         let slot = Int(pairs[id].slot)
-        if pairs[id].count == 0 {
+        if pairs[id].head < 0 {
             // Out of the active list: the last entry takes its place.
             let last = active[j].count - 1
             if slot != last {

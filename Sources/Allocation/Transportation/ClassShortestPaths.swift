@@ -186,6 +186,19 @@ final class ClassShortestPaths<Key: ArcKey> {
         @inline(__always) func applicant(_ key: Key) -> Int { ClassArcs<Key>.applicant(key) }
         @inline(__always) func cost(_ key: Key) -> Int { ClassArcs<Key>.cost(key, base: costBase) }
         let seat = self.seat, node = self.node, via = self.via
+        // Class `target` (node k) reached at distance nd through applicant i moving to class `from` at
+        // cost c: kept if nearer; a class with a member too many ends the path there (never settled).
+        @inline(__always) func relax(_ k: Int, _ target: Node, _ nd: Int, applicant i: Int, from: Int32, cost c: Int) {
+            guard nd < best && (target.seen != stamp || nd < target.distance) else { return }
+            node[k].distance = nd
+            node[k].seen = stamp
+            via[k] = Via(applicant: Int32(i), from: from, cost: Int32(truncatingIfNeeded: c))
+            if deficit[k] > 0 {
+                best = nd; endClass = k; endApplicant = -2
+            } else {
+                heap.push(nd, Int32(k))
+            }
+        }
         while let (d, j) = settleNext(before: best, stamp: stamp, count: &settledCount) {
             let j32 = Int32(j)
             // First free applicant of j's list; reveal more arcs while the list has none (this keeps
@@ -221,18 +234,10 @@ final class ClassShortestPaths<Key: ArcKey> {
                         let k = Int(entry.k)
                         let target = node[k]
                         if target.settled == stamp { continue }
-                        let nd = base + Int(entry.minValue) - target.potential
-                        if nd < best && (target.seen != stamp || nd < target.distance) {
-                            node[k].distance = nd
-                            node[k].seen = stamp
-                            let key = keys[Int(entry.minPosition)]
-                            via[k] = Via(applicant: Int32(applicant(key)), from: j32, cost: Int32(truncatingIfNeeded: cost(key)))
-                            if deficit[k] > 0 {
-                                best = nd; endClass = k; endApplicant = -2
-                            } else {
-                                heap.push(nd, Int32(k))
-                            }
-                        }
+                        let key = keys[Int(entry.minPosition)]
+                        relax(
+                            k, target, base + Int(entry.minValue) - target.potential, applicant: applicant(key), from: j32,
+                            cost: cost(key))
                     }
                     scanned += entries.count
                 }
@@ -248,18 +253,7 @@ final class ClassShortestPaths<Key: ArcKey> {
                 let target = node[k]
                 if k != j && target.settled != stamp {
                     let c = cost(key)
-                    let nd = base + c - Int(seat[i].cost) - target.potential
-                    if nd < best && (target.seen != stamp || nd < target.distance) {
-                        node[k].distance = nd
-                        node[k].seen = stamp
-                        via[k] = Via(applicant: Int32(i), from: j32, cost: Int32(c))
-                        if deficit[k] > 0 {
-                            // k has a member too many: i leaving it ends the path (never settled).
-                            best = nd; endClass = k; endApplicant = -2
-                        } else {
-                            heap.push(nd, Int32(k))
-                        }
-                    }
+                    relax(k, target, base + c - Int(seat[i].cost) - target.potential, applicant: i, from: j32, cost: c)
                 }
                 e += 1
             }
